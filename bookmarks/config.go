@@ -1,0 +1,76 @@
+package bookmarks
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ConfigFile is the name of the settings file in the config folder.
+const ConfigFile = "config.toml"
+
+// Config holds the defaults of config.toml. Flags override them.
+type Config struct {
+	Mode       string        `toml:"mode"`        // "passive" or "active"
+	Parallel   int           `toml:"parallel"`    // transfer connections, 1..MaxParallel
+	Timeout    time.Duration `toml:"timeout"`     // "30s", "2m"
+	ShowHidden bool          `toml:"show_hidden"` // show dot files in the panes
+	LogLines   int           `toml:"log_lines"`   // protocol log lines kept in the log pane
+}
+
+// DefaultConfig returns the defaults used when config.toml is missing or
+// leaves a key out: passive, 2, 30s, false, 5000.
+func DefaultConfig() Config {
+	return Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, ShowHidden: false, LogLines: 5000}
+}
+
+// LoadConfig reads dir/config.toml over DefaultConfig. A missing file gives
+// the defaults. A malformed file gives an error "PATH:LINE:COL: ...";
+// unknown keys and bad values are errors too, naming the key.
+func LoadConfig(dir string) (Config, error) {
+	c := DefaultConfig()
+	path := filepath.Join(dir, ConfigFile)
+	data, err := readSmallFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		return c, err
+	}
+	md, err := decodeTOML(path, data, &c)
+	if err != nil {
+		return DefaultConfig(), err
+	}
+	if und := md.Undecoded(); len(und) > 0 {
+		keys := make([]string, len(und))
+		for i, k := range und {
+			keys[i] = fmt.Sprintf("%q", k.String())
+		}
+		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines)", path, strings.Join(keys, ", "))
+	}
+	if err := c.Validate(); err != nil {
+		return DefaultConfig(), fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+// Validate reports a value out of range.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Mode != ModePassive && c.Mode != ModeActive {
+		errs = append(errs, fmt.Errorf("mode %q is not one of passive, active", c.Mode))
+	}
+	if c.Parallel < 1 || c.Parallel > MaxParallel {
+		errs = append(errs, fmt.Errorf("parallel %d is not between 1 and %d", c.Parallel, MaxParallel))
+	}
+	if c.Timeout < time.Second {
+		errs = append(errs, fmt.Errorf("timeout %s is shorter than 1s; write it with a unit, like \"30s\"", c.Timeout))
+	}
+	if c.LogLines < 1 {
+		errs = append(errs, fmt.Errorf("log_lines %d must be at least 1", c.LogLines))
+	}
+	return errors.Join(errs...)
+}
