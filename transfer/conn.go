@@ -1,0 +1,350 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jlaffaye/ftp"
+
+	"ftpdeck/transfer/wire"
+)
+
+// EntryType says what a listing entry is.
+type EntryType int
+
+// The kinds of listing entries.
+const (
+	File EntryType = iota
+	Folder
+	Link
+)
+
+// Entry is one line of a remote listing, with a name that is safe to use
+// as a single path element.
+type Entry struct {
+	Name   string
+	Type   EntryType
+	Size   int64
+	Time   time.Time
+	Target string // a link's target, as the server said it
+}
+
+// Conn is one logged-in control connection. It is not safe for concurrent
+// use: one goroutine at a time (the UI's browsing goroutine, or one queue
+// worker). Every method honours its context: cancelling it interrupts the
+// operation and leaves the Conn broken (dial a new one).
+type Conn struct {
+	sc   *ftp.ServerConn
+	cc   *controlConn
+	sess *Session
+}
+
+// ID returns the connection number shown in the protocol log.
+func (c *Conn) ID() int { return c.cc.id }
+
+// Session returns the session the connection belongs to.
+func (c *Conn) Session() *Session { return c.sess }
+
+// Broken reports whether the connection must be replaced.
+func (c *Conn) Broken() bool { return c.cc.broken.Load() }
+
+// PinMode makes this connection's data connections use m regardless of the
+// session's toggle (a job retried in the other mode); UnpinMode undoes it.
+func (c *Conn) PinMode(m Mode) { c.cc.pinned = &m }
+
+// UnpinMode returns the connection to the session's mode.
+func (c *Conn) UnpinMode() { c.cc.pinned = nil }
+
+// do runs one library call with the context, argument checks and error
+// conversion every operation needs.
+func (c *Conn) do(ctx context.Context, op string, args []string, f func() error) error {
+	for _, a := range args {
+		if err := wire.CheckArg(op, a); err != nil {
+			return err
+		}
+	}
+	if c.cc.broken.Load() {
+		return fmt.Errorf("%s: %w", op, ErrConnBroken)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.cc.lastDataErr = nil
+	stop := context.AfterFunc(ctx, c.cc.interrupt)
+	err := f()
+	stop()
+	if err == nil {
+		return nil
+	}
+	if ctx.Err() != nil {
+		c.cc.broken.Store(true)
+		return fmt.Errorf("%s: %w", op, ctx.Err())
+	}
+	if de := c.cc.lastDataErr; de != nil {
+		return fmt.Errorf("%s: %w", op, de)
+	}
+	err = convertErr(opVerb(op), err)
+	if errors.Is(err, ErrTimeout) {
+		c.cc.broken.Store(true)
+	}
+	var re *ReplyError
+	if errors.As(err, &re) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+func opVerb(op string) string {
+	v, _, _ := strings.Cut(op, " ")
+	return strings.ToUpper(v)
+}
+
+// List lists a remote folder: MLSD where the server has it, else LIST
+// (LIST -a when hidden is set). Entries whose names could escape a local
+// folder (.., /, \, NUL, empty) are dropped with a log note.
+func (c *Conn) List(ctx context.Context, dir string, hidden bool) ([]Entry, error) {
+	var raw []*ftp.Entry
+	c.cc.listAll = hidden
+	err := c.do(ctx, "list "+dir, []string{dir}, func() error {
+		var err error
+		raw, err = c.sc.List(dir)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, len(raw))
+	for _, e := range raw {
+		if e.Name == "." || e.Name == ".." {
+			continue
+		}
+		if reason := UnsafeName(e.Name); reason != "" {
+			c.sess.log.Notef(c.ID(), "skipped listing entry %q: %s", e.Name, reason)
+			continue
+		}
+		t := File
+		switch e.Type {
+		case ftp.EntryTypeFolder:
+			t = Folder
+		case ftp.EntryTypeLink:
+			t = Link
+		}
+		out = append(out, Entry{Name: e.Name, Type: t, Size: int64(e.Size), Time: e.Time, Target: e.Target})
+	}
+	return out, nil
+}
+
+// UnsafeName says why a name from a server must not be used as one path
+// element on this machine, or "" when it is safe.
+func UnsafeName(name string) string {
+	switch {
+	case name == "":
+		return "empty name"
+	case name == "." || name == "..":
+		return "refers to a folder itself or its parent"
+	case strings.ContainsRune(name, 0):
+		return "contains NUL"
+	case strings.ContainsAny(name, "/\\"):
+		return "contains a path separator"
+	case len(name) >= 2 && name[1] == ':' && (name[0]|0x20 >= 'a' && name[0]|0x20 <= 'z'):
+		return "looks like a drive path"
+	}
+	return ""
+}
+
+// ChangeDir changes the remote working folder.
+func (c *Conn) ChangeDir(ctx context.Context, dir string) error {
+	return c.do(ctx, "cwd "+dir, []string{dir}, func() error { return c.sc.ChangeDir(dir) })
+}
+
+// CurrentDir returns the remote working folder.
+func (c *Conn) CurrentDir(ctx context.Context) (string, error) {
+	var dir string
+	err := c.do(ctx, "pwd", nil, func() error {
+		var err error
+		dir, err = c.sc.CurrentDir()
+		return err
+	})
+	return dir, err
+}
+
+// MakeDir creates a remote folder.
+func (c *Conn) MakeDir(ctx context.Context, dir string) error {
+	return c.do(ctx, "mkdir "+dir, []string{dir}, func() error { return c.sc.MakeDir(dir) })
+}
+
+// Rename renames a remote file or folder.
+func (c *Conn) Rename(ctx context.Context, from, to string) error {
+	return c.do(ctx, "rename "+from, []string{from, to}, func() error { return c.sc.Rename(from, to) })
+}
+
+// Delete deletes a remote file.
+func (c *Conn) Delete(ctx context.Context, p string) error {
+	return c.do(ctx, "delete "+p, []string{p}, func() error { return c.sc.Delete(p) })
+}
+
+// RemoveDir removes an empty remote folder.
+func (c *Conn) RemoveDir(ctx context.Context, dir string) error {
+	return c.do(ctx, "rmdir "+dir, []string{dir}, func() error { return c.sc.RemoveDir(dir) })
+}
+
+// RemoveAll deletes a remote folder and everything in it, depth first.
+// Links are deleted, never followed.
+func (c *Conn) RemoveAll(ctx context.Context, dir string) error {
+	entries, err := c.List(ctx, dir, true)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		p := path.Join(dir, e.Name)
+		if e.Type == Folder {
+			err = c.RemoveAll(ctx, p)
+		} else {
+			err = c.Delete(ctx, p)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return c.RemoveDir(ctx, dir)
+}
+
+// Size returns a remote file's size (SIZE).
+func (c *Conn) Size(ctx context.Context, p string) (int64, error) {
+	var n int64
+	err := c.do(ctx, "size "+p, []string{p}, func() error {
+		var err error
+		n, err = c.sc.FileSize(p)
+		return err
+	})
+	return n, err
+}
+
+// ModTime returns a remote file's modification time (MDTM).
+func (c *Conn) ModTime(ctx context.Context, p string) (time.Time, error) {
+	var t time.Time
+	err := c.do(ctx, "mdtm "+p, []string{p}, func() error {
+		var err error
+		t, err = c.sc.GetTime(p)
+		return err
+	})
+	return t, err
+}
+
+// NoOp sends NOOP, to check the connection is alive.
+func (c *Conn) NoOp(ctx context.Context) error {
+	return c.do(ctx, "noop", nil, c.sc.NoOp)
+}
+
+// copyBufSize is the buffer for data copies: large enough that syscalls and
+// progress accounting cost little per byte.
+const copyBufSize = 256 << 10
+
+// Retrieve downloads remote p from offset (REST) into w and returns the
+// bytes written. progress, if set, is advanced as bytes arrive (atomically:
+// the UI reads it from another goroutine).
+func (c *Conn) Retrieve(ctx context.Context, p string, offset int64, w io.Writer, progress *atomic.Int64) (int64, error) {
+	var n int64
+	err := c.do(ctx, "retr "+p, []string{p}, func() error {
+		resp, err := c.sc.RetrFrom(p, uint64(offset))
+		if err != nil {
+			return err
+		}
+		n, err = copyCounting(w, resp, progress)
+		if err != nil {
+			_ = resp.Close() // the server's reply to the abort keeps the connection in sync
+			return err
+		}
+		return resp.Close()
+	})
+	return n, err
+}
+
+// Store uploads r to remote p from offset (REST then STOR) and returns the
+// bytes sent.
+func (c *Conn) Store(ctx context.Context, p string, offset int64, r io.Reader, progress *atomic.Int64) (int64, error) {
+	cr := &countingReader{r: r, progress: progress}
+	err := c.do(ctx, "stor "+p, []string{p}, func() error {
+		return c.sc.StorFrom(p, cr, uint64(offset))
+	})
+	return cr.n, err
+}
+
+// Close says QUIT (briefly) and closes the connection.
+func (c *Conn) Close() error {
+	if c.cc.broken.Load() {
+		return c.cc.Close()
+	}
+	err := c.sc.Quit()
+	_ = c.cc.Close()
+	return err
+}
+
+func copyCounting(w io.Writer, r io.Reader, progress *atomic.Int64) (int64, error) {
+	buf := make([]byte, copyBufSize)
+	var total int64
+	for {
+		n, rerr := r.Read(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			if progress != nil {
+				progress.Add(int64(m))
+			}
+			if werr != nil {
+				return total, &LocalError{Err: werr}
+			}
+			if m != n {
+				return total, &LocalError{Err: io.ErrShortWrite}
+			}
+		}
+		if rerr == io.EOF {
+			return total, nil
+		}
+		if rerr != nil {
+			return total, rerr
+		}
+	}
+}
+
+// LocalError marks a failure on this machine's side of a transfer (disk
+// full, permission denied): not worth retrying against the server.
+type LocalError struct{ Err error }
+
+func (e *LocalError) Error() string { return "local: " + e.Err.Error() }
+func (e *LocalError) Unwrap() error { return e.Err }
+
+type countingReader struct {
+	r        io.Reader
+	n        int64
+	progress *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.progress != nil && n > 0 {
+		c.progress.Add(int64(n))
+	}
+	if err != nil && err != io.EOF {
+		err = &LocalError{Err: err}
+	}
+	return n, err
+}
+
+// SortEntries sorts folders first, then by name.
+func SortEntries(es []Entry) {
+	sort.SliceStable(es, func(i, j int) bool {
+		if (es[i].Type == Folder) != (es[j].Type == Folder) {
+			return es[i].Type == Folder
+		}
+		return es[i].Name < es[j].Name
+	})
+}

@@ -1,0 +1,540 @@
+package transfer
+
+import (
+	"bytes"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"ftpdeck/transfer/wire"
+)
+
+// controlConn is the control connection as jlaffaye/ftp sees it. It sits
+// between the library and the socket:
+//
+//   - every command the library writes and every reply line the server
+//     sends is framed, bounded, deadline-guarded and logged once;
+//   - the library's EPSV and PASV are never sent as they are: the layer
+//     negotiates the data connection itself (EPSV then PASV in passive
+//     mode, PORT or EPRT in active mode), prepares the connection, and
+//     answers the library with a 229 that sends its data dial to us.
+//
+// jlaffaye/ftp uses a controlConn from one goroutine at a time; only
+// interrupt (from a context's AfterFunc) and broken may be used
+// concurrently.
+type controlConn struct {
+	raw  net.Conn // TCP, or TLS once upgraded
+	tcp  net.Conn // the TCP connection beneath raw, for addresses
+	rr   *wire.ReplyReader
+	id   int
+	sess *Session
+	log  *Log
+
+	toLib  bytes.Buffer // reply bytes the library has yet to read
+	fromLib []byte       // a partial command line written by the library
+	libDialed bool       // the library has taken the control connection
+
+	pending     net.Conn // data connection prepared for the library's next dial
+	lastDataErr error    // why the last negotiation failed, in full
+	replayFail  bool     // answer the library's PASV-after-EPSV with the same failure
+	epsvBroken  bool     // the server refused or botched EPSV: use PASV
+	dataCmd     bool     // the last command sent opens a data transfer
+	prelimSeen  bool     // a 1xx reply to that command arrived
+	curData     *dataConn
+	pinned      *Mode
+	listAll     bool // send "LIST -a" for LIST (hidden files)
+	dataTLS     *tls.Config // non-nil when data connections must be TLS
+
+	broken atomic.Bool
+	mu     sync.Mutex // guards interrupted
+	interrupted bool
+}
+
+func newControlConn(raw net.Conn, id int, sess *Session) *controlConn {
+	c := &controlConn{raw: raw, tcp: raw, id: id, sess: sess, log: sess.log}
+	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
+	return c
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+func (c *controlConn) timeout() time.Duration { return c.sess.site.timeout() }
+
+// readRaw reads from the socket with a deadline, so a silent server gives
+// a timeout error, not a hang. The reply that ends a data transfer gets a
+// longer bound: a server may take a while to flush a big upload to disk.
+func (c *controlConn) readRaw(p []byte) (int, error) {
+	d := c.timeout()
+	if c.dataCmd && c.prelimSeen {
+		d = 4 * d
+	}
+	if err := c.raw.SetReadDeadline(time.Now().Add(d)); err != nil {
+		return 0, err
+	}
+	n, err := c.raw.Read(p)
+	if err != nil {
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			if c.wasInterrupted() {
+				return n, fmt.Errorf("interrupted: %w", err)
+			}
+			return n, timeoutError("waiting for reply", d, err)
+		}
+	}
+	return n, err
+}
+
+func (c *controlConn) wasInterrupted() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.interrupted
+}
+
+// interrupt unblocks any read or write in progress (a cancelled context).
+// The connection is out of sync afterwards.
+func (c *controlConn) interrupt() {
+	c.mu.Lock()
+	c.interrupted = true
+	c.mu.Unlock()
+	c.broken.Store(true)
+	_ = c.raw.SetDeadline(time.Unix(1, 0))
+	if c.curData != nil {
+		_ = c.curData.SetDeadline(time.Unix(1, 0))
+	}
+}
+
+// sendLine writes one command to the server and logs it.
+func (c *controlConn) sendLine(line, note string) error {
+	if err := wire.CheckLine(line); err != nil {
+		return err
+	}
+	c.log.Add(Event{Conn: c.id, Dir: Sent, Text: maskCommand(line), Note: note})
+	if err := c.raw.SetWriteDeadline(time.Now().Add(c.timeout())); err != nil {
+		return err
+	}
+	if _, err := c.raw.Write([]byte(line + "\r\n")); err != nil {
+		c.broken.Store(true)
+		return fmt.Errorf("send %s: %w", verbOf(line), err)
+	}
+	return nil
+}
+
+// readReply reads one reply from the server, logging each line as it
+// arrives; note, when set, decodes a line into a log note.
+func (c *controlConn) readReply(note func(line string) string) (wire.Reply, error) {
+	c.rr.OnLine = func(line string) {
+		e := Event{Conn: c.id, Dir: Received, Text: line}
+		if note != nil {
+			e.Note = note(line)
+		}
+		c.log.Add(e)
+	}
+	r, err := c.rr.ReadReply()
+	if err != nil {
+		c.broken.Store(true)
+		if errors.Is(err, ErrTimeout) {
+			return r, err
+		}
+		return r, fmt.Errorf("reading reply: %w", err)
+	}
+	if c.dataCmd && r.Class() == 1 {
+		c.prelimSeen = true
+	}
+	return r, nil
+}
+
+// exchange sends a command and reads its reply.
+func (c *controlConn) exchange(line string, note func(string) string) (wire.Reply, error) {
+	if err := c.sendLine(line, ""); err != nil {
+		return wire.Reply{}, err
+	}
+	return c.readReply(note)
+}
+
+// --- net.Conn, as seen by jlaffaye/ftp ---
+
+// Read hands the library whole replies: from our queue of synthesized or
+// replayed replies, else the next reply from the server.
+func (c *controlConn) Read(p []byte) (int, error) {
+	if c.toLib.Len() == 0 {
+		r, err := c.readReply(nil)
+		if err != nil {
+			return 0, err
+		}
+		c.queueReply(r.Lines...)
+	}
+	return c.toLib.Read(p)
+}
+
+func (c *controlConn) queueReply(lines ...string) {
+	for _, l := range lines {
+		c.toLib.WriteString(l)
+		c.toLib.WriteString("\r\n")
+	}
+}
+
+// Write takes the library's commands, one line at a time.
+func (c *controlConn) Write(p []byte) (int, error) {
+	c.fromLib = append(c.fromLib, p...)
+	for {
+		i := bytes.Index(c.fromLib, []byte("\r\n"))
+		if i < 0 {
+			break
+		}
+		line := string(c.fromLib[:i])
+		c.fromLib = c.fromLib[i+2:]
+		if err := c.handleCommand(line); err != nil {
+			c.fromLib = c.fromLib[:0]
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (c *controlConn) handleCommand(line string) error {
+	verb := verbOf(line)
+	switch verb {
+	case "EPSV", "PASV":
+		c.negotiate(verb)
+		return nil
+	}
+	c.replayFail = false
+	c.dataCmd, c.prelimSeen = isDataCommand(verb), false
+	if verb == "LIST" && c.listAll && !strings.HasPrefix(line, "LIST -") {
+		// jlaffaye/ftp only adds -a by turning MLSD off; we keep MLSD
+		// where it works and ask LIST for hidden files here.
+		line = "LIST -a" + line[4:]
+	}
+	if c.dataCmd && c.curData != nil && isListCommand(verb) {
+		c.curData.limit = MaxListingBytes
+	}
+	return c.sendLine(line, "")
+}
+
+// Close closes the socket and any prepared data connection.
+func (c *controlConn) Close() error {
+	c.dropPending()
+	return c.raw.Close()
+}
+
+func (c *controlConn) LocalAddr() net.Addr  { return c.tcp.LocalAddr() }
+func (c *controlConn) RemoteAddr() net.Addr { return c.tcp.RemoteAddr() }
+
+// SetDeadline and friends are accepted but our own per-read deadlines rule.
+func (c *controlConn) SetDeadline(time.Time) error      { return nil }
+func (c *controlConn) SetReadDeadline(time.Time) error  { return nil }
+func (c *controlConn) SetWriteDeadline(time.Time) error { return nil }
+
+// dial is given to jlaffaye/ftp with DialWithDialFunc. The first call takes
+// the control connection; every later call takes the data connection that
+// negotiate prepared, whatever address the library computed.
+func (c *controlConn) dial(_, _ string) (net.Conn, error) {
+	if !c.libDialed {
+		c.libDialed = true
+		return c, nil
+	}
+	dc := c.pending
+	c.pending = nil
+	if dc == nil {
+		if c.lastDataErr != nil {
+			return nil, c.lastDataErr
+		}
+		return nil, errors.New("no data connection was negotiated")
+	}
+	return dc, nil
+}
+
+func (c *controlConn) dropPending() {
+	if c.pending != nil {
+		_ = c.pending.Close()
+		c.pending = nil
+	}
+}
+
+// --- data-connection negotiation ---
+
+func (c *controlConn) mode() Mode {
+	if c.pinned != nil {
+		return *c.pinned
+	}
+	return c.sess.Mode()
+}
+
+// negotiate answers the library's EPSV or PASV. On success it queues a 229
+// (or 227) for the library and keeps the connection for its dial; on
+// failure a 425 carrying our explanation (the full error is kept in
+// lastDataErr for the Conn method to return).
+func (c *controlConn) negotiate(verb string) {
+	if verb == "PASV" && c.replayFail {
+		// The library retries PASV after our EPSV answer failed: same
+		// failure, nothing sent.
+		c.replayFail = false
+		c.queueReply("425 " + oneLine(c.lastDataErr.Error()))
+		return
+	}
+	c.dropPending()
+	c.lastDataErr = nil
+	c.curData = nil
+	var dc net.Conn
+	var err error
+	if c.mode() == Active {
+		dc, err = c.openActive()
+	} else {
+		dc, err = c.openPassive()
+	}
+	if err != nil {
+		c.lastDataErr = err
+		c.replayFail = verb == "EPSV"
+		c.queueReply("425 " + oneLine(err.Error()))
+		return
+	}
+	c.pending = dc
+	// The library ignores the address (it dials through us); it only
+	// needs a reply it can parse.
+	if verb == "PASV" {
+		c.queueReply("227 Entering Passive Mode (127,0,0,1,0,1)")
+	} else {
+		c.queueReply("229 Entering Extended Passive Mode (|||1|)")
+	}
+}
+
+func (c *controlConn) peer() netip.AddrPort {
+	if a, ok := c.tcp.RemoteAddr().(*net.TCPAddr); ok {
+		return a.AddrPort()
+	}
+	ap, _ := netip.ParseAddrPort(c.tcp.RemoteAddr().String())
+	return ap
+}
+
+func (c *controlConn) local() netip.AddrPort {
+	if a, ok := c.tcp.LocalAddr().(*net.TCPAddr); ok {
+		return a.AddrPort()
+	}
+	ap, _ := netip.ParseAddrPort(c.tcp.LocalAddr().String())
+	return ap
+}
+
+// openPassive tries EPSV, then PASV, and connects.
+func (c *controlConn) openPassive() (net.Conn, error) {
+	peer := c.peer().Addr().Unmap()
+	if !c.epsvBroken {
+		var port uint16
+		var decodeErr error
+		r, err := c.exchange("EPSV", func(line string) string {
+			if !strings.HasPrefix(line, "229") {
+				return ""
+			}
+			port, decodeErr = wire.DecodeEPSV(line)
+			if decodeErr != nil {
+				return "passive: malformed EPSV reply; will try PASV"
+			}
+			return fmt.Sprintf("passive: port %d on the control peer %s (%s)", port, peer, wire.Classify(peer))
+		})
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case r.Code == 229 && decodeErr == nil:
+			target := netip.AddrPortFrom(peer, port)
+			conn, derr := c.dialData(target)
+			if derr == nil {
+				return c.wrapData(conn, Passive), nil
+			}
+			c.log.Notef(c.id, "passive: EPSV port %s did not answer (%v); falling back to PASV", target, derr)
+		case r.Code == 229:
+			c.log.Notef(c.id, "passive: EPSV reply not understood; using PASV on this connection")
+		default:
+			c.log.Notef(c.id, "passive: server refused EPSV; using PASV on this connection")
+		}
+		c.epsvBroken = true
+	}
+
+	var named netip.AddrPort
+	var target netip.AddrPort
+	var decodeErr error
+	r, err := c.exchange("PASV", func(line string) string {
+		if !strings.HasPrefix(line, "227") {
+			return ""
+		}
+		named, decodeErr = wire.DecodePASV(line[3:])
+		if decodeErr != nil {
+			return "passive: malformed PASV reply; not connecting anywhere"
+		}
+		target = c.choosePASVTarget(peer, named)
+		return pasvNote(named, target, c.sess.site.TrustPASVAddress)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r.Code != 227 {
+		return nil, &DataConnError{Mode: Passive, Cause: fmt.Sprintf("server refused PASV: %d %s — active mode may work", r.Code, wire.Escape(r.Text())), Err: &ReplyError{Cmd: "PASV", Code: r.Code, Text: r.Text()}}
+	}
+	if decodeErr != nil {
+		return nil, &DataConnError{Mode: Passive, Cause: fmt.Sprintf("server sent a malformed PASV reply (%v); nothing was dialed", decodeErr), Err: decodeErr}
+	}
+	conn, err := c.dialData(target)
+	if err != nil {
+		return nil, &DataConnError{Mode: Passive, Addr: target.String(), Err: err,
+			Cause: fmt.Sprintf("could not connect to %s, the port the server opened for the data connection (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(err))}
+	}
+	return c.wrapData(conn, Passive), nil
+}
+
+// choosePASVTarget decides where to connect after a 227: the control peer,
+// unless the user trusts PASV addresses and the named one is plausible.
+func (c *controlConn) choosePASVTarget(peer netip.Addr, named netip.AddrPort) netip.AddrPort {
+	if c.sess.site.TrustPASVAddress && !bogusDataAddr(peer, named.Addr()) {
+		return named
+	}
+	return netip.AddrPortFrom(peer, named.Port())
+}
+
+// bogusDataAddr reports a PASV address we refuse even when trusting PASV:
+// one of another kind than the control peer (private vs public, loopback),
+// multicast or unspecified (the checks lftp uses).
+func bogusDataAddr(peer, named netip.Addr) bool {
+	named = named.Unmap()
+	return named.IsMulticast() || named.IsUnspecified() ||
+		peer.IsPrivate() != named.IsPrivate() || peer.IsLoopback() != named.IsLoopback()
+}
+
+func pasvNote(named, target netip.AddrPort, trust bool) string {
+	na := named.Addr()
+	switch {
+	case target == named:
+		return fmt.Sprintf("passive: %s (%s), as the server named it", named, wire.Classify(na))
+	case trust:
+		return fmt.Sprintf("passive: server named %s (%s); refused, connecting to the control peer %s instead", named, wire.Classify(na), target)
+	default:
+		return fmt.Sprintf("passive: server named %s (%s); connecting to the control peer %s instead", named, wire.Classify(na), target)
+	}
+}
+
+func (c *controlConn) dialData(target netip.AddrPort) (net.Conn, error) {
+	d := net.Dialer{Timeout: c.timeout()}
+	if d.Timeout > 15*time.Second {
+		d.Timeout = 15 * time.Second
+	}
+	return d.Dial("tcp", target.String())
+}
+
+// openActive listens, sends PORT or EPRT, and returns a connection that
+// accepts the server's connection on first use.
+func (c *controlConn) openActive() (net.Conn, error) {
+	site := c.sess.site
+	local := c.local().Addr()
+	ln, err := listenActive(local, site.ActivePorts)
+	if err != nil {
+		return nil, &DataConnError{Mode: Active, Err: err, Cause: fmt.Sprintf("could not listen on %s for the server to connect back (%v)", local, err)}
+	}
+	lport := uint16(ln.Addr().(*net.TCPAddr).Port)
+	adv := local
+	if site.ActiveAddr.IsValid() {
+		adv = site.ActiveAddr
+	}
+	advAP := netip.AddrPortFrom(adv.Unmap(), lport)
+	var line string
+	if adv.Unmap().Is4() {
+		arg, _ := wire.EncodePORT(advAP)
+		line = "PORT " + arg
+	} else {
+		arg, _ := wire.EncodeEPRT(advAP)
+		line = "EPRT " + arg
+	}
+	note := fmt.Sprintf("active: listening on %s; server to connect to %s (%s)", ln.Addr(), advAP, wire.Classify(advAP.Addr()))
+	if site.ActiveAddr.IsValid() {
+		note += ", the configured --active-addr"
+	}
+	if err := c.sendLine(line, note); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	r, err := c.readReply(nil)
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	if r.Class() != 2 {
+		_ = ln.Close()
+		return nil, &DataConnError{Mode: Active, Addr: advAP.String(), Err: &ReplyError{Cmd: verbOf(line), Code: r.Code, Text: r.Text()},
+			Cause: fmt.Sprintf("server refused %s: %d %s — passive mode may work", verbOf(line), r.Code, wire.Escape(r.Text()))}
+	}
+	return c.wrapData(&activeConn{ctl: c, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}, Active), nil
+}
+
+func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
+	if pr.Lo == 0 {
+		return net.Listen("tcp", netip.AddrPortFrom(local, 0).String())
+	}
+	n := int(pr.Hi) - int(pr.Lo) + 1
+	start := int(time.Now().UnixNano() % int64(n))
+	var lastErr error
+	for i := 0; i < n; i++ {
+		p := uint16(int(pr.Lo) + (start+i)%n)
+		ln, err := net.Listen("tcp", netip.AddrPortFrom(local, p).String())
+		if err == nil {
+			return ln, nil
+		}
+		lastErr = err
+	}
+	return nil, fmt.Errorf("no free port in %s: %w", pr, lastErr)
+}
+
+// wrapData adds the stall timeout and, for a passive connection under
+// TLS, the TLS client (an active one is wrapped when it is accepted).
+func (c *controlConn) wrapData(conn net.Conn, m Mode) net.Conn {
+	if c.dataTLS != nil && m == Passive {
+		conn = c.tlsData(conn)
+	}
+	dc := &dataConn{Conn: conn, stall: c.timeout()}
+	c.curData = dc
+	return dc
+}
+
+func oneLine(s string) string {
+	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
+}
+
+func verbOf(line string) string {
+	v, _, _ := strings.Cut(line, " ")
+	return strings.ToUpper(v)
+}
+
+func isDataCommand(verb string) bool {
+	switch verb {
+	case "RETR", "STOR", "APPE", "STOU", "LIST", "NLST", "MLSD":
+		return true
+	}
+	return false
+}
+
+func isListCommand(verb string) bool {
+	return verb == "LIST" || verb == "NLST" || verb == "MLSD"
+}
+
+// maskCommand hides the argument of PASS (and ACCT) in the log.
+func maskCommand(line string) string {
+	switch verbOf(line) {
+	case "PASS", "ACCT":
+		return line[:4] + " ****"
+	}
+	return line
+}
+
+func rootCause(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}

@@ -1,0 +1,224 @@
+package transfer
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+)
+
+// Bounds on what a data connection may deliver for a listing: an endless
+// listing gives a clear error instead of exhausting memory.
+const (
+	MaxListingBytes   = 256 << 20
+	MaxListingEntries = 2_000_000
+)
+
+// ErrListingTooLarge reports a listing over MaxListingBytes.
+var ErrListingTooLarge = fmt.Errorf("listing larger than %d MiB: refusing the rest", MaxListingBytes>>20)
+
+// dataConn is a data connection with a stall timeout: a connection that is
+// open but moves no bytes for the timeout gives an error, not a hang.
+// Deadlines are refreshed at most every stall/8 to keep the hot path cheap.
+type dataConn struct {
+	net.Conn
+	stall     time.Duration
+	limit     int64 // bytes a listing may read; 0 = no limit
+	read      int64
+	lastArmed time.Time
+}
+
+func (d *dataConn) arm(read bool) error {
+	now := time.Now()
+	if now.Sub(d.lastArmed) < d.stall/8 {
+		return nil
+	}
+	d.lastArmed = now
+	if read {
+		return d.Conn.SetReadDeadline(now.Add(d.stall))
+	}
+	return d.Conn.SetWriteDeadline(now.Add(d.stall))
+}
+
+func (d *dataConn) Read(p []byte) (int, error) {
+	if err := d.arm(true); err != nil {
+		return 0, err
+	}
+	n, err := d.Conn.Read(p)
+	d.read += int64(n)
+	if d.limit > 0 && d.read > d.limit {
+		return n, ErrListingTooLarge
+	}
+	if err != nil && isTimeout(err) {
+		err = fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+	}
+	return n, err
+}
+
+func (d *dataConn) Write(p []byte) (int, error) {
+	if err := d.arm(false); err != nil {
+		return 0, err
+	}
+	n, err := d.Conn.Write(p)
+	if err != nil && isTimeout(err) {
+		err = fmt.Errorf("data connection stalled: server took no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+	}
+	return n, err
+}
+
+// Handshake lets jlaffaye/ftp finish an empty upload: it is called when
+// nothing was written, so an active-mode connection is accepted and a TLS
+// one completes its handshake.
+func (d *dataConn) Handshake() error {
+	if h, ok := d.Conn.(interface{ Handshake() error }); ok {
+		return h.Handshake()
+	}
+	return nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// activeConn is the data connection in active mode. The library dials
+// before it sends RETR/STOR/LIST, and the server connects only after that
+// command, so activeConn accepts lazily: on its first Read, Write,
+// Handshake, or (once the server has answered 1xx) Close.
+type activeConn struct {
+	ctl        *controlConn
+	ln         net.Listener
+	server     netip.Addr
+	advertised netip.AddrPort
+
+	once sync.Once
+	conn net.Conn
+	err  error
+
+	deadline time.Time
+}
+
+func (a *activeConn) accept() (net.Conn, error) {
+	a.once.Do(func() {
+		a.conn, a.err = a.acceptServer(a.ctl.timeout())
+	})
+	return a.conn, a.err
+}
+
+// acceptServer waits for the server's connection, refusing any other
+// address: a third party that connects first is closed and logged.
+func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
+	defer a.ln.Close()
+	tl := a.ln.(*net.TCPListener)
+	end := time.Now().Add(timeout)
+	_ = tl.SetDeadline(end)
+	for {
+		conn, err := tl.AcceptTCP()
+		if err != nil {
+			if isTimeout(err) {
+				return nil, &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: fmt.Errorf("%w: %w", ErrTimeout, err),
+					Cause: fmt.Sprintf("server could not connect back to %s within %s — a NAT or firewall on this side is the usual cause; passive mode may work", a.advertised, timeout)}
+			}
+			return nil, &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: err, Cause: fmt.Sprintf("waiting for the server to connect back: %v", err)}
+		}
+		from := conn.RemoteAddr().(*net.TCPAddr).AddrPort()
+		if from.Addr().Unmap() != a.server {
+			a.ctl.log.Notef(a.ctl.id, "active: refused a data connection from %s: it is not the server (%s)", from, a.server)
+			_ = conn.Close()
+			continue
+		}
+		a.ctl.log.Notef(a.ctl.id, "active: server connected from %s", from)
+		var nc net.Conn = conn
+		if a.ctl.dataTLS != nil {
+			nc = a.ctl.tlsData(conn)
+		}
+		if !a.deadline.IsZero() {
+			_ = nc.SetDeadline(a.deadline)
+		}
+		return nc, nil
+	}
+}
+
+func (a *activeConn) Read(p []byte) (int, error) {
+	c, err := a.accept()
+	if err != nil {
+		return 0, err
+	}
+	return c.Read(p)
+}
+
+func (a *activeConn) Write(p []byte) (int, error) {
+	c, err := a.accept()
+	if err != nil {
+		return 0, err
+	}
+	return c.Write(p)
+}
+
+func (a *activeConn) Handshake() error {
+	c, err := a.accept()
+	if err != nil {
+		return err
+	}
+	if h, ok := c.(interface{ Handshake() error }); ok {
+		return h.Handshake()
+	}
+	return nil
+}
+
+// Close takes the server's connection first when the server has said it is
+// sending (1xx), so the transfer ends cleanly; otherwise it only stops
+// listening — the command failed and no connection will come.
+func (a *activeConn) Close() error {
+	if a.ctl.prelimSeen {
+		_, _ = a.accept()
+	} else {
+		a.once.Do(func() { a.err = errors.New("closed before the server connected") })
+	}
+	_ = a.ln.Close()
+	if a.conn != nil {
+		return a.conn.Close()
+	}
+	return nil
+}
+
+func (a *activeConn) LocalAddr() net.Addr { return a.ln.Addr() }
+
+func (a *activeConn) RemoteAddr() net.Addr {
+	if a.conn != nil {
+		return a.conn.RemoteAddr()
+	}
+	return net.TCPAddrFromAddrPort(netip.AddrPortFrom(a.server, 0))
+}
+
+func (a *activeConn) SetDeadline(t time.Time) error {
+	a.deadline = t
+	if a.conn != nil {
+		return a.conn.SetDeadline(t)
+	}
+	return nil
+}
+
+func (a *activeConn) SetReadDeadline(t time.Time) error {
+	if a.conn != nil {
+		return a.conn.SetReadDeadline(t)
+	}
+	return nil
+}
+
+func (a *activeConn) SetWriteDeadline(t time.Time) error {
+	if a.conn != nil {
+		return a.conn.SetWriteDeadline(t)
+	}
+	return nil
+}
+
+// tlsData wraps a data connection as a TLS client that resumes the control
+// connection's session (servers such as vsftpd require it). The handshake
+// runs on first use, after the transfer command has been sent.
+func (c *controlConn) tlsData(conn net.Conn) net.Conn {
+	return tls.Client(conn, c.dataTLS)
+}

@@ -1,0 +1,228 @@
+package transfer
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/jlaffaye/ftp"
+
+	"ftpdeck/transfer/wire"
+)
+
+// Session is one site the user is connected to: its settings, its protocol
+// log, and the data-connection mode shared by all its connections. The UI's
+// browsing connection and every queue worker's connection belong to one
+// Session, so a toggle reaches them all. A Session is safe for concurrent
+// use; each Conn it dials is not.
+type Session struct {
+	site   Site
+	log    *Log
+	mode   atomic.Int32
+	nextID atomic.Int32
+}
+
+// NewSession returns a session for site that logs to log (which may be
+// shared with other sessions). The site's Mode is the starting mode.
+func NewSession(site Site, log *Log) *Session {
+	if log == nil {
+		log = NewLog(1000)
+	}
+	s := &Session{site: site, log: log}
+	s.mode.Store(int32(site.Mode))
+	return s
+}
+
+// Site returns the session's settings.
+func (s *Session) Site() Site { return s.site }
+
+// Log returns the session's protocol log.
+func (s *Session) Log() *Log { return s.log }
+
+// Mode returns the mode the next data connection will use.
+func (s *Session) Mode() Mode { return Mode(s.mode.Load()) }
+
+// SetMode switches the mode for the next data connection of every
+// connection of the session, and notes the switch in the log.
+func (s *Session) SetMode(m Mode) {
+	old := Mode(s.mode.Swap(int32(m)))
+	if old != m {
+		s.log.Notef(0, "mode: %s → %s (from the next data connection, on every connection)", old, m)
+	}
+}
+
+// ToggleMode flips between active and passive and returns the new mode.
+func (s *Session) ToggleMode() Mode {
+	for {
+		old := s.mode.Load()
+		nm := Mode(old).Other()
+		if s.mode.CompareAndSwap(old, int32(nm)) {
+			s.log.Notef(0, "mode: %s → %s (from the next data connection, on every connection)", Mode(old), nm)
+			return nm
+		}
+	}
+}
+
+// Dial opens and logs in a new control connection. The context bounds the
+// whole dial and login.
+func (s *Session) Dial(ctx context.Context) (*Conn, error) {
+	id := int(s.nextID.Add(1))
+	site := s.site
+	s.log.Notef(id, "connecting to %s (%s, tls %s)", site.Addr(), s.Mode(), site.TLS)
+	d := net.Dialer{Timeout: site.timeout()}
+	raw, err := d.DialContext(ctx, "tcp", site.Addr())
+	if err != nil {
+		err = explainDialErr(site, err)
+		s.log.Notef(id, "%v", err)
+		return nil, err
+	}
+	s.log.Notef(id, "connected %s → %s", raw.LocalAddr(), raw.RemoteAddr())
+	cc := newControlConn(raw, id, s)
+	stop := context.AfterFunc(ctx, cc.interrupt)
+	defer stop()
+
+	conn, err := s.login(cc)
+	if err != nil {
+		_ = raw.Close()
+		if ctx.Err() != nil {
+			err = fmt.Errorf("connect to %s: %w", site.Addr(), ctx.Err())
+		}
+		s.log.Notef(id, "%v", err)
+		return nil, err
+	}
+	return conn, nil
+}
+
+func (s *Session) login(cc *controlConn) (*Conn, error) {
+	site := s.site
+	if site.TLS == TLSImplicit {
+		if err := cc.startTLS(); err != nil {
+			return nil, err
+		}
+	}
+	greeting, err := cc.readReply(nil)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: no greeting: %w", site.Addr(), err)
+	}
+	if greeting.Code != 220 {
+		return nil, fmt.Errorf("connect to %s: %w", site.Addr(), &ReplyError{Code: greeting.Code, Text: greeting.Text()})
+	}
+	if site.TLS == TLSExplicit {
+		if err := cc.authTLS(); err != nil {
+			return nil, err
+		}
+	}
+	if site.TLS != TLSOff {
+		if err := cc.protectData(); err != nil {
+			return nil, err
+		}
+	}
+	cc.queueReply(greeting.Lines...)
+	sc, err := ftp.Dial(site.Addr(),
+		ftp.DialWithDialFunc(cc.dial),
+		ftp.DialWithTimeout(site.timeout()),
+		ftp.DialWithDisabledEPSV(false), // EPSV reaches our layer in both modes
+	)
+	if err != nil {
+		return nil, fmt.Errorf("connect to %s: %w", site.Addr(), convertErr("", err))
+	}
+	if err := sc.Login(site.User, site.Password); err != nil {
+		err = convertErr("login", err)
+		var re *ReplyError
+		if errors.As(err, &re) && re.Code == 530 {
+			return nil, fmt.Errorf("login as %s refused: %d %s", site.User, re.Code, wire.Escape(re.Text))
+		}
+		return nil, fmt.Errorf("login as %s: %w", site.User, err)
+	}
+	return &Conn{sc: sc, cc: cc, sess: s}, nil
+}
+
+// explainDialErr turns a failed TCP connect into words a user can act on.
+func explainDialErr(site Site, err error) error {
+	switch {
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return fmt.Errorf("connect to %s: connection refused — no FTP server is listening on that port", site.Addr())
+	case isTimeout(err):
+		return fmt.Errorf("connect to %s: no answer within %s — the host is down or a firewall drops the connection: %w", site.Addr(), site.timeout(), ErrTimeout)
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return fmt.Errorf("connect to %s: cannot resolve host %q: %v", site.Addr(), site.Host, dnsErr.Err)
+	}
+	return fmt.Errorf("connect to %s: %w", site.Addr(), err)
+}
+
+// tlsConfig returns the TLS client configuration for this site: the base
+// settings with ServerName set, so the session cache key matches between
+// the control connection and every data connection.
+func (s *Session) tlsConfig() *tls.Config {
+	var cfg *tls.Config
+	if s.site.TLSConfig != nil {
+		cfg = s.site.TLSConfig.Clone()
+	} else {
+		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
+	}
+	if cfg.ServerName == "" {
+		cfg.ServerName = s.site.Host
+	}
+	return cfg
+}
+
+// startTLS wraps the control connection in TLS (implicit TLS, or after a
+// 234 to AUTH TLS). Each control connection gets its own session cache, so
+// its data connections resume exactly its session.
+func (c *controlConn) startTLS() error {
+	cfg := c.sess.tlsConfig()
+	cfg.ClientSessionCache = tls.NewLRUClientSessionCache(8)
+	tc := tls.Client(c.tcp, cfg)
+	_ = c.tcp.SetDeadline(time.Now().Add(c.timeout()))
+	if err := tc.Handshake(); err != nil {
+		return fmt.Errorf("tls handshake with %s: %w", c.sess.site.Addr(), err)
+	}
+	_ = c.tcp.SetDeadline(time.Time{})
+	st := tc.ConnectionState()
+	c.log.Notef(c.id, "tls: control connection protected (%s, %s)", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
+	c.raw = tc
+	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
+	data := cfg.Clone()
+	data.ClientSessionCache = cfg.ClientSessionCache
+	c.dataTLS = data
+	return nil
+}
+
+// authTLS upgrades an explicit-TLS connection before the library sees it.
+// Anything the server sends after its 234 and before the handshake could
+// have been injected by a man in the middle, so it ends the connection.
+func (c *controlConn) authTLS() error {
+	r, err := c.exchange("AUTH TLS", nil)
+	if err != nil {
+		return fmt.Errorf("auth tls: %w", err)
+	}
+	if r.Code != 234 {
+		return fmt.Errorf("server refused AUTH TLS (%d %s): not sending the password in clear text", r.Code, wire.Escape(r.Text()))
+	}
+	if c.rr.Buffered() > 0 {
+		return fmt.Errorf("server sent %d bytes after its 234 reply, before TLS started: possible injection, connection stopped", c.rr.Buffered())
+	}
+	return c.startTLS()
+}
+
+// protectData sends PBSZ 0 and PROT P so data connections are encrypted
+// too; a refusal stops the connection before USER and PASS.
+func (c *controlConn) protectData() error {
+	for _, cmd := range []string{"PBSZ 0", "PROT P"} {
+		r, err := c.exchange(cmd, nil)
+		if err != nil {
+			return fmt.Errorf("%s: %w", cmd, err)
+		}
+		if r.Class() != 2 {
+			return fmt.Errorf("server refused %s (%d %s): not continuing without protected data connections", cmd, r.Code, wire.Escape(r.Text()))
+		}
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+package transfer
+
+import (
+	"crypto/tls"
+	"fmt"
+	"net"
+	"net/netip"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Mode is the data-connection mode.
+type Mode int32
+
+// The two data-connection modes.
+const (
+	Passive Mode = iota // the client connects to the server (PASV/EPSV)
+	Active              // the server connects to the client (PORT/EPRT)
+)
+
+// String returns "passive" or "active".
+func (m Mode) String() string {
+	if m == Active {
+		return "active"
+	}
+	return "passive"
+}
+
+// Other returns the other mode.
+func (m Mode) Other() Mode {
+	if m == Active {
+		return Passive
+	}
+	return Active
+}
+
+// ParseMode parses "active" or "passive" (case-insensitive).
+func ParseMode(s string) (Mode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "passive", "pasv", "":
+		return Passive, nil
+	case "active", "port":
+		return Active, nil
+	}
+	return Passive, fmt.Errorf("unknown mode %q (want passive or active)", s)
+}
+
+// TLSMode is how TLS protects the control connection.
+type TLSMode int
+
+// The TLS settings of INTERFACE.md.
+const (
+	TLSOff      TLSMode = iota // plain FTP
+	TLSExplicit                // ftpes://: AUTH TLS on the plain port
+	TLSImplicit                // ftps://: TLS from the first byte, port 990
+)
+
+// String returns "off", "explicit" or "implicit".
+func (t TLSMode) String() string {
+	switch t {
+	case TLSExplicit:
+		return "explicit"
+	case TLSImplicit:
+		return "implicit"
+	default:
+		return "off"
+	}
+}
+
+// ParseTLSMode parses "off", "explicit" or "implicit".
+func ParseTLSMode(s string) (TLSMode, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "off", "no", "none":
+		return TLSOff, nil
+	case "explicit", "ftpes":
+		return TLSExplicit, nil
+	case "implicit", "ftps":
+		return TLSImplicit, nil
+	}
+	return TLSOff, fmt.Errorf("unknown tls setting %q (want off, explicit or implicit)", s)
+}
+
+// PortRange is an inclusive range of local ports for active-mode listeners.
+// The zero value means "any free port".
+type PortRange struct{ Lo, Hi uint16 }
+
+// ParsePortRange parses "LO-HI" (or a single port).
+func ParsePortRange(s string) (PortRange, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return PortRange{}, nil
+	}
+	lo, hi, found := strings.Cut(s, "-")
+	if !found {
+		hi = lo
+	}
+	l, err1 := strconv.ParseUint(strings.TrimSpace(lo), 10, 16)
+	h, err2 := strconv.ParseUint(strings.TrimSpace(hi), 10, 16)
+	if err1 != nil || err2 != nil || l == 0 || h < l {
+		return PortRange{}, fmt.Errorf("port range %q: want LO-HI with 1 <= LO <= HI <= 65535", s)
+	}
+	return PortRange{uint16(l), uint16(h)}, nil
+}
+
+// String returns "LO-HI", or "" for any port.
+func (r PortRange) String() string {
+	if r.Lo == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d-%d", r.Lo, r.Hi)
+}
+
+// Site is everything needed to reach and log in to one server, and how to
+// open its data connections.
+type Site struct {
+	Host     string
+	Port     int
+	User     string
+	Password string // never logged
+	TLS      TLSMode
+
+	Mode             Mode       // starting mode; the session's toggle changes it
+	ActiveAddr       netip.Addr // advertised in PORT/EPRT; zero = control conn's local address
+	ActivePorts      PortRange  // local ports to listen on in active mode
+	TrustPASVAddress bool       // connect where PASV says instead of the control peer
+
+	Timeout   time.Duration // connect, idle-reply and data-stall timeout
+	Path      string        // starting remote folder from the URL, if any
+	TLSConfig *tls.Config   // base TLS settings (roots, pinning); ServerName is set per site
+	Encoding  string        // charset of names on the server ("" = utf-8)
+}
+
+// DefaultTimeout is INTERFACE.md's --timeout default.
+const DefaultTimeout = 30 * time.Second
+
+// Addr returns host:port.
+func (s Site) Addr() string { return net.JoinHostPort(s.Host, strconv.Itoa(s.Port)) }
+
+// Display returns user@host:port for the status bar (never the password).
+func (s Site) Display() string { return s.User + "@" + s.Addr() }
+
+func (s Site) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return s.Timeout
+}
+
+// ParseURL parses ftp://, ftps:// (implicit TLS) and ftpes:// (explicit TLS)
+// URLs per INTERFACE.md: percent-escapes decoded, no user means anonymous.
+// The path is returned in Site.Path ("" when the URL has none).
+// hasPassword tells whether the URL carried a password (even an empty one).
+func ParseURL(raw string) (site Site, hasPassword bool, err error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return Site{}, false, fmt.Errorf("bad URL: %w", err)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "ftp":
+		site.TLS, site.Port = TLSOff, 21
+	case "ftpes":
+		site.TLS, site.Port = TLSExplicit, 21
+	case "ftps":
+		site.TLS, site.Port = TLSImplicit, 990
+	default:
+		return Site{}, false, fmt.Errorf("bad URL %q: scheme must be ftp, ftps or ftpes", redactURL(raw))
+	}
+	site.Host = u.Hostname()
+	if site.Host == "" {
+		return Site{}, false, fmt.Errorf("bad URL %q: no host", redactURL(raw))
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return Site{}, false, fmt.Errorf("bad URL %q: port %q", redactURL(raw), p)
+		}
+		site.Port = n
+	}
+	if u.User != nil {
+		site.User = u.User.Username()
+		site.Password, hasPassword = u.User.Password()
+	}
+	if site.User == "" {
+		site.User = "anonymous"
+		if !hasPassword {
+			site.Password, hasPassword = "ftpdeck@", true
+		}
+	}
+	site.Path = u.Path
+	site.Timeout = DefaultTimeout
+	return site, hasPassword, nil
+}
+
+// redactURL hides a password in a URL for error messages.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		if i := strings.LastIndex(raw, "@"); i >= 0 {
+			if j := strings.Index(raw, "://"); j >= 0 && j < i {
+				return raw[:j+3] + "…@" + raw[i+1:]
+			}
+		}
+		return raw
+	}
+	return u.Redacted()
+}
