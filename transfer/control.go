@@ -36,9 +36,9 @@ type controlConn struct {
 	sess *Session
 	log  *Log
 
-	toLib  bytes.Buffer // reply bytes the library has yet to read
-	fromLib []byte       // a partial command line written by the library
-	libDialed bool       // the library has taken the control connection
+	toLib     bytes.Buffer // reply bytes the library has yet to read
+	fromLib   []byte       // a partial command line written by the library
+	libDialed bool         // the library has taken the control connection
 
 	pending     net.Conn // data connection prepared for the library's next dial
 	lastDataErr error    // why the last negotiation failed, in full
@@ -48,11 +48,11 @@ type controlConn struct {
 	prelimSeen  bool     // a 1xx reply to that command arrived
 	curData     *dataConn
 	pinned      *Mode
-	listAll     bool // send "LIST -a" for LIST (hidden files)
+	listAll     bool        // send "LIST -a" for LIST (hidden files)
 	dataTLS     *tls.Config // non-nil when data connections must be TLS
 
-	broken atomic.Bool
-	mu     sync.Mutex // guards interrupted
+	broken      atomic.Bool
+	mu          sync.Mutex // guards interrupted
 	interrupted bool
 }
 
