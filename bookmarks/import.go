@@ -315,7 +315,7 @@ func fileZillaPath(s string) (string, bool) {
 		}
 		seg := string(rs[pos : pos+n])
 		pos += n
-		if pos < len(rs) {
+		if n > 0 && pos < len(rs) { // an empty segment has no separator of its own
 			if rs[pos] != ' ' {
 				return "", false
 			}
