@@ -30,7 +30,7 @@ func TestRunPasswordCmd(t *testing.T) {
 
 	tests := []struct {
 		name, cmd, want, wantErr string
-		notInErr               []string
+		notInErr                 []string
 	}{
 		{"first line, CR/LF stripped", ok, "s3cret", "", nil},
 		{"quoted words", args + ` 'a b' "c \"d\"" e\ f`, "a b|c \"d\"|e f|", "", nil},
