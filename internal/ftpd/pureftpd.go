@@ -1,0 +1,69 @@
+package ftpd
+
+import (
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var pureFlavour = flavour{
+	bin:     "pure-ftpd",
+	prepare: preparePure,
+	args:    pureArgs,
+	env:     opensslEnv,
+}
+
+// preparePure makes the PureDB virtual user and, for TLS, the OpenSSL file.
+func preparePure(t testing.TB, d *Daemon, opts Options) {
+	t.Helper()
+	if opts.DisablePASV {
+		t.Skip("ftpd: pure-ftpd has no option to refuse PASV/EPSV (only -N to refuse PORT)")
+	}
+	pw, err := LookPath("pure-pw")
+	if err != nil {
+		SkipOrFail(t, "pure-pw not installed: %v", err)
+	}
+	passwd := filepath.Join(d.Dir, "pureftpd.passwd")
+	cmd := exec.Command(pw, "useradd", d.User, "-u", fmt.Sprint(d.uid), "-g", fmt.Sprint(d.gid),
+		"-d", d.Root, "-f", passwd)
+	cmd.Stdin = strings.NewReader(d.Password + "\n" + d.Password + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("ftpd: pure-pw useradd: %v: %s", err, out)
+	}
+	if out, err := exec.Command(pw, "mkdb", filepath.Join(d.Dir, "pureftpd.pdb"), "-f", passwd).CombinedOutput(); err != nil {
+		t.Fatalf("ftpd: pure-pw mkdb: %v: %s", err, out)
+	}
+	if opts.TLS != nil {
+		writeOpenSSLConf(t, d, opts.TLS)
+	}
+	d.logs = append(d.logs, filepath.Join(d.Dir, "pure-ftpd.xfer"))
+}
+
+func pureArgs(d *Daemon, opts Options) []string {
+	args := []string{
+		"-S", fmt.Sprintf("%s,%d", d.Host, d.Port),
+		"-4",                                                   // IPv4 only
+		"-l", "puredb:" + filepath.Join(d.Dir, "pureftpd.pdb"), // virtual user
+		"-E",      // no anonymous logins
+		"-A",      // chroot everyone
+		"-u", "1", // the test user is a system user (uid < 1000)
+		"-H", // no reverse DNS
+		"-p", fmt.Sprintf("%d:%d", d.PassivePorts[0], d.PassivePorts[1]),
+		"-P", d.Host,
+		"-O", "clf:" + filepath.Join(d.Dir, "pure-ftpd.xfer"),
+		"-d", // verbose (to syslog, when there is one)
+	}
+	if opts.DisablePORT {
+		args = append(args, "-N") // "NAT mode": PORT/EPRT refused
+	}
+	if tls := opts.TLS; tls != nil {
+		level := "1"
+		if tls.Require {
+			level = "3"
+		}
+		args = append(args, "-Y", level, "-2", tls.CertFile+","+tls.KeyFile)
+	}
+	return args
+}
