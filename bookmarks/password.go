@@ -52,17 +52,20 @@ const PasswordCmdTimeout = 10 * time.Second
 const maxCmdOutput = 64 << 10
 
 // ResolvePassword finds the password for user at host, trying in order:
-// the bookmark's saved password, its password_cmd, the netrc file
+// the bookmark's saved password and its password_cmd (only when host and
+// user are the bookmark's own: a URL naming another user does not get
+// them), the netrc file
 // (NetrcPath) and prompt (nil means no prompt: ErrNoPassword). host and
 // user are the effective ones (a URL may override the bookmark's). The
 // notices warn about a netrc file others can read or cannot parse; they
 // never hold the password. A failing password_cmd is an error, and the
 // remaining sources are not tried (the user asked for that command).
 func ResolvePassword(site Site, host, user string, prompt func() (string, error)) (string, Source, []Notice, error) {
-	if site.Password != "" {
+	mine := siteOwnsLogin(site, host, user)
+	if mine && site.Password != "" {
 		return site.Password, SourceBookmark, nil, nil
 	}
-	if site.PasswordCmd != "" {
+	if mine && site.PasswordCmd != "" {
 		pw, err := RunPasswordCmd(context.Background(), site.PasswordCmd)
 		if err != nil {
 			return "", SourceNone, nil, err
@@ -89,6 +92,16 @@ func ResolvePassword(site Site, host, user string, prompt func() (string, error)
 		return "", SourceNone, notices, fmt.Errorf("password prompt: %w", err)
 	}
 	return pw, SourcePrompt, notices, nil
+}
+
+// siteOwnsLogin reports whether the bookmark's password and password_cmd
+// are for this host and user: a URL that names another user or host must
+// not receive the bookmark's secret.
+func siteOwnsLogin(site Site, host, user string) bool {
+	if host != "" && site.Host != "" && !strings.EqualFold(host, site.Host) {
+		return false
+	}
+	return user == "" || user == site.User || (site.User == "" && user == "anonymous")
 }
 
 // RunPasswordCmd runs cmdline without a shell (split by SplitCommand; a

@@ -129,11 +129,14 @@ func TestResolvePasswordOrder(t *testing.T) {
 		src        Source
 		wantErr    error
 	}{
-		{"bookmark first", Site{Password: "savedpw", PasswordCmd: cmd}, "h", "u", prompt, "savedpw", SourceBookmark, nil},
-		{"then password_cmd", Site{PasswordCmd: cmd}, "h", "u", prompt, "cmdpw", SourceCommand, nil},
+		{"bookmark first", Site{User: "u", Password: "savedpw", PasswordCmd: cmd}, "h", "u", prompt, "savedpw", SourceBookmark, nil},
+		{"then password_cmd", Site{User: "u", PasswordCmd: cmd}, "h", "u", prompt, "cmdpw", SourceCommand, nil},
 		{"then netrc", Site{}, "h", "u", prompt, "netrcpw", SourceNetrc, nil},
 		{"then prompt", Site{}, "other", "u", prompt, "typed", SourcePrompt, nil},
 		{"no prompt", Site{}, "other", "u", nil, "", SourceNone, ErrNoPassword},
+		{"bookmark's own user and host", Site{Host: "H", User: "u", Password: "savedpw"}, "h", "u", prompt, "savedpw", SourceBookmark, nil},
+		{"other user: not the bookmark's password", Site{Host: "h", User: "bob", Password: "savedpw"}, "h", "u", prompt, "netrcpw", SourceNetrc, nil},
+		{"other host: not the bookmark's command", Site{Host: "x", User: "u", PasswordCmd: cmd}, "other", "u", prompt, "typed", SourcePrompt, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -154,7 +157,7 @@ func TestResolvePasswordOrder(t *testing.T) {
 		}
 	}
 
-	_, _, _, err := ResolvePassword(Site{PasswordCmd: failing}, "h", "u", prompt)
+	_, _, _, err := ResolvePassword(Site{User: "u", PasswordCmd: failing}, "h", "u", prompt)
 	if err == nil || !strings.Contains(err.Error(), "bad failed (exit status 1): nope") {
 		t.Errorf("failing password_cmd: %v", err)
 	}
