@@ -205,20 +205,26 @@ func (c cmd) Execute(sess *ftpserver.Session, param string) {
 	c.run(sess, ss, param)
 }
 
-// extended marks a library command as an extension so that FEAT lists it.
-type extended struct{ ftpserver.Command }
+// reply writes a multi-line reply (code-first line, middle lines, code
+// last line, CRLF each) straight to the control connection. The library can
+// only write single-line replies correctly (its multi-line writer separates
+// lines with a bare LF), and it flushes its buffered writer after every
+// reply, so writing underneath it between replies is safe.
+func (ss *session) reply(code int, first string, middle []string, last string) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d-%s\r\n", code, first)
+	for _, l := range middle {
+		b.WriteString(" " + l + "\r\n")
+	}
+	fmt.Fprintf(&b, "%d %s\r\n", code, last)
+	_, _ = io.WriteString(ss.ctrl, b.String())
+}
 
-func (extended) IsExtend() bool { return true }
-
-// featOnly is a pseudo-command whose only effect is a line in FEAT (the
-// library builds FEAT from the names of commands whose IsExtend is true).
-// Its name contains a space, so no client line can ever reach it.
-type featOnly struct{}
-
-func (featOnly) IsExtend() bool                     { return true }
-func (featOnly) RequireParam() bool                 { return false }
-func (featOnly) RequireAuth() bool                  { return true }
-func (featOnly) Execute(*ftpserver.Session, string) {}
+// features is the FEAT reply: what this server really supports, in a fixed
+// order (the library builds it from a map, with SIZE, MDTM and REST missing).
+var features = []string{
+	"EPRT", "EPSV", "MDTM", "MLST type*;size*;modify*;perm*;", "PASV", "REST STREAM", "SIZE", "TVFS", "UTF8",
+}
 
 func (s *Server) commands() map[string]ftpserver.Command {
 	lib := ftpserver.DefaultCommands()
@@ -249,8 +255,10 @@ func (s *Server) commands() map[string]ftpserver.Command {
 		sess.WriteMessage(225, "No transfer to ABOR")
 	}}
 	m["STAT"] = statCmd{Command: lib["STAT"], srv: s}
-	m["MDTM"] = extended{lib["MDTM"]}
-	m["REST STREAM"] = featOnly{}
+	m["FEAT"] = cmd{srv: s, run: func(_ *ftpserver.Session, ss *session, _ string) {
+		ss.reply(211, "Features:", features, "End")
+	}}
+	m["MLST"] = cmd{auth: true, run: s.cmdMlst, srv: s}
 	return m
 }
 
@@ -558,6 +566,18 @@ func formatMLSx(fi os.FileInfo) string {
 }
 
 // ---- other commands ----
+
+func (s *Server) cmdMlst(sess *ftpserver.Session, ss *session, param string) {
+	p := sess.BuildPath(param)
+	fi, err := s.drv.Stat(nil, p)
+	if err != nil {
+		sess.WriteMessage(550, "No such file or folder.")
+		return
+	}
+	fact := formatMLSx(fi)
+	fact = fact[:strings.Index(fact, "; ")+2] + p // facts, then the full path
+	ss.reply(250, "Listing "+p, []string{fact}, "End")
+}
 
 func (s *Server) cmdSize(sess *ftpserver.Session, _ *session, param string) {
 	// The library's SIZE writes errors to the standard logger (stderr) and
