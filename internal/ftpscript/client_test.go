@@ -202,13 +202,18 @@ func (c *client) startTLS(pool *x509.CertPool, cache bool) {
 	c.t.Helper()
 	c.cmd(234, "AUTH TLS")
 	c.tlsCfg = clientTLS(pool, cache)
-	tc := tls.Client(c.nc, c.tlsCfg)
-	c.deadline()
-	if err := tc.Handshake(); err != nil {
+	if err := tlsClient(c).Handshake(); err != nil {
 		c.t.Fatalf("control TLS: %v", err)
 	}
+}
+
+// tlsClient wraps the control connection in TLS with c.tlsCfg.
+func tlsClient(c *client) *tls.Conn {
+	tc := tls.Client(c.nc, c.tlsCfg)
 	c.nc = tc
 	c.tp = textproto.NewConn(tc)
+	c.deadline()
+	return tc
 }
 
 func (c *client) protect() {
