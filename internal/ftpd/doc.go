@@ -42,6 +42,6 @@
 //
 // A missing daemon, or not running as root, skips the test; with
 // FTPDECK_REQUIRE_SERVERS=1 (set by CI) it fails it instead. Features a
-// daemon cannot provide (pure-ftpd has no switch to refuse PASV; proftpd TLS
+// daemon cannot provide (pure-ftpd has no switch to refuse PORT; proftpd TLS
 // needs mod_tls.so from proftpd-mod-crypto) always skip, with the reason.
 package ftpd

@@ -51,9 +51,9 @@ type Options struct {
 	// that user. Empty means a fresh folder removed at cleanup.
 	Root string
 	// DisablePORT makes the server refuse PORT and EPRT (active mode).
+	// pure-ftpd cannot do this; Start skips the test for it.
 	DisablePORT bool
 	// DisablePASV makes the server refuse PASV and EPSV (passive mode).
-	// pure-ftpd cannot do this; Start skips the test for it.
 	DisablePASV bool
 	// TLS enables explicit FTPS (AUTH TLS) when non-nil.
 	TLS *TLSOptions

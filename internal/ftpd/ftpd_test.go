@@ -164,6 +164,10 @@ func (c *client) prepareData(mode string) func() net.Conn {
 			if err := tc.Handshake(); err != nil {
 				c.t.Fatalf("%s data TLS handshake: %v", mode, err)
 			}
+			// vsftpd insists on it (require_ssl_reuse); check everyone does it.
+			if !tc.ConnectionState().DidResume {
+				c.t.Errorf("%s data connection did not resume the control connection's TLS session", mode)
+			}
 			return tc
 		}
 		return conn

@@ -27,7 +27,7 @@ const pamService = "ftpdeck-vsftpd"
 
 const pamConfig = `# Written by ftpdeck's internal/ftpd test helpers: plain pam_unix, no
 # shell or ftpusers checks, for the throwaway user ` + TestUser + `.
-auth	required	pam_unix.so
+auth	required	pam_unix.so nodelay
 account	required	pam_unix.so
 session	required	pam_unix.so
 `

@@ -74,6 +74,8 @@ func vsftpdConf(d *Daemon, opts Options) string {
 	kv("idle_session_timeout", "120")
 	kv("data_connection_timeout", "60")
 	kv("max_per_ip", "0")
+	kv("delay_failed_login", "0")
+	kv("delay_successful_login", "0")
 	if tls := opts.TLS; tls != nil {
 		kv("ssl_enable", "YES")
 		kv("rsa_cert_file", tls.CertFile)
