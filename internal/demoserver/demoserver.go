@@ -2,11 +2,12 @@
 // and for hermetic tests of the engine.
 //
 // It is built on goftp.io/server/v2 (v2.0.3), which provides the control
-// connection loop, authentication and the simple commands (CWD, PWD, DELE,
-// RNFR/RNTO, RMD, MDTM, FEAT, ...). Everything that touches a data connection
-// (PASV, EPSV, PORT, EPRT, LIST, NLST, MLSD, RETR, STOR, APPE, REST) and the
-// file system driver are our own, because the library's versions have bugs
-// that matter to an FTP client's test bed; see quirks.go for the list.
+// connection loop, authentication and the simple commands (USER, PASS, CWD,
+// PWD, DELE, RNFR/RNTO, RMD, MDTM, TYPE, ...). Everything that touches a data
+// connection (PASV, EPSV, PORT, EPRT, LIST, NLST, MLSD, RETR, STOR, APPE,
+// REST), a few replies (FEAT, MLST, SIZE, MKD, ABOR) and the file system
+// driver are our own, because the library's versions have bugs that matter
+// to an FTP client's test bed; see quirks.go for the list.
 //
 // The server never writes to the terminal: its log goes only to
 // Options.Log, if set.
