@@ -34,6 +34,9 @@ func Delay(d time.Duration, h Handler) Handler {
 // Sequence returns a handler whose n-th call, counted across all control
 // connections, runs hs[n]; once they are used up the last one repeats.
 func Sequence(hs ...Handler) Handler {
+	if len(hs) == 0 {
+		panic("ftpscript: Sequence needs at least one handler")
+	}
 	var mu sync.Mutex
 	n := 0
 	return func(c *Conn, arg string) {

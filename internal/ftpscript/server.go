@@ -204,6 +204,20 @@ func (s *Server) DataConns() []DataConn {
 	return out
 }
 
+// WaitDataConns waits until at least n data connections are recorded (a
+// passive listener records a connection as soon as it accepts it, on its
+// own goroutine) or timeout passes, and returns DataConns.
+func (s *Server) WaitDataConns(n int, timeout time.Duration) []DataConn {
+	deadline := time.Now().Add(timeout)
+	for {
+		dcs := s.DataConns()
+		if len(dcs) >= n || !time.Now().Before(deadline) {
+			return dcs
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
 // Close stops the server: closes the listener and every control and data
 // connection, unblocks silent and waiting handlers, and waits for all of the
 // server's goroutines. It is called by t.Cleanup; calling it again does

@@ -207,6 +207,24 @@ func TestPassiveAtOtherHost(t *testing.T) {
 			t.Errorf("data conns %+v, want none", dcs)
 		}
 	})
+	t.Run("client connects to the named port, sends no command", func(t *testing.T) {
+		srv := Start(t)
+		srv.Handle("PASV", PassiveAt("10.9.8.7"))
+		c := dial(t, srv)
+		c.login()
+		_, port := parsePASV(t, c.cmd(227, "PASV"))
+		nc, err := net.Dial("tcp", net.JoinHostPort("127.0.0.1", fmt.Sprint(port)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = nc.Close() }()
+		dcs := srv.WaitDataConns(1, 5*time.Second)
+		if len(dcs) != 1 || !dcs[0].Connected || dcs[0].Used || dcs[0].Mode != "PASV" ||
+			dcs[0].Listen != fmt.Sprintf("127.0.0.1:%d", port) {
+			t.Errorf("data conns %+v", dcs)
+		}
+		c.cmd(221, "QUIT")
+	})
 }
 
 func TestActiveThirdPartyAndNeverConnect(t *testing.T) {
