@@ -47,6 +47,8 @@ type controlConn struct {
 	dataCmd     bool     // the last command sent opens a data transfer
 	prelimSeen  bool     // a 1xx reply to that command arrived
 	curData     *dataConn
+	curActive   *activeConn // the active listener of the current data connection
+	curMode     Mode        // the mode the current data connection was negotiated in
 	pinned      *Mode
 	listAll     bool        // send "LIST -a" for LIST (hidden files)
 	dataTLS     *tls.Config // non-nil when data connections must be TLS
@@ -85,6 +87,13 @@ func (c *controlConn) readRaw(p []byte) (int, error) {
 		if errors.As(err, &ne) && ne.Timeout() {
 			if c.wasInterrupted() {
 				return n, fmt.Errorf("interrupted: %w", err)
+			}
+			if a := c.curActive; a != nil && c.dataCmd && !c.prelimSeen && !a.accepted() {
+				// In active mode the server answers a transfer command only
+				// once it has connected back (or given up): silence here
+				// means it could not reach our listener.
+				c.lastDataErr = a.notConnected(d, err)
+				return n, c.lastDataErr
 			}
 			return n, timeoutError("waiting for reply", d, err)
 		}
@@ -147,6 +156,9 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 	}
 	if c.dataCmd && r.Class() == 1 {
 		c.prelimSeen = true
+	}
+	if c.dataCmd && r.Code == 425 && c.lastDataErr == nil {
+		c.lastDataErr = c.dataRefused(r)
 	}
 	return r, nil
 }
@@ -282,10 +294,11 @@ func (c *controlConn) negotiate(verb string) {
 	}
 	c.dropPending()
 	c.lastDataErr = nil
-	c.curData = nil
+	c.curData, c.curActive = nil, nil
+	c.curMode = c.mode()
 	var dc net.Conn
 	var err error
-	if c.mode() == Active {
+	if c.curMode == Active {
 		dc, err = c.openActive()
 	} else {
 		dc, err = c.openPassive()
@@ -467,7 +480,8 @@ func (c *controlConn) openActive() (net.Conn, error) {
 		return nil, &DataConnError{Mode: Active, Addr: advAP.String(), Err: &ReplyError{Cmd: verbOf(line), Code: r.Code, Text: r.Text()},
 			Cause: fmt.Sprintf("server refused %s: %d %s — passive mode may work", verbOf(line), r.Code, wire.Escape(r.Text()))}
 	}
-	return c.wrapData(&activeConn{ctl: c, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}, Active), nil
+	c.curActive = &activeConn{ctl: c, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}
+	return c.wrapData(c.curActive, Active), nil
 }
 
 func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
@@ -537,4 +551,16 @@ func rootCause(err error) error {
 		}
 		err = u
 	}
+}
+
+// dataRefused explains a 425 ("can't open data connection") to a transfer
+// command in terms of the mode it was negotiated in.
+func (c *controlConn) dataRefused(r wire.Reply) error {
+	re := &ReplyError{Code: r.Code, Text: r.Text()}
+	if c.curMode == Active && c.curActive != nil {
+		return &DataConnError{Mode: Active, Addr: c.curActive.advertised.String(), Err: re,
+			Cause: fmt.Sprintf("server could not connect back to %s (%d %s) — a NAT or firewall on this side is the usual cause; passive mode may work", c.curActive.advertised, r.Code, wire.Escape(r.Text()))}
+	}
+	return &DataConnError{Mode: Passive, Err: re,
+		Cause: fmt.Sprintf("server did not see our data connection (%d %s) — a firewall between us may block its passive ports; active mode may work", r.Code, wire.Escape(r.Text()))}
 }

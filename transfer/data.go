@@ -101,6 +101,15 @@ type activeConn struct {
 	deadline time.Time
 }
 
+// accepted reports whether the server's connection has been taken.
+func (a *activeConn) accepted() bool { return a.conn != nil }
+
+// notConnected is the error for a server that did not connect back within d.
+func (a *activeConn) notConnected(d time.Duration, err error) error {
+	return &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: fmt.Errorf("%w: %w", ErrTimeout, err),
+		Cause: fmt.Sprintf("server could not connect back to %s within %s — a NAT or firewall on this side is the usual cause; passive mode may work", a.advertised, d)}
+}
+
 func (a *activeConn) accept() (net.Conn, error) {
 	a.once.Do(func() {
 		a.conn, a.err = a.acceptServer(a.ctl.timeout())
@@ -119,8 +128,7 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 		conn, err := tl.AcceptTCP()
 		if err != nil {
 			if isTimeout(err) {
-				return nil, &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: fmt.Errorf("%w: %w", ErrTimeout, err),
-					Cause: fmt.Sprintf("server could not connect back to %s within %s — a NAT or firewall on this side is the usual cause; passive mode may work", a.advertised, timeout)}
+				return nil, a.notConnected(timeout, err)
 			}
 			return nil, &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: err, Cause: fmt.Sprintf("waiting for the server to connect back: %v", err)}
 		}

@@ -1,0 +1,204 @@
+package queue
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// partSuffix names a download in progress: NAME.part beside NAME.
+const partSuffix = ".part"
+
+// safeRel checks that target lies inside root and that no folder between
+// them is a symlink (or anything but a folder), and returns target
+// relative to root. The target itself may be missing; if it exists it
+// must be a regular file. root itself is the user's choice and is
+// trusted as it is.
+func safeRel(root, target string) (string, error) {
+	if root == "" {
+		return "", fmt.Errorf("local target %s: no local folder", target)
+	}
+	rel, err := filepath.Rel(filepath.Clean(root), filepath.Clean(target))
+	if err != nil {
+		return "", fmt.Errorf("local target %s: %w", target, err)
+	}
+	if rel == "." || rel == ".." || filepath.IsAbs(rel) || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("local target %s: outside the chosen folder %s, refused", target, root)
+	}
+	parts := strings.Split(rel, string(filepath.Separator))
+	p := filepath.Clean(root)
+	for i, part := range parts {
+		p = filepath.Join(p, part)
+		fi, err := os.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return rel, nil // nothing further down exists yet
+		}
+		if err != nil {
+			return "", &localErr{fmt.Errorf("local target %s: %w", target, err)}
+		}
+		last := i == len(parts)-1
+		switch {
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return "", fmt.Errorf("local target %s: %s is a symlink, refusing to write through it", target, p)
+		case !last && !fi.IsDir():
+			return "", fmt.Errorf("local target %s: %s is not a folder", target, p)
+		case last && !fi.Mode().IsRegular():
+			return "", fmt.Errorf("local target %s: exists and is not a regular file", target)
+		}
+	}
+	return rel, nil
+}
+
+// localErr marks a local-disk failure found by the queue itself (not by
+// the engine's copy loop): permanent, like transfer.LocalError.
+type localErr struct{ err error }
+
+func (e *localErr) Error() string { return e.err.Error() }
+func (e *localErr) Unwrap() error { return e.err }
+
+// safeMkdirAll creates dir (and its parents) inside root, refusing any
+// existing component that is a symlink or not a folder.
+func safeMkdirAll(root, dir string) error {
+	rel, err := filepath.Rel(filepath.Clean(root), filepath.Clean(dir))
+	if err != nil || rel == ".." || filepath.IsAbs(rel) || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("local folder %s: outside the chosen folder %s, refused", dir, root)
+	}
+	if rel == "." {
+		return nil
+	}
+	r, err := os.OpenRoot(root)
+	if err != nil {
+		return fmt.Errorf("local folder %s: %w", root, err)
+	}
+	defer r.Close()
+	p := ""
+	for _, part := range strings.Split(rel, string(filepath.Separator)) {
+		p = filepath.Join(p, part)
+		fi, err := r.Lstat(p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if err := r.Mkdir(p, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+				return fmt.Errorf("local folder %s: %w", filepath.Join(root, p), err)
+			}
+			continue
+		case err != nil:
+			return fmt.Errorf("local folder %s: %w", filepath.Join(root, p), err)
+		case fi.Mode()&fs.ModeSymlink != 0:
+			return fmt.Errorf("local folder %s: is a symlink, refusing to write through it", filepath.Join(root, p))
+		case !fi.IsDir():
+			return fmt.Errorf("local folder %s: exists and is not a folder", filepath.Join(root, p))
+		}
+	}
+	// Check again after creating: a component swapped for a link meanwhile
+	// is refused here (os.Root kept the creation itself inside root).
+	_, err = safeRel(root, filepath.Join(dir, "x"))
+	return err
+}
+
+// openPart opens NAME.part for writing inside root: an existing one (a
+// regular file, never through a link; resume) when keep is set, else a
+// fresh one created exclusively. It returns the file and its size.
+func openPart(r *os.Root, relPart string, keep bool) (*os.File, int64, error) {
+	if keep {
+		fi, err := r.Lstat(relPart)
+		switch {
+		case err == nil && !fi.Mode().IsRegular():
+			return nil, 0, fmt.Errorf("%s exists and is not a regular file, refusing to write to it", relPart)
+		case err == nil:
+			f, err := r.OpenFile(relPart, os.O_WRONLY|syscall.O_NOFOLLOW, 0)
+			if err != nil {
+				return nil, 0, err
+			}
+			st, err := f.Stat()
+			if err != nil || !os.SameFile(fi, st) || !st.Mode().IsRegular() {
+				_ = f.Close()
+				return nil, 0, fmt.Errorf("%s changed while opening it, refusing to write to it", relPart)
+			}
+			return f, st.Size(), nil
+		case !errors.Is(err, fs.ErrNotExist):
+			return nil, 0, err
+		}
+	}
+	f, err := r.OpenFile(relPart, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
+	if err != nil {
+		return nil, 0, err
+	}
+	return f, 0, nil
+}
+
+// partSize returns the size of local+".part" when it is a regular file
+// inside root (0 otherwise): what a download has already fetched.
+func partSize(root, local string) int64 {
+	if _, err := safeRel(root, local+partSuffix); err != nil {
+		return 0
+	}
+	fi, err := os.Lstat(local + partSuffix)
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0
+	}
+	return fi.Size()
+}
+
+// numbered returns "name (n).ext" for name "name.ext"; a leading dot
+// (".profile") is part of the name, not an extension, and so is the
+// ".tar" of "x.tar.gz" (→ "x (1).tar.gz").
+func numbered(name string, n int) string {
+	base, ext := splitExt(name)
+	return base + " (" + strconv.Itoa(n) + ")" + ext
+}
+
+func splitExt(name string) (string, string) {
+	i := strings.LastIndexByte(name, '.')
+	if i <= 0 {
+		return name, ""
+	}
+	base, ext := name[:i], name[i:]
+	if strings.HasSuffix(base, ".tar") && len(base) > len(".tar") {
+		return base[:len(base)-4], ".tar" + ext
+	}
+	return base, ext
+}
+
+// freeLocalName returns the first "name (n).ext" beside local for which
+// neither the file nor its .part exists.
+func freeLocalName(local string) (string, error) {
+	dir, name := filepath.Split(local)
+	for n := 1; n < 10000; n++ {
+		cand := filepath.Join(dir, numbered(name, n))
+		_, err1 := os.Lstat(cand)
+		_, err2 := os.Lstat(cand + partSuffix)
+		if errors.Is(err1, fs.ErrNotExist) && errors.Is(err2, fs.ErrNotExist) {
+			return cand, nil
+		}
+	}
+	return "", fmt.Errorf("no free name for %s", local)
+}
+
+// copyInto copies the regular file rel (never through a link) into w,
+// for the resume policy: the existing target becomes the start of the
+// .part and stays untouched itself.
+func copyInto(r *os.Root, rel string, w io.Writer) (int64, error) {
+	fi, err := r.Lstat(rel)
+	if err != nil {
+		return 0, err
+	}
+	if !fi.Mode().IsRegular() {
+		return 0, fmt.Errorf("%s is not a regular file", rel)
+	}
+	f, err := r.OpenFile(rel, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil || !os.SameFile(fi, st) {
+		return 0, fmt.Errorf("%s changed while opening it", rel)
+	}
+	return io.Copy(w, f)
+}

@@ -1,0 +1,209 @@
+// Package queue is ftpdeck's transfer queue: one job per file, workers
+// that each own a connection of the session, conflict policies, safe
+// local writes (NAME.part, renamed on success), retries with resume, and
+// a queue.json that survives restarts and crashes.
+//
+// The package imports nothing from Charm: the UI's queue pane and the
+// headless get/put commands drive it through Queue's methods, and read
+// its state from Snapshot, Updates and Conflicts.
+package queue
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Direction says which way a job moves a file.
+type Direction int
+
+// The two directions.
+const (
+	Download Direction = iota // server → this machine
+	Upload                    // this machine → server
+)
+
+// String returns "download" or "upload".
+func (d Direction) String() string {
+	if d == Upload {
+		return "upload"
+	}
+	return "download"
+}
+
+// MarshalText writes the direction as its name in queue.json.
+func (d Direction) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads a direction name.
+func (d *Direction) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "download":
+		*d = Download
+	case "upload":
+		*d = Upload
+	default:
+		return fmt.Errorf("unknown direction %q", b)
+	}
+	return nil
+}
+
+// State is where a job is in its life.
+type State int
+
+// The states of a job. Queued jobs wait for a worker; Running ones hold
+// one; Paused ones wait for Resume. Done, Failed, Skipped and Canceled
+// are final until Retry (Failed, Canceled) or Remove.
+const (
+	Queued State = iota
+	Running
+	Paused
+	Done
+	Failed
+	Skipped
+	Canceled
+)
+
+var stateNames = [...]string{"queued", "running", "paused", "done", "failed", "skipped", "canceled"}
+
+// String returns the state's lower-case name.
+func (s State) String() string {
+	if s < 0 || int(s) >= len(stateNames) {
+		return fmt.Sprintf("state(%d)", int(s))
+	}
+	return stateNames[s]
+}
+
+// MarshalText writes the state as its name in queue.json.
+func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads a state name.
+func (s *State) UnmarshalText(b []byte) error {
+	for i, n := range stateNames {
+		if n == string(b) {
+			*s = State(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown state %q", b)
+}
+
+// final reports whether no worker will ever take the job again without a
+// user's Retry.
+func (s State) final() bool { return s == Done || s == Failed || s == Skipped || s == Canceled }
+
+// Policy says what to do when a job's target already exists.
+type Policy int
+
+// The conflict policies of INTERFACE.md's --on-conflict.
+const (
+	Ask       Policy = iota // emit a Conflict and wait for Decide
+	Overwrite               // replace the target (a download keeps the old file until success)
+	Resume                  // treat the existing target as a partial transfer and continue it
+	Skip                    // leave the target alone; the job ends Skipped
+	Rename                  // write "name (1).ext", "name (2).ext", ... instead
+)
+
+var policyNames = [...]string{"ask", "overwrite", "resume", "skip", "rename"}
+
+// String returns the policy's name as --on-conflict spells it.
+func (p Policy) String() string {
+	if p < 0 || int(p) >= len(policyNames) {
+		return fmt.Sprintf("policy(%d)", int(p))
+	}
+	return policyNames[p]
+}
+
+// ParsePolicy parses ask, overwrite, resume, skip or rename
+// (case-insensitive).
+func ParsePolicy(s string) (Policy, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	for i, n := range policyNames {
+		if n == t {
+			return Policy(i), nil
+		}
+	}
+	return Ask, fmt.Errorf("unknown conflict policy %q (want ask, overwrite, resume, skip or rename)", s)
+}
+
+// MarshalText writes the policy as its name in queue.json.
+func (p Policy) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads a policy name.
+func (p *Policy) UnmarshalText(b []byte) error {
+	v, err := ParsePolicy(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
+// Job is a value snapshot of one file transfer, and its record in
+// queue.json.
+type Job struct {
+	ID     int64     `json:"id"`
+	Dir    Direction `json:"dir"`
+	Remote string    `json:"remote"`
+	Local  string    `json:"local"`
+	// LocalRoot is the local folder the user chose: Local always stays
+	// inside it, and no folder between them may be a symlink.
+	LocalRoot string `json:"local_root"`
+	// Size is the file's size in bytes (-1 until known).
+	Size int64 `json:"size"`
+	// Done is the bytes transferred so far: the size of NAME.part for a
+	// download, the bytes sent for an upload.
+	Done     int64  `json:"done"`
+	State    State  `json:"state"`
+	Attempts int    `json:"attempts"`
+	Err      string `json:"err,omitempty"`
+	// Mode is "" for the session's mode, or "active"/"passive" when the
+	// job is pinned to one (Retry in the other mode).
+	Mode string `json:"mode,omitempty"`
+	// Resolved is the conflict decision already taken for this job (Ask
+	// when none yet), so a resumed job does not ask again.
+	Resolved Policy `json:"resolved,omitempty"`
+	// NoRest is set once the server refused or ignored REST for this job:
+	// later attempts start over from byte 0.
+	NoRest bool `json:"no_rest,omitempty"`
+	// Speed is the recent rate in bytes per second while running.
+	Speed float64 `json:"-"`
+}
+
+// Summary is the whole queue at one moment, for the UI.
+type Summary struct {
+	Jobs                                                   []Job
+	Running, Queued, Paused, Done, Failed, Skipped, Canceled int
+	// BytesDone and BytesTotal count jobs that are not skipped or canceled.
+	BytesDone, BytesTotal int64
+	// Speed is the sum of the running jobs' speeds, bytes per second.
+	Speed float64
+	// SaveErr is the last failure to write queue.json ("" when fine).
+	SaveErr string
+}
+
+// Options configures a Queue.
+type Options struct {
+	// Parallel is the number of workers, each with its own connection
+	// (default 2).
+	Parallel int
+	// StateDir is the folder for queue.json; "" means no persistence.
+	StateDir string
+	// Policy is what to do when a target exists (headless commands use
+	// Skip; the TUI Ask).
+	Policy Policy
+	// Backoff holds the waits before each retry of a transient failure;
+	// its length is the number of retries. nil means 0.5s, 1s, 2s.
+	Backoff []time.Duration
+	// Now is the clock (nil means time.Now).
+	Now func() time.Time
+}
+
+// defaultBackoff is the retry schedule when Options.Backoff is nil.
+var defaultBackoff = []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}
+
+// ErrNoJob is returned for an id that is not in the queue.
+var ErrNoJob = errors.New("no such job")
+
+// ErrClosed is returned by methods called after Close.
+var ErrClosed = errors.New("queue closed")
