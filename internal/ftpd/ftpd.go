@@ -47,8 +47,10 @@ const startTimeout = 15 * time.Second
 // allowed and no TLS.
 type Options struct {
 	// Root is the local folder served as "/". It is chowned (recursively)
-	// to the test user, and every folder above it must be traversable by
-	// that user. Empty means a fresh folder removed at cleanup.
+	// to the test user, who must be able to enter every folder above it:
+	// folders inside os.TempDir() (like the 0700 parents of t.TempDir())
+	// get o+x, anything else fails the test. Empty means a fresh folder
+	// removed at cleanup.
 	Root string
 	// DisablePORT makes the server refuse PORT and EPRT (active mode).
 	// pure-ftpd cannot do this; Start skips the test for it.
@@ -288,6 +290,9 @@ func Start(t testing.TB, kind Kind, opts Options) *Daemon {
 		if err := chownTree(abs, d.uid, d.gid); err != nil {
 			t.Fatalf("ftpd: root: %v", err)
 		}
+		if err := d.makeTraversable(filepath.Dir(abs)); err != nil {
+			t.Fatalf("ftpd: root %s: %v", abs, err)
+		}
 	} else {
 		d.Root = filepath.Join(base, "root")
 		if err := os.Mkdir(d.Root, 0o755); err != nil {
@@ -305,6 +310,13 @@ func Start(t testing.TB, kind Kind, opts Options) *Daemon {
 	d.PassivePorts = [2]int{lo, lo + 99}
 	if opts.TLS != nil && (opts.TLS.CertFile == "" || opts.TLS.KeyFile == "") {
 		t.Fatalf("ftpd: TLS needs CertFile and KeyFile")
+	}
+	if opts.TLS != nil {
+		for _, v := range []string{opts.TLS.MinVersion, opts.TLS.MaxVersion} {
+			if v != "" {
+				opensslProtocol(t, v) // fails the test on an unknown version
+			}
+		}
 	}
 	fl.prepare(t, d, opts)
 
@@ -435,6 +447,38 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// makeTraversable lets the test user search dir and its ancestors, which
+// vsftpd and proftpd need to reach the home folder before they chroot. It
+// adds o+x (search, not read) to folders inside os.TempDir(), such as the
+// 0700 parents of t.TempDir(), and refuses to touch anything else.
+func (d *Daemon) makeTraversable(dir string) error {
+	tmp := filepath.Clean(os.TempDir())
+	for {
+		fi, err := os.Stat(dir)
+		if err != nil {
+			return err
+		}
+		st := fi.Sys().(*syscall.Stat_t)
+		m := fi.Mode().Perm()
+		ok := m&0o001 != 0 ||
+			(int(st.Uid) == d.uid && m&0o100 != 0) ||
+			(int(st.Gid) == d.gid && m&0o010 != 0)
+		if !ok {
+			if !strings.HasPrefix(dir, tmp+string(filepath.Separator)) {
+				return fmt.Errorf("user %s cannot enter %s (mode %v); serve a folder under %s or open it up", TestUser, dir, m, tmp)
+			}
+			if err := os.Chmod(dir, fi.Mode()|0o001); err != nil {
+				return err
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return nil
+		}
+		dir = parent
+	}
 }
 
 // chownTree gives every file under root to uid:gid.
