@@ -3,19 +3,11 @@
 package main
 
 import (
-	"fmt"
 	"os"
+
+	"ftpdeck/internal/cli"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:]))
-}
-
-func run(args []string) int {
-	if len(args) > 0 && args[0] == "version" {
-		fmt.Println("ftpdeck dev")
-		return 0
-	}
-	fmt.Fprintln(os.Stderr, "ftpdeck: not yet wired")
-	return 2
+	os.Exit(cli.Main(os.Args[1:], cli.DefaultEnv()))
 }

@@ -1,0 +1,222 @@
+// Package cli is ftpdeck's command line: it parses INTERFACE.md's flags and
+// commands, builds the engine's settings, and runs a headless command or
+// the TUI. main.go only calls Main.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"ftpdeck/transfer"
+)
+
+// Flags holds every flag of INTERFACE.md.
+type Flags struct {
+	Mode             *transfer.Mode // nil: not given
+	ActiveAddr       netip.Addr
+	ActivePorts      transfer.PortRange
+	TrustPASVAddress bool
+	Parallel         int
+	Local            string
+	LogFile          string
+	Timeout          time.Duration
+	TLSFingerprint   string
+	ConfigDir        string
+	StateDir         string
+	OnConflict       string
+	Encoding         string
+	Demo             bool
+	Help             bool
+}
+
+// errUsage marks bad usage: exit code 2.
+var errUsage = errors.New("usage")
+
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+func (e *usageError) Unwrap() error { return errUsage }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+// valueFlags take a value (as "--flag VALUE" or "--flag=VALUE").
+var valueFlags = map[string]bool{
+	"active-addr": true, "active-ports": true, "parallel": true, "local": true, "log": true,
+	"timeout": true, "tls-fingerprint": true, "config": true, "state": true, "on-conflict": true, "encoding": true,
+}
+
+var boolFlags = map[string]bool{"active": true, "passive": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true}
+
+// parseArgs separates flags from positional arguments. Flags may stand
+// anywhere (ftpdeck get --active URL out); "--" ends them; "-" alone is a
+// positional argument (stdout or stdin).
+func parseArgs(args []string) (Flags, []string, error) {
+	var f Flags
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if a == "-" || !strings.HasPrefix(a, "-") {
+			pos = append(pos, a)
+			continue
+		}
+		name := strings.TrimLeft(a, "-")
+		value, hasValue := "", false
+		if k, v, ok := strings.Cut(name, "="); ok {
+			name, value, hasValue = k, v, true
+		}
+		switch {
+		case boolFlags[name]:
+			if hasValue {
+				return f, nil, usagef("flag --%s takes no value", name)
+			}
+			setBool(&f, name)
+		case valueFlags[name]:
+			if !hasValue {
+				if i+1 >= len(args) {
+					return f, nil, usagef("flag --%s needs a value", name)
+				}
+				i++
+				value = args[i]
+			}
+			if err := setValue(&f, name, value); err != nil {
+				return f, nil, err
+			}
+		default:
+			return f, nil, usagef("unknown flag %s", a)
+		}
+	}
+	return f, pos, nil
+}
+
+func setBool(f *Flags, name string) {
+	switch name {
+	case "active":
+		m := transfer.Active
+		f.Mode = &m
+	case "passive":
+		m := transfer.Passive
+		f.Mode = &m
+	case "trust-pasv-address":
+		f.TrustPASVAddress = true
+	case "demo":
+		f.Demo = true
+	case "help", "h":
+		f.Help = true
+	}
+}
+
+func setValue(f *Flags, name, v string) error {
+	switch name {
+	case "active-addr":
+		if v == "auto" {
+			return nil // the control connection's local address; never guessed from outside
+		}
+		a, err := netip.ParseAddr(v)
+		if err != nil {
+			return usagef("--active-addr %q: want an IP address", v)
+		}
+		f.ActiveAddr = a
+	case "active-ports":
+		pr, err := transfer.ParsePortRange(v)
+		if err != nil {
+			return usagef("--active-ports: %v", err)
+		}
+		f.ActivePorts = pr
+	case "parallel":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 32 {
+			return usagef("--parallel %q: want a number from 1 to 32", v)
+		}
+		f.Parallel = n
+	case "local":
+		f.Local = v
+	case "log":
+		f.LogFile = v
+	case "timeout":
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 100*time.Millisecond {
+			return usagef("--timeout %q: want a duration such as 30s", v)
+		}
+		f.Timeout = d
+	case "tls-fingerprint":
+		f.TLSFingerprint = v
+	case "config":
+		f.ConfigDir = v
+	case "state":
+		f.StateDir = v
+	case "on-conflict":
+		switch v {
+		case "ask", "overwrite", "resume", "skip", "rename":
+			f.OnConflict = v
+		default:
+			return usagef("--on-conflict %q: want ask, overwrite, resume, skip or rename", v)
+		}
+	case "encoding":
+		f.Encoding = v
+	}
+	return nil
+}
+
+// apply puts the flags that concern the connection into site.
+func (f Flags) apply(site *transfer.Site) {
+	if f.Mode != nil {
+		site.Mode = *f.Mode
+	}
+	if f.ActiveAddr.IsValid() {
+		site.ActiveAddr = f.ActiveAddr
+	}
+	if f.ActivePorts.Lo != 0 {
+		site.ActivePorts = f.ActivePorts
+	}
+	if f.TrustPASVAddress {
+		site.TrustPASVAddress = true
+	}
+	if f.Timeout > 0 {
+		site.Timeout = f.Timeout
+	}
+	if f.Encoding != "" {
+		site.Encoding = f.Encoding
+	}
+}
+
+const usageText = `ftpdeck — a terminal FTP client with dual panes, a transfer queue,
+a one-key active/passive toggle and a live protocol log.
+
+Usage:
+  ftpdeck [flags] [URL | BOOKMARK]      the TUI
+  ftpdeck --demo                        the TUI on an embedded server with sample files
+  ftpdeck ls    [flags] URL             list a remote folder, one entry per line
+  ftpdeck get   [flags] URL... LOCAL    download files or folders
+  ftpdeck put   [flags] LOCAL... URL    upload files or folders
+  ftpdeck bookmarks                     list saved sites (never passwords)
+  ftpdeck bookmarks import FILE         import FileZilla sitemanager.xml or lftp bookmarks
+  ftpdeck version
+
+URL: ftp://[user[:password]@]host[:port][/path]; ftps:// is implicit TLS,
+ftpes:// explicit TLS. No user means anonymous.
+
+Flags:
+  --active | --passive        data-connection mode to start in (default passive)
+  --active-addr IP            address to put in PORT/EPRT (a NAT's public address)
+  --active-ports LO-HI        local port range for active-mode listeners
+  --trust-pasv-address        connect where PASV says instead of the control peer
+  --parallel N                simultaneous transfer connections (default 2)
+  --local DIR                 local pane's starting folder (TUI)
+  --log FILE                  also append the protocol log to FILE (- = stderr)
+  --timeout DUR               connect/idle/data-stall timeout (default 30s)
+  --tls-fingerprint SHA256    accept exactly this server certificate
+  --config DIR                folder for config.toml, bookmarks.toml, known_certs
+  --state DIR                 folder for queue.json
+  --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
+  --encoding NAME             charset of names on the server (default utf-8)
+
+Exit codes: 0 success, 1 a transfer or connection failed, 2 bad usage.
+`
