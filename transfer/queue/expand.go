@@ -1,0 +1,183 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"ftpdeck/transfer"
+)
+
+// maxDepth bounds folder recursion (a server whose listing loops, or a
+// local tree deeper than any sane one).
+const maxDepth = 64
+
+// AddDownload queues remote (a file, or with isDir a folder, expanded
+// recursively with c.List into one job per file) for download into
+// localDir, creating the local folders on the way. Links on the server are
+// skipped with a note in the protocol log. It returns the number of jobs
+// added (files already pending in the queue are not added twice). c is the
+// caller's connection, used from the caller's goroutine.
+func (q *Queue) AddDownload(ctx context.Context, c *transfer.Conn, remote string, isDir bool, localDir string) (int, error) {
+	root, err := filepath.Abs(localDir)
+	if err != nil {
+		return 0, fmt.Errorf("queue download: %w", err)
+	}
+	fi, err := os.Stat(root)
+	if err != nil {
+		return 0, fmt.Errorf("queue download: %w", err)
+	}
+	if !fi.IsDir() {
+		return 0, fmt.Errorf("queue download: %s is not a folder", root)
+	}
+	name := path.Base(path.Clean(remote))
+	if why := transfer.UnsafeName(name); why != "" || name == "/" {
+		if why == "" {
+			why = "the server's root has no name"
+		}
+		return 0, fmt.Errorf("queue download %s: name %q refused: %s", remote, name, why)
+	}
+	local := filepath.Join(root, name)
+	if _, err := safeRel(root, local); err != nil && !isDir {
+		return 0, fmt.Errorf("queue download: %w", err)
+	}
+	var jobs []Job
+	if !isDir {
+		size := int64(-1)
+		if n, err := c.Size(ctx, remote); err == nil {
+			size = n
+		} else if ctx.Err() != nil {
+			return 0, err
+		}
+		jobs = append(jobs, Job{Dir: Download, Remote: remote, Local: local, LocalRoot: root, Size: size})
+	} else if jobs, err = q.walkRemote(ctx, c, remote, root, local, nil, 0); err != nil {
+		return 0, err
+	}
+	return q.add(jobs)
+}
+
+func (q *Queue) walkRemote(ctx context.Context, c *transfer.Conn, dir, root, local string, jobs []Job, depth int) ([]Job, error) {
+	if depth > maxDepth {
+		return jobs, fmt.Errorf("queue download %s: deeper than %d folders, stopped", dir, maxDepth)
+	}
+	if err := safeMkdirAll(root, local); err != nil {
+		return jobs, fmt.Errorf("queue download: %w", err)
+	}
+	entries, err := c.List(ctx, dir, true)
+	if err != nil {
+		return jobs, fmt.Errorf("queue download %s: %w", dir, err)
+	}
+	transfer.SortEntries(entries)
+	for _, e := range entries {
+		rp := path.Join(dir, e.Name)
+		lp := filepath.Join(local, e.Name)
+		switch e.Type {
+		case transfer.Folder:
+			if jobs, err = q.walkRemote(ctx, c, rp, root, lp, jobs, depth+1); err != nil {
+				return jobs, err
+			}
+		case transfer.Link:
+			q.sess.Log().Notef(c.ID(), "queue: skipped link %s → %s (links are not followed)", rp, e.Target)
+		default:
+			if _, err := safeRel(root, lp); err != nil {
+				return jobs, fmt.Errorf("queue download: %w", err)
+			}
+			jobs = append(jobs, Job{Dir: Download, Remote: rp, Local: lp, LocalRoot: root, Size: e.Size})
+		}
+	}
+	return jobs, nil
+}
+
+// AddUpload queues local (a file, or a folder walked recursively without
+// following symlinks) for upload into remoteDir, creating the remote
+// folders with c.MakeDir. Symlinks and special files are skipped with a
+// note in the protocol log. It returns the number of jobs added.
+func (q *Queue) AddUpload(ctx context.Context, c *transfer.Conn, local string, remoteDir string) (int, error) {
+	src, err := filepath.Abs(local)
+	if err != nil {
+		return 0, fmt.Errorf("queue upload: %w", err)
+	}
+	fi, err := os.Lstat(src)
+	if err != nil {
+		return 0, fmt.Errorf("queue upload: %w", err)
+	}
+	top := path.Join(remoteDir, filepath.Base(src))
+	var jobs []Job
+	switch {
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return 0, fmt.Errorf("queue upload: %s is a symlink (not followed)", src)
+	case fi.Mode().IsRegular():
+		jobs = append(jobs, Job{Dir: Upload, Remote: top, Local: src, LocalRoot: filepath.Dir(src), Size: fi.Size()})
+	case fi.IsDir():
+		err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(src, p)
+			if err != nil {
+				return err
+			}
+			rp := top
+			if rel != "." {
+				rp = path.Join(top, filepath.ToSlash(rel))
+			}
+			switch {
+			case d.Type()&fs.ModeSymlink != 0:
+				q.sess.Log().Notef(c.ID(), "queue: skipped symlink %s (links are not followed)", p)
+			case d.IsDir():
+				if err := makeRemoteDir(ctx, c, rp); err != nil {
+					return err
+				}
+			case d.Type().IsRegular():
+				info, err := d.Info()
+				if err != nil {
+					return err
+				}
+				jobs = append(jobs, Job{Dir: Upload, Remote: rp, Local: p, LocalRoot: src, Size: info.Size()})
+			default:
+				q.sess.Log().Notef(c.ID(), "queue: skipped %s: not a regular file", p)
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, fmt.Errorf("queue upload: %w", err)
+		}
+	default:
+		return 0, fmt.Errorf("queue upload: %s is not a regular file or folder", src)
+	}
+	return q.add(jobs)
+}
+
+// makeRemoteDir creates dir on the server; a refusal is fine when the
+// folder is already there (the parent's listing shows it as a folder).
+func makeRemoteDir(ctx context.Context, c *transfer.Conn, dir string) error {
+	err := c.MakeDir(ctx, dir)
+	if err == nil {
+		return nil
+	}
+	var re *transfer.ReplyError
+	if !errors.As(err, &re) || re.Code < 500 {
+		return err
+	}
+	parent, name := path.Split(path.Clean(dir))
+	if parent == "" {
+		parent = "."
+	}
+	entries, lerr := c.List(ctx, parent, true)
+	if lerr != nil {
+		return err
+	}
+	for _, e := range entries {
+		if e.Name == name && e.Type == transfer.Folder {
+			return nil
+		}
+	}
+	return err
+}

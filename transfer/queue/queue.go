@@ -1,0 +1,553 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"ftpdeck/transfer"
+)
+
+// Queue is the transfer queue of one session. All its methods are safe for
+// concurrent use and none of them blocks on the network or the disk,
+// except New, the Add methods (they list and create folders), Close and
+// Wait. Workers each own one connection of the session.
+type Queue struct {
+	sess    *transfer.Session
+	opts    Options
+	backoff []time.Duration
+	now     func() time.Time
+
+	mu       sync.Mutex
+	jobs     []*job // in queue order
+	nextID   int64
+	policy   Policy
+	started  bool
+	closed   bool
+	work     *sync.Cond      // workers wait here for a job (uses mu)
+	changed  chan struct{}   // closed and replaced at every change (Wait)
+	busy     map[string]bool // targets of running jobs
+	pending  []*Conflict     // conflicts waiting for a decision
+	saveErr  string
+
+	kick      chan struct{} // wakes the reporter
+	updates   chan Summary
+	conflicts chan *Conflict
+	stopRep   chan struct{}
+	repDone   chan struct{}
+	saver     *saver
+	workers   sync.WaitGroup
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// job is a Job with what only the running queue needs. The embedded Job
+// is guarded by Queue.mu; progress is atomic (the engine advances it as
+// bytes move, Snapshot reads it).
+type job struct {
+	Job
+	progress  atomic.Int64
+	cancel    context.CancelCauseFunc
+	stop      error // why the running job was asked to stop: errPause, errRequeue, errCancel, errClosing
+	lastBytes int64
+	lastTick  time.Time
+}
+
+var (
+	errPause   = errors.New("paused")
+	errRequeue = errors.New("paused, then resumed")
+	errCancel  = errors.New("canceled")
+	errClosing = errors.New("queue closing")
+)
+
+// New returns a queue for sess. With a StateDir it loads queue.json if
+// present: every job that was queued or running comes back Paused, a
+// download with Done equal to the size of its NAME.part. Workers start
+// with Start.
+func New(sess *transfer.Session, opts Options) (*Queue, error) {
+	if opts.Parallel <= 0 {
+		opts.Parallel = 2
+	}
+	q := &Queue{
+		sess:      sess,
+		opts:      opts,
+		backoff:   opts.Backoff,
+		now:       opts.Now,
+		nextID:    1,
+		policy:    opts.Policy,
+		changed:   make(chan struct{}),
+		busy:      map[string]bool{},
+		kick:      make(chan struct{}, 1),
+		updates:   make(chan Summary, 1),
+		conflicts: make(chan *Conflict, 64),
+		stopRep:   make(chan struct{}),
+		repDone:   make(chan struct{}),
+	}
+	if q.backoff == nil {
+		q.backoff = defaultBackoff
+	}
+	if q.now == nil {
+		q.now = time.Now
+	}
+	q.work = sync.NewCond(&q.mu)
+	if opts.StateDir != "" {
+		if err := q.load(); err != nil {
+			return nil, err
+		}
+	}
+	q.saver = newSaver(q)
+	go q.report()
+	return q, nil
+}
+
+// Start starts the workers; they take Queued jobs in queue order.
+func (q *Queue) Start() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.started || q.closed {
+		return
+	}
+	q.started = true
+	for i := 0; i < q.opts.Parallel; i++ {
+		q.workers.Add(1)
+		go q.worker()
+	}
+}
+
+// Close stops the workers (running jobs become Paused, their .part kept),
+// saves the queue, closes the workers' connections and ends the Updates
+// and Conflicts channels. It returns the last error writing queue.json.
+func (q *Queue) Close() error {
+	q.closeOnce.Do(func() {
+		q.mu.Lock()
+		q.closed = true
+		for _, j := range q.jobs {
+			if j.State == Running && j.cancel != nil {
+				j.stop = errClosing
+				j.cancel(errClosing)
+			}
+		}
+		q.work.Broadcast()
+		q.mu.Unlock()
+		q.workers.Wait()
+		q.closeErr = q.saver.close()
+		close(q.stopRep)
+		<-q.repDone
+		close(q.conflicts)
+	})
+	return q.closeErr
+}
+
+// Updates returns the channel of queue summaries: at most about five a
+// second while anything runs, and always one after the last change. A
+// slow reader misses intermediate summaries, never the latest one. The
+// channel is closed by Close.
+func (q *Queue) Updates() <-chan Summary { return q.updates }
+
+// Conflicts returns the channel of conflict requests (Policy Ask only).
+// Each must be answered with Decide. The channel is closed by Close.
+func (q *Queue) Conflicts() <-chan *Conflict { return q.conflicts }
+
+// Snapshot returns the queue now.
+func (q *Queue) Snapshot() Summary {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	s := Summary{Jobs: make([]Job, 0, len(q.jobs)), SaveErr: q.saveErr}
+	for _, j := range q.jobs {
+		v := j.snapshotLocked()
+		s.Jobs = append(s.Jobs, v)
+		switch v.State {
+		case Running:
+			s.Running++
+			s.Speed += v.Speed
+		case Queued:
+			s.Queued++
+		case Paused:
+			s.Paused++
+		case Done:
+			s.Done++
+		case Failed:
+			s.Failed++
+		case Skipped:
+			s.Skipped++
+		case Canceled:
+			s.Canceled++
+		}
+		if v.State != Skipped && v.State != Canceled {
+			s.BytesDone += v.Done
+			if v.Size > 0 {
+				s.BytesTotal += v.Size
+			}
+		}
+	}
+	return s
+}
+
+func (j *job) snapshotLocked() Job {
+	v := j.Job
+	if v.State == Running {
+		v.Done = j.progress.Load()
+	} else {
+		v.Speed = 0
+	}
+	return v
+}
+
+// Wait returns when no job is Queued or Running (conflicts included: a
+// job waiting for a decision is Running), or when ctx ends. It does not
+// start the workers.
+func (q *Queue) Wait(ctx context.Context) error {
+	for {
+		q.mu.Lock()
+		busy := false
+		for _, j := range q.jobs {
+			if j.State == Queued || j.State == Running {
+				busy = true
+				break
+			}
+		}
+		ch := q.changed
+		q.mu.Unlock()
+		if !busy {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// changedLocked tells Wait, the reporter and the workers that something
+// changed.
+func (q *Queue) changedLocked() {
+	close(q.changed)
+	q.changed = make(chan struct{})
+	select {
+	case q.kick <- struct{}{}:
+	default:
+	}
+	q.work.Broadcast()
+}
+
+// userChangeLocked is changedLocked plus an asynchronous save: user
+// actions come from the UI's Update and must not wait for the disk.
+func (q *Queue) userChangeLocked() {
+	q.changedLocked()
+	q.saver.request()
+}
+
+func (q *Queue) find(id int64) (int, *job) {
+	for i, j := range q.jobs {
+		if j.ID == id {
+			return i, j
+		}
+	}
+	return -1, nil
+}
+
+// stopLocked asks a running job's worker to stop for why.
+func (j *job) stopLocked(why error) {
+	j.stop = why
+	if j.cancel != nil {
+		j.cancel(why)
+	}
+}
+
+// Pause pauses a job: a queued one is not taken, a running one stops
+// (its .part is kept) and becomes Paused.
+func (q *Queue) Pause(id int64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	_, j := q.find(id)
+	if j == nil {
+		return fmt.Errorf("pause %d: %w", id, ErrNoJob)
+	}
+	switch j.State {
+	case Queued:
+		j.State = Paused
+	case Running:
+		j.stopLocked(errPause)
+	case Paused:
+		return nil
+	default:
+		return fmt.Errorf("pause job %d: it is %s", id, j.State)
+	}
+	q.userChangeLocked()
+	return nil
+}
+
+// Resume queues a paused job again; it continues from its offset.
+func (q *Queue) Resume(id int64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	_, j := q.find(id)
+	if j == nil {
+		return fmt.Errorf("resume %d: %w", id, ErrNoJob)
+	}
+	switch {
+	case j.State == Paused:
+		j.State = Queued
+	case j.State == Running && j.stop == errPause:
+		j.stop = errRequeue // still stopping: queue it again when it has
+	case j.State == Queued || j.State == Running:
+		return nil
+	default:
+		return fmt.Errorf("resume job %d: it is %s (use retry)", id, j.State)
+	}
+	q.userChangeLocked()
+	return nil
+}
+
+// PauseAll pauses every queued and running job.
+func (q *Queue) PauseAll() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range q.jobs {
+		switch j.State {
+		case Queued:
+			j.State = Paused
+		case Running:
+			j.stopLocked(errPause)
+		}
+	}
+	q.userChangeLocked()
+}
+
+// ResumeAll queues every paused job again.
+func (q *Queue) ResumeAll() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, j := range q.jobs {
+		switch {
+		case j.State == Paused:
+			j.State = Queued
+		case j.State == Running && j.stop == errPause:
+			j.stop = errRequeue
+		}
+	}
+	q.userChangeLocked()
+}
+
+// Cancel cancels a job: a running one is stopped. Its .part is kept (Retry
+// continues it). Canceling a finished job is an error.
+func (q *Queue) Cancel(id int64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	_, j := q.find(id)
+	if j == nil {
+		return fmt.Errorf("cancel %d: %w", id, ErrNoJob)
+	}
+	switch j.State {
+	case Queued, Paused, Failed:
+		j.State = Canceled
+	case Running:
+		j.stopLocked(errCancel)
+	case Canceled:
+		return nil
+	default:
+		return fmt.Errorf("cancel job %d: it is %s", id, j.State)
+	}
+	q.userChangeLocked()
+	return nil
+}
+
+// Remove takes a job that is not running out of the queue. A download's
+// .part stays on disk.
+func (q *Queue) Remove(id int64) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	i, j := q.find(id)
+	if j == nil {
+		return fmt.Errorf("remove %d: %w", id, ErrNoJob)
+	}
+	if j.State == Running {
+		return fmt.Errorf("remove job %d: it is running (cancel it first)", id)
+	}
+	q.jobs = append(q.jobs[:i], q.jobs[i+1:]...)
+	q.userChangeLocked()
+	return nil
+}
+
+// Retry queues a failed, canceled, skipped or paused job again, from its
+// offset. With otherMode the job is pinned to the mode other than the one
+// it last used, and the switch is noted in the protocol log.
+func (q *Queue) Retry(id int64, otherMode bool) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	_, j := q.find(id)
+	if j == nil {
+		return fmt.Errorf("retry %d: %w", id, ErrNoJob)
+	}
+	switch j.State {
+	case Failed, Canceled, Paused:
+	case Skipped:
+		j.Resolved = Ask // the conflict is asked again
+	default:
+		return fmt.Errorf("retry job %d: it is %s", id, j.State)
+	}
+	if otherMode {
+		cur := q.sess.Mode()
+		if j.Mode != "" {
+			if m, err := transfer.ParseMode(j.Mode); err == nil {
+				cur = m
+			}
+		}
+		j.Mode = cur.Other().String()
+		q.sess.Log().Notef(0, "queue: retrying job %d (%s %s) in %s mode from byte %d", j.ID, j.Dir, j.Remote, j.Mode, j.Done)
+	}
+	j.State = Queued
+	j.Err = ""
+	j.Attempts = 0
+	q.userChangeLocked()
+	return nil
+}
+
+// MoveUp moves a job one place towards the front of the queue.
+func (q *Queue) MoveUp(id int64) error { return q.move(id, -1) }
+
+// MoveDown moves a job one place towards the back of the queue.
+func (q *Queue) MoveDown(id int64) error { return q.move(id, +1) }
+
+func (q *Queue) move(id int64, by int) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	i, j := q.find(id)
+	if j == nil {
+		return fmt.Errorf("move %d: %w", id, ErrNoJob)
+	}
+	k := i + by
+	if k < 0 || k >= len(q.jobs) {
+		return nil // already first or last
+	}
+	q.jobs[i], q.jobs[k] = q.jobs[k], q.jobs[i]
+	q.userChangeLocked()
+	return nil
+}
+
+// targetKey names what a job writes: two jobs with the same key never
+// run at once, and are never both pending.
+func targetKey(j *Job) string {
+	if j.Dir == Download {
+		return "L" + j.Local
+	}
+	return "R" + j.Remote
+}
+
+// add appends jobs (skipping any whose target already has a pending or
+// running job), saves the queue and wakes the workers. It returns how many
+// were added.
+func (q *Queue) add(jobs []Job) (int, error) {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return 0, ErrClosed
+	}
+	have := map[string]bool{}
+	for _, j := range q.jobs {
+		if !j.State.final() {
+			have[targetKey(&j.Job)] = true
+		}
+	}
+	n := 0
+	for _, v := range jobs {
+		k := targetKey(&v)
+		if have[k] {
+			continue
+		}
+		have[k] = true
+		v.ID = q.nextID
+		q.nextID++
+		v.State = Queued
+		nj := &job{Job: v}
+		nj.progress.Store(v.Done)
+		q.jobs = append(q.jobs, nj)
+		n++
+	}
+	q.changedLocked()
+	q.mu.Unlock()
+	return n, q.saver.sync()
+}
+
+// report sends summaries to Updates (coalesced), keeps job speeds and
+// saves offsets at most once a second while jobs run.
+func (q *Queue) report() {
+	defer close(q.repDone)
+	const every = 200 * time.Millisecond
+	t := time.NewTicker(every)
+	defer t.Stop()
+	var lastSend, lastSave time.Time
+	pending := true
+	for {
+		select {
+		case <-q.kick:
+			pending = true
+		case <-t.C:
+		case <-q.stopRep:
+			q.send(q.Snapshot())
+			close(q.updates)
+			return
+		}
+		now := time.Now()
+		running := q.tick()
+		if (pending || running > 0) && now.Sub(lastSend) >= every-10*time.Millisecond {
+			q.send(q.Snapshot())
+			lastSend, pending = now, false
+		}
+		if running > 0 && now.Sub(lastSave) >= time.Second {
+			q.saver.request()
+			lastSave = now
+		}
+	}
+}
+
+// send puts s on the updates channel without blocking: a summary the
+// reader has not taken yet is replaced by the newer one.
+func (q *Queue) send(s Summary) {
+	for range 2 {
+		select {
+		case q.updates <- s:
+			return
+		default:
+		}
+		select {
+		case <-q.updates:
+		default:
+		}
+	}
+}
+
+// tick updates the running jobs' speeds and returns how many run.
+func (q *Queue) tick() int {
+	now := q.now()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := 0
+	for _, j := range q.jobs {
+		if j.State != Running {
+			continue
+		}
+		n++
+		b := j.progress.Load()
+		if j.lastTick.IsZero() || b < j.lastBytes {
+			j.lastTick, j.lastBytes = now, b
+			continue
+		}
+		dt := now.Sub(j.lastTick).Seconds()
+		if dt < 0.05 {
+			continue
+		}
+		inst := float64(b-j.lastBytes) / dt
+		if j.Speed == 0 {
+			j.Speed = inst
+		} else {
+			j.Speed = 0.6*j.Speed + 0.4*inst
+		}
+		j.lastTick, j.lastBytes = now, b
+	}
+	return n
+}

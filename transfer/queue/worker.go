@@ -1,0 +1,514 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"strings"
+	"syscall"
+	"time"
+
+	"ftpdeck/transfer"
+)
+
+// worker runs jobs one at a time on its own connection.
+type worker struct {
+	q    *Queue
+	conn *transfer.Conn
+}
+
+// errRestart asks the attempt loop to start the job over from byte 0 at
+// once (the server refused or ignored REST); it is not a failure.
+var errRestart = errors.New("restart from byte 0")
+
+// shortError is a transfer that ended early with a success reply: worth
+// retrying (resuming), like a reset connection.
+type shortError struct{ got, want int64 }
+
+func (e *shortError) Error() string {
+	return fmt.Sprintf("short transfer: %d of %d bytes arrived", e.got, e.want)
+}
+
+// transient reports whether err is worth another attempt.
+func transient(err error) bool {
+	var se *shortError
+	var le *localErr
+	if errors.As(err, &le) {
+		return false
+	}
+	return errors.As(err, &se) || transfer.IsTransient(err)
+}
+
+func (q *Queue) worker() {
+	defer q.workers.Done()
+	w := &worker{q: q}
+	defer w.drop()
+	for {
+		j, ctx := q.next()
+		if j == nil {
+			return
+		}
+		w.run(ctx, j)
+	}
+}
+
+// next waits for a Queued job whose target no running job writes, marks
+// it Running and saves the queue. It returns nil once the queue closes.
+func (q *Queue) next() (*job, context.Context) {
+	q.mu.Lock()
+	for {
+		if q.closed {
+			q.mu.Unlock()
+			return nil, nil
+		}
+		for _, j := range q.jobs {
+			if j.State != Queued || q.busy[targetKey(&j.Job)] {
+				continue
+			}
+			ctx, cancel := context.WithCancelCause(context.Background())
+			j.State, j.Err, j.stop, j.cancel = Running, "", nil, cancel
+			j.Speed, j.lastTick = 0, time.Time{}
+			j.progress.Store(j.Done)
+			q.busy[targetKey(&j.Job)] = true
+			q.changedLocked()
+			q.mu.Unlock()
+			_ = q.saver.sync() // the job is on disk as running before it starts
+			return j, ctx
+		}
+		q.work.Wait()
+	}
+}
+
+// finish records a job's end and saves the queue before the worker takes
+// another.
+func (q *Queue) finish(j *job, st State, err error, ctx context.Context) {
+	q.mu.Lock()
+	key := targetKey(&j.Job)
+	if ctx.Err() != nil && (err != nil || (st != Done && st != Skipped)) {
+		switch j.stop {
+		case errCancel:
+			st = Canceled
+		case errRequeue:
+			st = Queued
+		default:
+			st = Paused
+		}
+		err = nil
+	}
+	j.State = st
+	j.Err = ""
+	if err != nil {
+		j.State = Failed
+		j.Err = err.Error()
+	}
+	switch {
+	case j.State == Done:
+		j.Done = max(j.Size, j.progress.Load())
+	case j.Dir == Download:
+		j.Done = partSize(j.LocalRoot, j.Local)
+	default:
+		j.Done = j.progress.Load()
+	}
+	j.progress.Store(j.Done)
+	j.Speed = 0
+	j.cancel(nil)
+	j.cancel, j.stop = nil, nil
+	delete(q.busy, key)
+	q.changedLocked()
+	q.mu.Unlock()
+	_ = q.saver.sync()
+}
+
+func (w *worker) drop() {
+	if w.conn != nil {
+		_ = w.conn.Close()
+		w.conn = nil
+	}
+}
+
+func (w *worker) connect(ctx context.Context) (*transfer.Conn, error) {
+	if w.conn != nil && w.conn.Broken() {
+		w.drop()
+	}
+	if w.conn == nil {
+		c, err := w.q.sess.Dial(ctx)
+		if err != nil {
+			return nil, err
+		}
+		w.conn = c
+	}
+	return w.conn, nil
+}
+
+func (w *worker) connID() int {
+	if w.conn != nil {
+		return w.conn.ID()
+	}
+	return 0
+}
+
+// run makes attempts at j until it succeeds, fails for good, runs out of
+// retries or is stopped, then records the outcome.
+func (w *worker) run(ctx context.Context, j *job) {
+	q := w.q
+	retries, restarts := 0, 0
+	var st State
+	var err error
+	for {
+		q.mu.Lock()
+		j.Attempts++
+		q.mu.Unlock()
+		st, err = w.attempt(ctx, j)
+		if w.conn != nil && w.conn.Broken() {
+			w.drop()
+		}
+		if err == nil || ctx.Err() != nil {
+			break
+		}
+		if errors.Is(err, errRestart) && restarts < 2 {
+			restarts++
+			continue
+		}
+		if !transient(err) || retries >= len(q.backoff) {
+			break
+		}
+		d := q.backoff[retries]
+		retries++
+		q.sess.Log().Notef(w.connID(), "queue: job %d %s: %v; retry %d of %d in %s on a new connection", j.ID, j.Remote, err, retries, len(q.backoff), d)
+		w.drop()
+		t := time.NewTimer(d)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		q.sess.Log().Notef(w.connID(), "queue: job %d %s failed: %v", j.ID, j.Remote, err)
+	}
+	q.finish(j, st, err, ctx)
+}
+
+// attempt runs one try of j on the worker's connection, in the job's
+// pinned mode if it has one.
+func (w *worker) attempt(ctx context.Context, j *job) (State, error) {
+	c, err := w.connect(ctx)
+	if err != nil {
+		return 0, err
+	}
+	w.q.mu.Lock()
+	v := j.Job
+	w.q.mu.Unlock()
+	if v.Mode != "" {
+		if m, err := transfer.ParseMode(v.Mode); err == nil {
+			c.PinMode(m)
+			defer c.UnpinMode()
+		}
+	}
+	if v.Dir == Upload {
+		return w.upload(ctx, c, j, v)
+	}
+	return w.download(ctx, c, j, v)
+}
+
+// update changes a running job's fields under the queue's lock.
+func (q *Queue) update(j *job, f func(*Job)) {
+	q.mu.Lock()
+	f(&j.Job)
+	q.changedLocked()
+	q.mu.Unlock()
+}
+
+// restRefused reports whether err is the server's answer to REST (the
+// last command sent on connection id): REST refused, so RETR/STOR never
+// went out.
+func restRefused(err error, log *transfer.Log, id int) bool {
+	var re *transfer.ReplyError
+	if !errors.As(err, &re) {
+		return false
+	}
+	ev := log.Snapshot()
+	for i := len(ev) - 1; i >= 0; i-- {
+		if ev[i].Conn == id && ev[i].Dir == transfer.Sent {
+			return strings.HasPrefix(strings.ToUpper(ev[i].Text), "REST ")
+		}
+	}
+	return false
+}
+
+// download fetches v.Remote into v.Local through v.Local+".part".
+func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) (State, error) {
+	q := w.q
+	log := q.sess.Log()
+	expected := v.Size
+	if n, err := c.Size(ctx, v.Remote); err == nil {
+		expected = n
+	} else if transient(err) || ctx.Err() != nil {
+		return 0, err
+	}
+	if expected != v.Size {
+		q.update(j, func(x *Job) { x.Size = expected })
+	}
+
+	rel, err := safeRel(v.LocalRoot, v.Local)
+	if err != nil {
+		return 0, &localErr{err}
+	}
+	root, err := os.OpenRoot(v.LocalRoot)
+	if err != nil {
+		return 0, &localErr{fmt.Errorf("local folder: %w", err)}
+	}
+	defer root.Close()
+
+	policy := v.Resolved
+	fi, err := root.Lstat(rel)
+	switch {
+	case err == nil && (policy == Overwrite || policy == Resume):
+		// decided before (a resumed job): keep to it
+	case err == nil:
+		policy, err = q.decide(ctx, j, v.Local, fi.Size(), fi.ModTime())
+		if err != nil {
+			return 0, err
+		}
+		switch policy {
+		case Skip:
+			log.Notef(0, "queue: job %d: %s exists, skipped", v.ID, v.Local)
+			return Skipped, nil
+		case Rename:
+			nl, err := freeLocalName(v.Local)
+			if err != nil {
+				return 0, &localErr{err}
+			}
+			if rel, err = safeRel(v.LocalRoot, nl); err != nil {
+				return 0, &localErr{err}
+			}
+			log.Notef(0, "queue: job %d: %s exists, writing %s", v.ID, v.Local, nl)
+			v.Local = nl
+			policy = Overwrite
+			q.update(j, func(x *Job) { x.Local = nl })
+		}
+	case errors.Is(err, fs.ErrNotExist):
+		if policy == Ask || policy == Rename {
+			policy = Overwrite // nothing to conflict with: this job owns the name
+		}
+	default:
+		return 0, &localErr{err}
+	}
+	if policy != v.Resolved {
+		q.update(j, func(x *Job) { x.Resolved = policy })
+	}
+
+	relPart, err := safeRel(v.LocalRoot, v.Local+partSuffix)
+	if err != nil {
+		return 0, &localErr{err}
+	}
+	f, off, err := openPart(root, relPart, true)
+	if err != nil {
+		return 0, &localErr{fmt.Errorf("%s: %w", v.Local+partSuffix, err)}
+	}
+	defer func() {
+		if f != nil {
+			_ = f.Close()
+		}
+	}()
+	if policy == Resume && off == 0 {
+		if _, err := root.Lstat(rel); err == nil {
+			if off, err = copyInto(root, rel, f); err != nil {
+				return 0, &localErr{fmt.Errorf("resume from %s: %w", v.Local, err)}
+			}
+		}
+	}
+	restart := func(why string) error {
+		log.Notef(c.ID(), "queue: job %d %s: %s; starting over from byte 0", v.ID, v.Remote, why)
+		q.update(j, func(x *Job) { x.NoRest = true })
+		j.progress.Store(0)
+		if err := f.Truncate(0); err != nil {
+			return &localErr{err}
+		}
+		return errRestart
+	}
+	if off > 0 && (v.NoRest || (expected >= 0 && off > expected)) {
+		if err := f.Truncate(0); err != nil {
+			return 0, &localErr{err}
+		}
+		off = 0
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return 0, &localErr{err}
+	}
+	j.progress.Store(off)
+	var n int64
+	if off == 0 || expected < 0 || off < expected {
+		n, err = c.Retrieve(ctx, v.Remote, off, f, &j.progress)
+		if err != nil {
+			if off > 0 && restRefused(err, log, c.ID()) {
+				return 0, restart("the server refused REST")
+			}
+			return 0, err
+		}
+	}
+	total := off + n
+	switch {
+	case expected < 0:
+		log.Notef(c.ID(), "queue: job %d %s: size unknown, cannot check it (%d bytes)", v.ID, v.Remote, total)
+	case total > expected && off > 0:
+		return 0, restart(fmt.Sprintf("the server ignored REST %d (sent %d bytes, %d expected)", off, n, expected-off))
+	case total > expected:
+		return 0, fmt.Errorf("retr %s: server sent %d bytes, %d expected (did the file change?)", v.Remote, total, expected)
+	case total < expected:
+		return 0, &shortError{got: total, want: expected}
+	}
+	if err := f.Sync(); err != nil {
+		return 0, &localErr{err}
+	}
+	err = f.Close()
+	f = nil
+	if err != nil {
+		return 0, &localErr{err}
+	}
+	if _, err := safeRel(v.LocalRoot, v.Local); err != nil {
+		return 0, &localErr{err}
+	}
+	if err := root.Rename(relPart, rel); err != nil {
+		return 0, &localErr{fmt.Errorf("rename %s: %w", relPart, err)}
+	}
+	return Done, nil
+}
+
+// upload sends v.Local to v.Remote: STOR to the name itself, REST+STOR
+// from the server's size when continuing; SIZE checked after.
+func (w *worker) upload(ctx context.Context, c *transfer.Conn, j *job, v Job) (State, error) {
+	q := w.q
+	log := q.sess.Log()
+	f, err := os.OpenFile(v.Local, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		return 0, &localErr{err}
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return 0, &localErr{err}
+	}
+	if !st.Mode().IsRegular() {
+		return 0, &localErr{fmt.Errorf("%s is not a regular file", v.Local)}
+	}
+	size := st.Size()
+	if size != v.Size {
+		q.update(j, func(x *Job) { x.Size = size })
+	}
+
+	var off int64
+	rs, err := c.Size(ctx, v.Remote)
+	exists := err == nil
+	if err != nil && (transient(err) || ctx.Err() != nil) {
+		return 0, err
+	}
+	policy := v.Resolved
+	resumeFrom := func() int64 {
+		if rs <= size {
+			return rs
+		}
+		log.Notef(c.ID(), "queue: job %d: %s on the server is larger than the local file; sending it whole", v.ID, v.Remote)
+		return 0
+	}
+	switch {
+	case exists && (v.Done > 0 && policy != Ask || policy == Resume):
+		off = resumeFrom() // our own partial upload, or the user chose resume
+	case exists && policy == Overwrite:
+	case exists:
+		var mt time.Time
+		if t, err := c.ModTime(ctx, v.Remote); err == nil {
+			mt = t
+		} else if transient(err) || ctx.Err() != nil {
+			return 0, err
+		}
+		policy, err = q.decide(ctx, j, v.Remote, rs, mt)
+		if err != nil {
+			return 0, err
+		}
+		switch policy {
+		case Skip:
+			log.Notef(0, "queue: job %d: %s exists on the server, skipped", v.ID, v.Remote)
+			return Skipped, nil
+		case Resume:
+			off = resumeFrom()
+		case Rename:
+			nr, err := freeRemoteName(ctx, c, v.Remote)
+			if err != nil {
+				return 0, err
+			}
+			log.Notef(0, "queue: job %d: %s exists on the server, writing %s", v.ID, v.Remote, nr)
+			v.Remote = nr
+			policy = Overwrite
+			q.update(j, func(x *Job) { x.Remote = nr })
+		}
+	default:
+		if policy == Ask || policy == Rename {
+			policy = Overwrite
+		}
+	}
+	if policy != v.Resolved {
+		q.update(j, func(x *Job) { x.Resolved = policy })
+	}
+	if v.NoRest {
+		off = 0
+	}
+	restart := func(why string) error {
+		log.Notef(c.ID(), "queue: job %d %s: %s; sending it again from byte 0", v.ID, v.Remote, why)
+		q.update(j, func(x *Job) { x.NoRest = true })
+		j.progress.Store(0)
+		return errRestart
+	}
+	if off < size || size == 0 {
+		if _, err := f.Seek(off, io.SeekStart); err != nil {
+			return 0, &localErr{err}
+		}
+		j.progress.Store(off)
+		if _, err := c.Store(ctx, v.Remote, off, f, &j.progress); err != nil {
+			if off > 0 && restRefused(err, log, c.ID()) {
+				return 0, restart("the server refused REST")
+			}
+			return 0, err
+		}
+	}
+	got, err := c.Size(ctx, v.Remote)
+	switch {
+	case err != nil && (transient(err) || ctx.Err() != nil):
+		return 0, err
+	case err != nil:
+		log.Notef(c.ID(), "queue: job %d %s: the server cannot tell its size (%v); not checked", v.ID, v.Remote, err)
+	case got != size && off > 0:
+		return 0, restart(fmt.Sprintf("after REST %d the server holds %d bytes, %d expected", off, got, size))
+	case got < size:
+		return 0, &shortError{got: got, want: size}
+	case got > size:
+		return 0, fmt.Errorf("stor %s: server holds %d bytes, %d sent", v.Remote, got, size)
+	}
+	j.progress.Store(size)
+	return Done, nil
+}
+
+// freeRemoteName returns the first "name (n).ext" beside p that SIZE says
+// does not exist.
+func freeRemoteName(ctx context.Context, c *transfer.Conn, p string) (string, error) {
+	dir, name := path.Split(p)
+	for n := 1; n < 10000; n++ {
+		cand := dir + numbered(name, n)
+		_, err := c.Size(ctx, cand)
+		if err == nil {
+			continue
+		}
+		if transient(err) || ctx.Err() != nil {
+			return "", err
+		}
+		return cand, nil
+	}
+	return "", fmt.Errorf("no free name for %s on the server", p)
+}
