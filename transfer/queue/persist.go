@@ -17,9 +17,9 @@ const fileName = "queue.json"
 const fileVersion = 1
 
 type fileData struct {
-	Version int    `json:"version"`
-	NextID  int64  `json:"next_id"`
-	Jobs    []Job  `json:"jobs"`
+	Version int   `json:"version"`
+	NextID  int64 `json:"next_id"`
+	Jobs    []Job `json:"jobs"`
 }
 
 // saver writes queue.json from its own goroutine. Requests are numbered;

@@ -21,17 +21,17 @@ type Queue struct {
 	backoff []time.Duration
 	now     func() time.Time
 
-	mu       sync.Mutex
-	jobs     []*job // in queue order
-	nextID   int64
-	policy   Policy
-	started  bool
-	closed   bool
-	work     *sync.Cond      // workers wait here for a job (uses mu)
-	changed  chan struct{}   // closed and replaced at every change (Wait)
-	busy     map[string]bool // targets of running jobs
-	pending  []*Conflict     // conflicts waiting for a decision
-	saveErr  string
+	mu      sync.Mutex
+	jobs    []*job // in queue order
+	nextID  int64
+	policy  Policy
+	started bool
+	closed  bool
+	work    *sync.Cond      // workers wait here for a job (uses mu)
+	changed chan struct{}   // closed and replaced at every change (Wait)
+	busy    map[string]bool // targets of running jobs
+	pending []*Conflict     // conflicts waiting for a decision
+	saveErr string
 
 	kick      chan struct{} // wakes the reporter
 	updates   chan Summary

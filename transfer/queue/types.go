@@ -172,7 +172,7 @@ type Job struct {
 
 // Summary is the whole queue at one moment, for the UI.
 type Summary struct {
-	Jobs                                                   []Job
+	Jobs                                                     []Job
 	Running, Queued, Paused, Done, Failed, Skipped, Canceled int
 	// BytesDone and BytesTotal count jobs that are not skipped or canceled.
 	BytesDone, BytesTotal int64
