@@ -418,24 +418,94 @@ func greet(addr string) error {
 	return nil
 }
 
-// stop terminates the daemon's process group and waits until it is gone.
+// stop kills the daemon and every process it started, and waits until they
+// are gone. The process group is not enough: vsftpd's session processes
+// call setsid. So the leader is stopped (no new sessions), its descendants
+// are found in /proc and killed, then the group.
 func (d *Daemon) stop() {
-	pgid := d.cmd.Process.Pid
-	_ = syscall.Kill(-pgid, syscall.SIGTERM)
+	pid := d.cmd.Process.Pid
+	_ = syscall.Kill(pid, syscall.SIGSTOP)
+	procs := descendants(pid)
+	for _, p := range procs {
+		_ = syscall.Kill(p, syscall.SIGKILL)
+	}
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
 	select {
 	case <-d.exited:
-	case <-time.After(3 * time.Second):
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
-		<-d.exited
+	case <-time.After(10 * time.Second):
 	}
-	// Session children may outlive the leader; no pid is reused while it
-	// still names a live process group, so this cannot hit a stranger.
+	// No pid is reused while it still names a live process or group, so
+	// these signals cannot reach a stranger.
 	for i := 0; i < 100; i++ {
-		if err := syscall.Kill(-pgid, syscall.SIGKILL); errors.Is(err, syscall.ESRCH) {
+		alive := false
+		if err := syscall.Kill(-pid, syscall.SIGKILL); !errors.Is(err, syscall.ESRCH) {
+			alive = true
+		}
+		for _, p := range procs {
+			if running(p) {
+				_ = syscall.Kill(p, syscall.SIGKILL)
+				alive = true
+			}
+		}
+		if !alive {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// descendants returns the pids of all processes below pid, from /proc.
+func descendants(pid int) []int {
+	ents, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	children := map[int][]int{}
+	for _, e := range ents {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if _, ppid, ok := procStat(p); ok {
+			children[ppid] = append(children[ppid], p)
+		}
+	}
+	var out []int
+	queue := []int{pid}
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		for _, c := range children[p] {
+			out = append(out, c)
+			queue = append(queue, c)
+		}
+	}
+	return out
+}
+
+// procStat returns the state letter and parent pid of process p.
+func procStat(p int) (state byte, ppid int, ok bool) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/stat")
+	if err != nil {
+		return 0, 0, false
+	}
+	// "pid (comm) S ppid ...": comm may hold spaces and parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 2 {
+		return 0, 0, false
+	}
+	ppid, err = strconv.Atoi(f[1])
+	return f[0][0], ppid, err == nil
+}
+
+// running reports whether process p exists and is not a zombie.
+func running(p int) bool {
+	st, _, ok := procStat(p)
+	return ok && st != 'Z' && st != 'X'
 }
 
 // freePort returns a loopback port that was free a moment ago.
