@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,10 @@ type Queue struct {
 	workers   sync.WaitGroup
 	closeOnce sync.Once
 	closeErr  error
+
+	// testWriter, set only by this package's tests before Start, wraps
+	// the writer of every download (to cut a transfer after N bytes).
+	testWriter func(j Job, w io.Writer) io.Writer
 }
 
 // job is a Job with what only the running queue needs. The embedded Job

@@ -302,7 +302,10 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		return 0, &localErr{err}
 	}
 	if policy != v.Resolved {
+		// On disk before any byte moves: after a crash the job keeps its
+		// decision instead of meeting its own finished file as a conflict.
 		q.update(j, func(x *Job) { x.Resolved = policy })
+		_ = q.saver.sync()
 	}
 
 	relPart, err := safeRel(v.LocalRoot, v.Local+partSuffix)
@@ -346,7 +349,11 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	j.progress.Store(off)
 	var n int64
 	if off == 0 || expected < 0 || off < expected {
-		n, err = c.Retrieve(ctx, v.Remote, off, f, &j.progress)
+		var dst io.Writer = f
+		if q.testWriter != nil {
+			dst = q.testWriter(v, f)
+		}
+		n, err = c.Retrieve(ctx, v.Remote, off, dst, &j.progress)
 		if err != nil {
 			if off > 0 && restRefused(err, log, c.ID()) {
 				return 0, restart("the server refused REST")
@@ -456,6 +463,7 @@ func (w *worker) upload(ctx context.Context, c *transfer.Conn, j *job, v Job) (S
 	}
 	if policy != v.Resolved {
 		q.update(j, func(x *Job) { x.Resolved = policy })
+		_ = q.saver.sync()
 	}
 	if v.NoRest {
 		off = 0
