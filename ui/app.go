@@ -1,0 +1,230 @@
+// Package ui is ftpdeck's terminal interface: the root model (layout,
+// focus, dialogs, routing) over the file panes, the queue pane and the
+// protocol log pane.
+//
+// Rules: children never import this package or each other; no network or
+// disk call runs in Update (every one is a tea.Cmd returning a typed
+// message); the browsing connection is used by one command at a time
+// (remoteFS holds a mutex); engine events reach the UI through commands
+// that wait on a channel and re-arm themselves.
+package ui
+
+import (
+	"errors"
+	"os"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"ftpdeck/bookmarks"
+	"ftpdeck/transfer"
+	"ftpdeck/ui/dialog"
+	"ftpdeck/ui/filepane"
+	"ftpdeck/ui/logview"
+	"ftpdeck/ui/queueview"
+)
+
+// Options configures the UI.
+type Options struct {
+	Session     *transfer.Session // nil: not connected yet (o connects)
+	Log         *transfer.Log     // shared by every session; nil: the Session's, or a new one
+	LocalDir    string            // local pane's start folder; "" = current folder
+	Parallel    int
+	StateDir    string
+	ConfigDir   string
+	Bookmarks   *bookmarks.Store // nil: no bookmarks
+	Title       string
+	DialTimeout time.Duration
+	LogLines    int          // log pane bound (default 5000)
+	ShowHidden  bool         // start with dot files shown
+	NewQueue    QueueFactory // nil: no transfer queue (c says so)
+}
+
+// focus is the pane that has the keyboard.
+type focus int
+
+const (
+	focusRemote focus = iota
+	focusLocal
+	focusQueue
+	focusLog
+	numFocus
+)
+
+// Pane ids carried by filepane messages.
+const (
+	remotePane = 1
+	localPane  = 2
+)
+
+// connState is the browsing connection's state for the status bar.
+type connState int
+
+const (
+	stateOffline connState = iota
+	stateConnecting
+	stateConnected
+	stateFailed
+)
+
+func (s connState) String() string {
+	switch s {
+	case stateConnecting:
+		return "connecting…"
+	case stateConnected:
+		return "connected"
+	case stateFailed:
+		return "connect failed"
+	case stateOffline:
+	}
+	return "not connected"
+}
+
+// Model is the root model.
+type Model struct {
+	opts  Options
+	keys  KeyMap
+	theme Theme
+	help  help.Model
+
+	log      *transfer.Log
+	logCh    <-chan transfer.Event
+	unsub    func()
+	sess     *transfer.Session
+	remoteFS *remoteFS
+	queue    Queue
+	gen      int // connection generation: messages of older ones are dropped
+	state    connState
+
+	remote, local filepane.Model
+	queuev        queueview.Model
+	logv          logview.Model
+
+	focus    focus
+	dialog   *dialog.Model
+	showHelp bool
+	showLog  bool
+	status   string
+	statusErr bool
+	quitting bool
+	conflicts []Conflict
+	initCmds  []tea.Cmd
+
+	width, height int
+	wide          bool // panes side by side
+	bodyH         [4]int
+}
+
+// New returns the root model. Its Init lists the local folder and, with a
+// Session, connects and lists the start folder.
+func New(opts Options) Model {
+	lg := opts.Log
+	if lg == nil && opts.Session != nil {
+		lg = opts.Session.Log()
+	}
+	if lg == nil {
+		lg = transfer.NewLog(max(opts.LogLines, 1000))
+	}
+	opts.Log = lg
+	dir := opts.LocalDir
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	th := DefaultTheme()
+	m := Model{
+		opts: opts, keys: DefaultKeyMap(), theme: th, help: help.New(),
+		log: lg, showLog: true,
+		remote: filepane.New(remotePane, "Remote", nil, ""),
+		local:  filepane.New(localPane, "Local", filepane.Local{}, dir),
+		queuev: queueview.New(), logv: logview.New(opts.LogLines),
+	}
+	m.help.Styles = th.Help
+	m.remote.SetStyles(th.Pane)
+	m.local.SetStyles(th.Pane)
+	m.remote.SetShowHidden(opts.ShowHidden)
+	m.local.SetShowHidden(opts.ShowHidden)
+	m.queuev.SetStyles(th.Queue)
+	m.logv.SetStyles(th.Log)
+	if opts.NewQueue == nil {
+		m.queuev.SetNote("transfer queue not available in this build")
+	}
+	m.logCh, m.unsub = lg.Subscribe(4096)
+	m.logv.Append(lg.Snapshot()...)
+	if opts.Session != nil {
+		m.sess = opts.Session
+		m.state = stateConnecting
+	}
+	m.setFocus(focusLocal)
+	if opts.Session != nil {
+		m.setFocus(focusRemote)
+	}
+	m.width, m.height = 80, 24
+	m.layout()
+	// The first commands are built here, not in Init (a value receiver):
+	// they advance request ids and the connection generation.
+	m.initCmds = []tea.Cmd{m.local.Load(m.local.Dir()), waitLog(m.logCh)}
+	if m.sess != nil {
+		m.initCmds = append(m.initCmds, m.connectCmd())
+	}
+	return m
+}
+
+// Init lists the local folder, starts the log subscription and connects.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.initCmds...)
+}
+
+// Close ends the subscription, the queue and the browsing connection. Run
+// calls it after the program ends; tests call it too.
+func (m Model) Close() {
+	if m.unsub != nil {
+		m.unsub()
+	}
+	if m.queue != nil {
+		_ = m.queue.Close()
+	}
+	if m.remoteFS != nil {
+		m.remoteFS.close()
+	}
+}
+
+// Run runs the UI in the alternate screen until the user quits, restores
+// the terminal and returns the program's error.
+func Run(opts Options) error {
+	p := tea.NewProgram(New(opts), tea.WithAltScreen())
+	final, err := p.Run()
+	if fm, ok := final.(Model); ok {
+		fm.Close()
+	}
+	if errors.Is(err, tea.ErrProgramKilled) {
+		return nil
+	}
+	return err
+}
+
+// Update routes a message: results and engine events to their owners,
+// keys to the dialog if one is open, else the help, global keys, and the
+// focused pane.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case logMsg:
+		m.logv.Append(msg.events...)
+		if msg.closed {
+			return m, nil
+		}
+		return m, waitLog(m.logCh)
+	case dialog.DoneMsg:
+		m.dialog = nil
+		return m.handleDialog(msg)
+	case filepane.ListedMsg, filepane.DoneMsg:
+		return m.handlePaneResult(msg)
+	}
+	return m.handleEngine(msg)
+}

@@ -1,0 +1,160 @@
+package filepane
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"ftpdeck/transfer/wire"
+)
+
+// timeLayout is the fixed format of the time column.
+const timeLayout = "2006-01-02 15:04"
+
+// View renders the title line and the visible rows, exactly width×height.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.titleLine())
+	body := m.height - 1
+	switch {
+	case m.filtering:
+		lines = append(lines, fit(m.input.View(), m.width))
+		body--
+	case m.err != nil:
+		lines = append(lines, m.styles.Error.Render(fit("! "+wire.Escape(m.err.Error()), m.width)))
+		body--
+	}
+	if m.lister == nil && len(m.entries) == 0 {
+		if body > 0 {
+			lines = append(lines, m.styles.Dim.Render(fit("  "+m.empty, m.width)))
+		}
+	} else if len(m.rows) == 0 && !m.loading && body > 0 {
+		lines = append(lines, m.styles.Dim.Render(fit("  (empty)", m.width)))
+	}
+	start := m.offset
+	if m.cursor >= start+body {
+		start = m.cursor - body + 1
+	}
+	for i := start; i < len(m.rows) && len(lines) < m.height; i++ {
+		lines = append(lines, m.row(i))
+	}
+	for len(lines) < m.height {
+		lines = append(lines, strings.Repeat(" ", m.width))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) titleLine() string {
+	var b strings.Builder
+	b.WriteString(" " + m.title + " ")
+	if m.loading {
+		b.WriteString(m.spin.View() + " ")
+	}
+	b.WriteString(wire.Escape(m.dir))
+	info := fmt.Sprintf("%d", len(m.rows))
+	if n := len(m.marks); n > 0 {
+		info += fmt.Sprintf(" · %d marked", n)
+	}
+	info += " · " + m.sortBy.String()
+	if m.hidden {
+		info += " · .*"
+	}
+	if m.filter != "" && !m.filtering {
+		info += " · /" + m.filter
+	}
+	left := b.String()
+	right := info + " "
+	if w := ansi.StringWidth(left) + ansi.StringWidth(right); w < m.width {
+		left += strings.Repeat(" ", m.width-w) + right
+	}
+	st := m.styles.Title
+	if m.focused {
+		st = m.styles.TitleFocused
+	}
+	return st.Render(fit(left, m.width))
+}
+
+func (m Model) row(i int) string {
+	e := m.entries[m.rows[i]]
+	marked := m.marks[e.Name]
+	mark := " "
+	if marked {
+		mark = "*"
+	}
+	kind, size := " ", humanSize(e.Size)
+	switch e.Kind {
+	case Folder:
+		kind, size = "/", "<DIR>"
+	case Link:
+		kind = "@"
+	}
+	showTime := m.width >= 46
+	fixed := 2 + 1 + 1 + 7 // mark+kind, space, space, size
+	if showTime {
+		fixed += 1 + len(timeLayout)
+	}
+	nameW := max(m.width-fixed, 1)
+	name := wire.Escape(e.Name)
+	if e.Kind == Link && e.Target != "" {
+		name += " → " + wire.Escape(e.Target)
+	}
+	line := mark + kind + " " + fit(name, nameW) + " " + fmt.Sprintf("%7s", size)
+	if showTime {
+		t := strings.Repeat(" ", len(timeLayout))
+		if !e.Time.IsZero() {
+			t = e.Time.Format(timeLayout)
+		}
+		line += " " + t
+	}
+	line = fit(line, m.width)
+	switch {
+	case i == m.cursor && m.focused && marked:
+		return m.styles.CursorMarked.Render(line)
+	case i == m.cursor && m.focused:
+		return m.styles.Cursor.Render(line)
+	case marked:
+		return m.styles.Marked.Render(line)
+	case e.Kind == Folder:
+		return m.styles.Folder.Render(line)
+	case e.Kind == Link:
+		return m.styles.Link.Render(line)
+	}
+	return line
+}
+
+// fit truncates or pads s to exactly w cells.
+func fit(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if sw := ansi.StringWidth(s); sw <= w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// humanSize formats n bytes in at most 7 cells: 512, 1.5K, 23M, 4.0G.
+func humanSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d", n)
+	}
+	f := float64(n)
+	for _, u := range []string{"K", "M", "G", "T", "P"} {
+		f /= unit
+		if f < unit {
+			if f < 10 {
+				return fmt.Sprintf("%.1f%s", f, u)
+			}
+			return fmt.Sprintf("%.0f%s", f, u)
+		}
+	}
+	return fmt.Sprintf("%.0fE", f/unit)
+}
+
+// HumanSize formats a byte count the way the panes do.
+func HumanSize(n int64) string { return humanSize(n) }

@@ -1,0 +1,228 @@
+// Package logview is the protocol log pane: live lines from every
+// connection in the INTERFACE.md format, coloured by direction and reply
+// class, following the tail unless the user scrolled up. It is bounded: the
+// oldest lines go first. It does not subscribe to the log itself; the root
+// model feeds it events.
+package logview
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"ftpdeck/transfer"
+)
+
+// KeyMap is the log pane's bindings (when it has the keyboard).
+type KeyMap struct {
+	Up, Down, PageUp, PageDown, Home, End key.Binding
+}
+
+// DefaultKeyMap returns the log pane's bindings.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		Home:     key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("home/g", "oldest")),
+		End:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("end/G", "follow tail")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k KeyMap) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.End} }
+
+// FullHelp implements help.KeyMap.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}}
+}
+
+// Styles colours the log lines.
+type Styles struct {
+	Title, TitleFocused                    lipgloss.Style
+	Sent, Note                             lipgloss.Style
+	Reply2, Reply3, Reply4, Reply5, Reply1 lipgloss.Style
+}
+
+// DefaultStyles returns the default log colours: commands cyan, 2xx green,
+// 3xx blue, 4xx yellow, 5xx red, notes dim.
+func DefaultStyles() Styles {
+	c := func(l, d string) lipgloss.Style {
+		return lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: l, Dark: d})
+	}
+	return Styles{
+		Title:        lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#444", Dark: "#BBB"}),
+		TitleFocused: lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#9F8CFF"}),
+		Sent:         c("#006F87", "#5FD7FF"),
+		Note:         lipgloss.NewStyle().Faint(true).Italic(true),
+		Reply1:       c("#555", "#AAA"),
+		Reply2:       c("#00875F", "#87D787"),
+		Reply3:       c("#005FAF", "#87AFFF"),
+		Reply4:       c("#AF8700", "#FFD75F"),
+		Reply5:       c("#C00000", "#FF5F5F"),
+	}
+}
+
+// Model is the log pane.
+type Model struct {
+	keys   KeyMap
+	styles Styles
+	lines  []transfer.Event // oldest first, at most limit
+	limit  int
+	top    int // first line shown when not following
+	follow bool
+
+	width, height int
+	focused       bool
+}
+
+// New returns a log pane keeping at most limit lines.
+func New(limit int) Model {
+	if limit < 1 {
+		limit = 5000
+	}
+	return Model{keys: DefaultKeyMap(), styles: DefaultStyles(), limit: limit, follow: true}
+}
+
+// SetStyles replaces the styles.
+func (m *Model) SetStyles(s Styles) { m.styles = s }
+
+// SetSize sets the pane's outer size (one title line, height-1 lines).
+func (m *Model) SetSize(w, h int) { m.width, m.height = w, h; m.clamp() }
+
+// Focus gives the pane the keyboard.
+func (m *Model) Focus() { m.focused = true }
+
+// Blur takes the keyboard away.
+func (m *Model) Blur() { m.focused = false }
+
+// KeyMap returns the bindings (for help).
+func (m Model) KeyMap() KeyMap { return m.keys }
+
+// Len returns the number of lines kept.
+func (m Model) Len() int { return len(m.lines) }
+
+// Following reports whether the pane follows the tail.
+func (m Model) Following() bool { return m.follow }
+
+// Lines returns the kept lines as text (for tests).
+func (m Model) Lines() []string {
+	out := make([]string, len(m.lines))
+	for i, e := range m.lines {
+		out[i] = e.String()
+	}
+	return out
+}
+
+// Append adds events, dropping the oldest beyond the limit.
+func (m *Model) Append(es ...transfer.Event) {
+	m.lines = append(m.lines, es...)
+	if over := len(m.lines) - m.limit; over > 0 {
+		m.lines = append(m.lines[:0:0], m.lines[over:]...)
+		m.top = max(m.top-over, 0)
+	}
+	m.clamp()
+}
+
+func (m Model) body() int { return max(m.height-1, 1) }
+
+// Update scrolls on keys when focused.
+func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || !m.focused {
+		return m, nil
+	}
+	if m.follow {
+		m.top = max(len(m.lines)-m.body(), 0)
+	}
+	switch {
+	case key.Matches(k, m.keys.Up):
+		m.scroll(-1)
+	case key.Matches(k, m.keys.Down):
+		m.scroll(1)
+	case key.Matches(k, m.keys.PageUp):
+		m.scroll(-m.body())
+	case key.Matches(k, m.keys.PageDown):
+		m.scroll(m.body())
+	case key.Matches(k, m.keys.Home):
+		m.follow, m.top = false, 0
+	case key.Matches(k, m.keys.End):
+		m.follow = true
+	}
+	return m, nil
+}
+
+func (m *Model) scroll(d int) {
+	m.top += d
+	m.follow = false
+	m.clamp()
+	if m.top >= len(m.lines)-m.body() {
+		m.follow = true
+	}
+}
+
+func (m *Model) clamp() {
+	m.top = min(max(m.top, 0), max(len(m.lines)-m.body(), 0))
+}
+
+// View renders the title and the visible lines, exactly width×height.
+func (m Model) View() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	body := m.body()
+	top := m.top
+	if m.follow {
+		top = max(len(m.lines)-body, 0)
+	}
+	out := make([]string, 0, m.height)
+	title := " Protocol log"
+	if !m.follow {
+		title += "  (scrolled — end/G follows)"
+	}
+	st := m.styles.Title
+	if m.focused {
+		st = m.styles.TitleFocused
+	}
+	out = append(out, st.Render(fit(title, m.width)))
+	for i := top; i < len(m.lines) && len(out) < m.height; i++ {
+		out = append(out, m.style(m.lines[i]).Render(fit(m.lines[i].String(), m.width)))
+	}
+	for len(out) < m.height {
+		out = append(out, strings.Repeat(" ", m.width))
+	}
+	return strings.Join(out, "\n")
+}
+
+func (m Model) style(e transfer.Event) lipgloss.Style {
+	switch e.Dir {
+	case transfer.Sent:
+		return m.styles.Sent
+	case transfer.Note:
+		return m.styles.Note
+	}
+	switch e.ReplyCode() / 100 {
+	case 1:
+		return m.styles.Reply1
+	case 2:
+		return m.styles.Reply2
+	case 3:
+		return m.styles.Reply3
+	case 4:
+		return m.styles.Reply4
+	case 5:
+		return m.styles.Reply5
+	}
+	return m.styles.Reply1
+}
+
+func fit(s string, w int) string {
+	if sw := ansi.StringWidth(s); sw <= w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return ansi.Truncate(s, w, "…")
+}

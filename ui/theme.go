@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/lipgloss"
+
+	"ftpdeck/ui/dialog"
+	"ftpdeck/ui/filepane"
+	"ftpdeck/ui/logview"
+	"ftpdeck/ui/queueview"
+)
+
+// Theme is every style of the program, built in one place and handed down.
+type Theme struct {
+	Pane   filepane.Styles
+	Log    logview.Styles
+	Queue  queueview.Styles
+	Dialog dialog.Styles
+	Help   help.Styles
+
+	Status, StatusKey    lipgloss.Style
+	ModeActive, ModePass lipgloss.Style
+	TLSOn, TLSOff        lipgloss.Style
+	StateOK, StateBad    lipgloss.Style
+	Info, Error          lipgloss.Style
+	Separator            lipgloss.Style
+	HelpBox              lipgloss.Style
+}
+
+// DefaultTheme returns the default theme (adaptive colours; with the ASCII
+// profile in tests, plain text).
+func DefaultTheme() Theme {
+	bar := lipgloss.AdaptiveColor{Light: "#E4E4E4", Dark: "#303030"}
+	fg := lipgloss.AdaptiveColor{Light: "#262626", Dark: "#D0D0D0"}
+	st := lipgloss.NewStyle().Background(bar).Foreground(fg)
+	h := help.New().Styles
+	return Theme{
+		Pane: filepane.DefaultStyles(), Log: logview.DefaultStyles(),
+		Queue: queueview.DefaultStyles(), Dialog: dialog.DefaultStyles(), Help: h,
+		Status:     st,
+		StatusKey:  st.Bold(true),
+		ModeActive: lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}),
+		ModePass:   lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.AdaptiveColor{Light: "#00875F", Dark: "#87D787"}),
+		TLSOn:      st.Foreground(lipgloss.AdaptiveColor{Light: "#00875F", Dark: "#87D787"}),
+		TLSOff:     st.Foreground(lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}),
+		StateOK:    st,
+		StateBad:   st.Foreground(lipgloss.AdaptiveColor{Light: "#C00", Dark: "#FF5F5F"}).Bold(true),
+		Info:       lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#005FAF", Dark: "#87AFFF"}),
+		Error:      lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#C00", Dark: "#FF5F5F"}),
+		Separator:  lipgloss.NewStyle().Faint(true),
+		HelpBox:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),
+	}
+}

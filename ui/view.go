@@ -1,0 +1,236 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"ftpdeck/transfer"
+	"ftpdeck/ui/queueview"
+)
+
+// wideWidth is the width from which the file panes sit side by side.
+const wideWidth = 100
+
+// layout computes every pane's size once (on resize, log toggle, status
+// line) and pushes it down.
+func (m *Model) layout() {
+	w, h := max(m.width, 20), max(m.height, 8)
+	avail := h - 2 // status bar, help line
+	if m.status != "" {
+		avail--
+	}
+	logH := 0
+	if m.showLog {
+		logH = max(avail/4, 3)
+	}
+	queueH := max(avail/6, 3)
+	filesH := max(avail-logH-queueH, 4)
+	m.wide = w >= wideWidth
+	if m.wide {
+		lw := (w - 1) / 2
+		m.remote.SetSize(lw, filesH)
+		m.local.SetSize(w-1-lw, filesH)
+		m.bodyH = [4]int{filesH, filesH, queueH, logH}
+	} else {
+		rh := filesH / 2
+		m.remote.SetSize(w, rh)
+		m.local.SetSize(w, filesH-rh)
+		m.bodyH = [4]int{rh, filesH - rh, queueH, logH}
+	}
+	m.queuev.SetSize(w, queueH)
+	m.logv.SetSize(w, logH)
+	m.help.Width = w
+	if m.dialog != nil {
+		m.dialog.SetWidth(w - 4)
+	}
+}
+
+// View renders the screen: panes (or the full help, or a dialog), the
+// status line, the status bar and the key hints.
+func (m Model) View() string {
+	if m.quitting {
+		return ""
+	}
+	w := max(m.width, 20)
+	var body string
+	bodyH := m.bodyH[2] + m.bodyH[3]
+	if m.wide {
+		bodyH += m.bodyH[0]
+	} else {
+		bodyH += m.bodyH[0] + m.bodyH[1]
+	}
+	switch {
+	case m.dialog != nil:
+		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View())
+	case m.showHelp:
+		body = m.fullHelp(w, bodyH)
+	default:
+		body = m.panes()
+	}
+	parts := []string{body}
+	if m.status != "" {
+		st := m.theme.Info
+		if m.statusErr {
+			st = m.theme.Error
+		}
+		parts = append(parts, st.Render(fitLine(m.status, w)))
+	}
+	parts = append(parts, m.statusBar(w), m.help.View(m.helpKeys()))
+	return strings.Join(parts, "\n")
+}
+
+func (m Model) panes() string {
+	var files string
+	if m.wide {
+		sep := make([]string, m.bodyH[0])
+		for i := range sep {
+			sep[i] = m.theme.Separator.Render("│")
+		}
+		files = lipgloss.JoinHorizontal(lipgloss.Top, m.remote.View(), strings.Join(sep, "\n"), m.local.View())
+	} else {
+		files = m.remote.View() + "\n" + m.local.View()
+	}
+	out := files + "\n" + m.queuev.View()
+	if m.showLog {
+		out += "\n" + m.logv.View()
+	}
+	return out
+}
+
+// statusBar: user@host:port │ TLS │ ACTIVE/PASSIVE │ state │ transfers.
+func (m Model) statusBar(w int) string {
+	th := m.theme
+	sep := th.Status.Render(" │ ")
+	var segs []string
+	title := m.opts.Title
+	if title == "" {
+		title = "ftpdeck"
+	}
+	segs = append(segs, th.StatusKey.Render(" "+title))
+	if m.sess != nil {
+		site := m.sess.Site()
+		segs = append(segs, th.Status.Render(site.Display()))
+		if site.TLS == transfer.TLSOff {
+			segs = append(segs, th.TLSOff.Render("no TLS"))
+		} else {
+			segs = append(segs, th.TLSOn.Render("TLS "+site.TLS.String()))
+		}
+		if m.sess.Mode() == transfer.Active {
+			segs = append(segs, th.ModeActive.Render(" ACTIVE "))
+		} else {
+			segs = append(segs, th.ModePass.Render(" PASSIVE "))
+		}
+	}
+	st := th.StateOK
+	if m.state == stateFailed {
+		st = th.StateBad
+	}
+	segs = append(segs, st.Render(m.state.String()))
+	s := m.queuev.Summary()
+	if m.queue != nil {
+		t := fmt.Sprintf("%d running · %d queued", s.Running, s.Queued)
+		if s.Failed > 0 {
+			t += fmt.Sprintf(" · %d failed", s.Failed)
+		}
+		if r := queueview.Rate(s.Speed); r != "" {
+			t += " · " + r
+		}
+		segs = append(segs, th.Status.Render(t))
+	}
+	line := strings.Join(segs, sep)
+	if lw := ansi.StringWidth(line); lw < w {
+		line += th.Status.Render(strings.Repeat(" ", w-lw))
+	} else {
+		line = ansi.Truncate(line, w, "…")
+	}
+	return line
+}
+
+// helpKeys is the focused pane's bindings followed by the global ones.
+func (m Model) helpKeys() helpMap {
+	if m.dialog != nil {
+		dk := m.dialog.KeyMap()
+		return helpMap{short: dk.ShortHelp(), full: dk.FullHelp()}
+	}
+	if m.showHelp {
+		return helpMap{short: []key.Binding{m.keys.CloseHelp}}
+	}
+	sh, full := m.paneHelp()
+	return helpMap{short: append(sh, m.keys.short()...), full: append(full, m.keys.full()...)}
+}
+
+func (m Model) paneHelp() ([]key.Binding, [][]key.Binding) {
+	switch m.focus {
+	case focusQueue:
+		k := m.queuev.KeyMap()
+		return k.ShortHelp(), k.FullHelp()
+	case focusLog:
+		k := m.logv.KeyMap()
+		return k.ShortHelp(), k.FullHelp()
+	case focusLocal:
+		k := m.local.KeyMap()
+		return k.ShortHelp(), k.FullHelp()
+	case focusRemote, numFocus:
+	}
+	k := m.remote.KeyMap()
+	return k.ShortHelp(), k.FullHelp()
+}
+
+// fullHelp lists every binding in sections, in as many columns as fit.
+func (m Model) fullHelp(w, h int) string {
+	type item struct{ k, d string }
+	var items []item
+	section := func(title string, groups [][]key.Binding) {
+		items = append(items, item{k: "", d: ""}, item{k: title})
+		for _, g := range groups {
+			for _, b := range g {
+				items = append(items, item{b.Help().Key, b.Help().Desc})
+			}
+		}
+	}
+	fk := m.remote.KeyMap()
+	section("Files (remote and local panes)", fk.FullHelp())
+	section("Everywhere", m.keys.full())
+	section("Queue pane", m.queuev.KeyMap().FullHelp())
+	section("Log pane", m.logv.KeyMap().FullHelp())
+	items = items[1:]
+	rows := max(h-2, 1)
+	cols := max((len(items)+rows-1)/rows, 1)
+	colW := max(w/cols, 10)
+	rows = (len(items) + cols - 1) / cols
+	lines := make([]string, rows)
+	for i, it := range items {
+		var cell string
+		switch {
+		case it.k == "" && it.d == "":
+			cell = ""
+		case it.d == "":
+			cell = m.theme.Help.ShortKey.Bold(true).Render(it.k)
+		default:
+			cell = "  " + m.theme.Help.ShortKey.Render(fmt.Sprintf("%-10s", it.k)) + " " + m.theme.Help.ShortDesc.Render(it.d)
+		}
+		r := i % rows
+		lines[r] += fitLine(cell, colW)
+	}
+	title := m.theme.Help.ShortKey.Bold(true).Render(" ftpdeck keys") + m.theme.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
+	out := []string{fitLine(title, w), ""}
+	for _, l := range lines {
+		out = append(out, " "+fitLine(l, w-1))
+	}
+	for len(out) < h {
+		out = append(out, strings.Repeat(" ", w))
+	}
+	return strings.Join(out[:h], "\n")
+}
+
+// fitLine truncates or pads s to w cells.
+func fitLine(s string, w int) string {
+	if sw := ansi.StringWidth(s); sw <= w {
+		return s + strings.Repeat(" ", w-sw)
+	}
+	return ansi.Truncate(s, w, "…")
+}
