@@ -270,7 +270,6 @@ func Start(t testing.TB, kind Kind, opts Options) *Daemon {
 		Kind: kind, Name: string(kind), Host: "127.0.0.1",
 		User: TestUser, Password: TestPassword,
 		Dir: t.TempDir(), uid: acct.uid, gid: acct.gid,
-		logs: nil,
 	}
 	base, err := os.MkdirTemp("", "ftpdeck-ftpd-")
 	if err != nil {
@@ -352,7 +351,6 @@ func (d *Daemon) run(t testing.TB, bin string, fl flavour, opts Options, out str
 	defer f.Close()
 	cmd := exec.Command(bin, fl.args(d, opts)...)
 	cmd.Dir = d.Dir
-	cmd.Stdin = nil
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C"}, fl.env(d, opts)...)
 	// Own process group so cleanup reaches the per-session children;
