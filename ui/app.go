@@ -12,6 +12,7 @@ package ui
 import (
 	"errors"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -38,7 +39,8 @@ type Options struct {
 	DialTimeout time.Duration
 	LogLines    int          // log pane bound (default 5000)
 	ShowHidden  bool         // start with dot files shown
-	NewQueue    QueueFactory // nil: no transfer queue (c says so)
+	NewQueue    QueueFactory // nil: DefaultQueueFactory(Parallel, StateDir)
+	NoQueue     bool         // no transfer queue at all (c says so)
 }
 
 // focus is the pane that has the keyboard.
@@ -101,15 +103,16 @@ type Model struct {
 	queuev        queueview.Model
 	logv          logview.Model
 
-	focus    focus
-	dialog   *dialog.Model
-	showHelp bool
-	showLog  bool
-	status   string
-	statusErr bool
-	quitting bool
-	conflicts []Conflict
-	initCmds  []tea.Cmd
+	focus      focus
+	dialog     *dialog.Model
+	showHelp   bool
+	showLog    bool
+	status     string
+	statusErr  bool
+	statusHint string // kept visible at the end of a cut status line
+	quitting   bool
+	conflicts  []Conflict
+	initCmds   []tea.Cmd
 
 	width, height int
 	wide          bool // panes side by side
@@ -144,11 +147,24 @@ func New(opts Options) Model {
 	m.local.SetStyles(th.Pane)
 	m.remote.SetShowHidden(opts.ShowHidden)
 	m.local.SetShowHidden(opts.ShowHidden)
+	if home, err := os.UserHomeDir(); err == nil && home != "/" {
+		m.local.SetDirLabel(func(s string) string {
+			if s == home || strings.HasPrefix(s, home+string(os.PathSeparator)) {
+				return "~" + s[len(home):]
+			}
+			return s
+		})
+	}
 	m.queuev.SetStyles(th.Queue)
 	m.logv.SetStyles(th.Log)
-	if opts.NewQueue == nil {
-		m.queuev.SetNote("transfer queue not available in this build")
+	switch {
+	case opts.NoQueue:
+		opts.NewQueue = nil
+		m.queuev.SetNote("no transfer queue in this view")
+	case opts.NewQueue == nil:
+		opts.NewQueue = DefaultQueueFactory(opts.Parallel, opts.StateDir)
 	}
+	m.opts = opts
 	m.logCh, m.unsub = lg.Subscribe(4096)
 	m.logv.Append(lg.Snapshot()...)
 	if opts.Session != nil {

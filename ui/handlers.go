@@ -149,9 +149,25 @@ func describe(err error) string {
 	return err.Error()
 }
 
+// hintOf returns the suggestion that must stay visible when the status
+// line is cut to fit ("press p for passive"), or "".
+func hintOf(err error) string {
+	var de *transfer.DataConnError
+	if errors.As(err, &de) {
+		return de.Hint()
+	}
+	return ""
+}
+
+// setError shows err on the status line, keeping its hint visible.
+func (m *Model) setError(prefix string, err error) {
+	m.setStatus(prefix+describe(err), true)
+	m.statusHint = hintOf(err)
+}
+
 func (m *Model) setStatus(s string, isErr bool) {
 	had := m.status != ""
-	m.status, m.statusErr = s, isErr
+	m.status, m.statusErr, m.statusHint = s, isErr, ""
 	if had != (s != "") {
 		m.layout()
 	}
@@ -600,14 +616,14 @@ func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case filepane.ListedMsg:
 		id = msg.Pane
 		if msg.Err != nil && msg.Req > 0 {
-			m.setStatus(describe(msg.Err), true)
+			m.setError("", msg.Err)
 		} else if m.statusErr {
 			m.setStatus("", false)
 		}
 	case filepane.DoneMsg:
 		p := m.pane(msg.Pane)
 		if msg.Err != nil {
-			m.setStatus(msg.What+": "+describe(msg.Err), true)
+			m.setError(msg.What+": ", msg.Err)
 		} else {
 			m.setStatus(msg.What+": done", false)
 		}
@@ -655,11 +671,12 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.gen || m.queue == nil {
 			return m, nil
 		}
+		refresh := m.finished(msg.sum)
 		m.queuev.SetSummary(msg.sum)
 		if msg.closed {
-			return m, nil
+			return m, refresh
 		}
-		return m, waitQueue(m.queue.Updates(), m.gen)
+		return m, tea.Batch(refresh, waitQueue(m.queue.Updates(), m.gen))
 	case conflictMsg:
 		if msg.gen != m.gen {
 			msg.c.Decide(Skip, false)
@@ -672,7 +689,7 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case queuedMsg:
 		switch {
 		case msg.err != nil:
-			m.setStatus(describe(msg.err), true)
+			m.setError("", msg.err)
 		default:
 			m.setStatus(fmt.Sprintf("queued %d transfers", msg.n), false)
 		}
@@ -699,7 +716,7 @@ func (m Model) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 		m.state = stateFailed
 		m.remote.SetError(msg.err)
 		m.remote.SetEmptyText("press o to connect again")
-		m.setStatus(describe(msg.err), true)
+		m.setError("", msg.err)
 		m.setFocus(focusLocal)
 		return m, nil
 	}
@@ -791,4 +808,26 @@ func (m Model) queueAction(a queueview.ActionMsg) tea.Cmd {
 		return run(func() error { q.PauseAll(); return nil })
 	}
 	return nil
+}
+
+// finished refreshes the pane that received files since the last summary.
+func (m *Model) finished(s queueview.Summary) tea.Cmd {
+	count := func(s queueview.Summary, d queueview.Direction) int {
+		n := 0
+		for _, j := range s.Jobs {
+			if j.Dir == d && j.State == queueview.Done {
+				n++
+			}
+		}
+		return n
+	}
+	old := m.queuev.Summary()
+	var cmds []tea.Cmd
+	if count(s, queueview.Download) > count(old, queueview.Download) {
+		cmds = append(cmds, m.local.Refresh())
+	}
+	if count(s, queueview.Upload) > count(old, queueview.Upload) {
+		cmds = append(cmds, m.remote.Refresh())
+	}
+	return tea.Batch(cmds...)
 }

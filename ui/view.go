@@ -77,7 +77,11 @@ func (m Model) View() string {
 		if m.statusErr {
 			st = m.theme.Error
 		}
-		parts = append(parts, st.Render(fitLine(m.status, w)))
+		line := fitLine(m.status, w)
+		if h := m.statusHint; h != "" && ansi.StringWidth(m.status) > w {
+			line = fitLine(m.status, max(w-ansi.StringWidth(h)-3, 1)) + " — " + h
+		}
+		parts = append(parts, st.Render(line))
 	}
 	parts = append(parts, m.statusBar(w), m.help.View(m.helpKeys()))
 	return strings.Join(parts, "\n")
@@ -193,7 +197,7 @@ func (m Model) fullHelp(w, h int) string {
 		}
 	}
 	fk := m.remote.KeyMap()
-	section("Files (remote and local panes)", fk.FullHelp())
+	section("File panes", fk.FullHelp())
 	section("Everywhere", m.keys.full())
 	section("Queue pane", m.queuev.KeyMap().FullHelp())
 	section("Log pane", m.logv.KeyMap().FullHelp())

@@ -6,6 +6,7 @@
 package dialog
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -383,7 +384,7 @@ func (m Model) label(i int, s string) string {
 	if m.focus == i {
 		st, mark = m.styles.LabelFocused, "> "
 	}
-	return st.Render(mark + fit(s, 12) + " ")
+	return st.Render(fmt.Sprintf("%s%-12s ", mark, s))
 }
 
 func choiceRow(choices []string, sel int, st lipgloss.Style) string {

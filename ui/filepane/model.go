@@ -86,6 +86,7 @@ type Model struct {
 	err         error
 	empty       string // shown when there is no lister
 	selectAfter string // entry to put the cursor on after the next listing
+	label       func(string) string
 
 	width, height int
 	focused       bool
@@ -485,6 +486,9 @@ func (m *Model) rebuild() {
 				return x.Time.After(y.Time)
 			}
 		}
+		if a, b := strings.ToLower(x.Name), strings.ToLower(y.Name); a != b {
+			return a < b
+		}
 		return x.Name < y.Name
 	})
 	m.rows = rows
@@ -531,3 +535,10 @@ func baseName(p string) string {
 
 // ClearMarks unmarks everything.
 func (m *Model) ClearMarks() { m.marks = map[string]bool{} }
+
+// Request returns the id of the newest listing asked for (ListedMsg.Req).
+func (m Model) Request() int { return m.req }
+
+// SetDirLabel sets how the folder is shown in the title (for example with
+// the home folder as ~); nil shows it as is.
+func (m *Model) SetDirLabel(f func(string) string) { m.label = f }

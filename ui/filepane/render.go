@@ -54,7 +54,11 @@ func (m Model) titleLine() string {
 	if m.loading {
 		b.WriteString(m.spin.View() + " ")
 	}
-	b.WriteString(wire.Escape(m.dir))
+	dir := m.dir
+	if m.label != nil {
+		dir = m.label(dir)
+	}
+	b.WriteString(wire.Escape(dir))
 	info := fmt.Sprintf("%d", len(m.rows))
 	if n := len(m.marks); n > 0 {
 		info += fmt.Sprintf(" · %d marked", n)
