@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,31 +164,44 @@ func press(t *testing.T, m Model, keys ...string) Model {
 	return m
 }
 
-// runCmd executes cmd (and batches) and returns the messages, skipping
-// commands that do not answer quickly (subscriptions) and spinner ticks.
+// runCmd executes cmd (batches concurrently) and returns the messages
+// that arrive within a short time; subscriptions that wait are left behind.
 func runCmd(cmd tea.Cmd) []tea.Msg {
 	if cmd == nil {
 		return nil
 	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	var msg tea.Msg
-	select {
-	case msg = <-ch:
-	case <-time.After(3 * time.Second):
-		return nil
-	}
-	switch msg := msg.(type) {
-	case tea.BatchMsg:
-		var out []tea.Msg
-		for _, c := range msg {
-			out = append(out, runCmd(c)...)
+	ch := make(chan []tea.Msg, 1)
+	go func() {
+		msg := cmd()
+		switch msg := msg.(type) {
+		case tea.BatchMsg:
+			var mu sync.Mutex
+			var wg sync.WaitGroup
+			var out []tea.Msg
+			for _, c := range msg {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					r := runCmd(c)
+					mu.Lock()
+					out = append(out, r...)
+					mu.Unlock()
+				}()
+			}
+			wg.Wait()
+			ch <- out
+		case nil:
+			ch <- nil
+		default:
+			ch <- []tea.Msg{msg}
 		}
+	}()
+	select {
+	case out := <-ch:
 		return out
-	case nil:
+	case <-time.After(2 * time.Second):
 		return nil
 	}
-	return []tea.Msg{msg}
 }
 
 func view(m Model) []byte { return []byte(m.View() + "\n") }
@@ -255,3 +269,13 @@ var (
 	_ = queueview.Summary{}
 	_ = dialog.Form{}
 )
+
+func isSpinner(msg tea.Msg) bool { return strings.Contains(fmt.Sprintf("%T", msg), "spinner.") }
+
+func isWait(msg tea.Msg) bool {
+	switch msg.(type) {
+	case logMsg, queueMsg:
+		return true
+	}
+	return false
+}
