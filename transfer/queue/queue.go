@@ -47,6 +47,7 @@ type Queue struct {
 	// testWriter, set only by this package's tests before Start, wraps
 	// the writer of every download (to cut a transfer after N bytes).
 	testWriter func(j Job, w io.Writer) io.Writer
+	testReader func(j Job, r io.Reader) io.Reader // the same for uploads
 }
 
 // job is a Job with what only the running queue needs. The embedded Job

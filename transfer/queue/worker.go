@@ -479,7 +479,11 @@ func (w *worker) upload(ctx context.Context, c *transfer.Conn, j *job, v Job) (S
 			return 0, &localErr{err}
 		}
 		j.progress.Store(off)
-		if _, err := c.Store(ctx, v.Remote, off, f, &j.progress); err != nil {
+		var src io.Reader = f
+		if q.testReader != nil {
+			src = q.testReader(v, f)
+		}
+		if _, err := c.Store(ctx, v.Remote, off, src, &j.progress); err != nil {
 			if off > 0 && restRefused(err, log, c.ID()) {
 				return 0, restart("the server refused REST")
 			}
