@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"ftpdeck/transfer/wire"
@@ -80,7 +81,12 @@ type Log struct {
 	sinks   []io.Writer
 	dropped int
 	now     func() time.Time
+	conns   atomic.Int32 // connection numbers, unique across every session on this log
 }
+
+// NextConn returns a new connection number: numbers are unique per log, so
+// sessions that share a log (a reconnect, a second site) never reuse one.
+func (l *Log) NextConn() int { return int(l.conns.Add(1)) }
 
 // NewLog returns a log that keeps the last capacity events.
 func NewLog(capacity int) *Log {

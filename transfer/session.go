@@ -23,8 +23,7 @@ import (
 type Session struct {
 	site   Site
 	log    *Log
-	mode   atomic.Int32
-	nextID atomic.Int32
+	mode atomic.Int32
 }
 
 // NewSession returns a session for site that logs to log (which may be
@@ -71,7 +70,7 @@ func (s *Session) ToggleMode() Mode {
 // Dial opens and logs in a new control connection. The context bounds the
 // whole dial and login.
 func (s *Session) Dial(ctx context.Context) (*Conn, error) {
-	id := int(s.nextID.Add(1))
+	id := s.log.NextConn()
 	site := s.site
 	s.log.Notef(id, "connecting to %s (%s, tls %s)", site.Addr(), s.Mode(), site.TLS)
 	d := net.Dialer{Timeout: site.timeout()}
