@@ -10,6 +10,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"os"
 	"strings"
@@ -207,9 +208,14 @@ func (m Model) Close() {
 
 // Run runs the UI in the alternate screen until the user quits, restores
 // the terminal and returns the program's error.
-func Run(opts Options) error {
-	p := tea.NewProgram(New(opts), tea.WithAltScreen())
+func Run(ctx context.Context, opts Options) error {
+	// WithContext ends the program when ctx is cancelled (SIGTERM, SIGINT
+	// outside raw mode), so the terminal is restored and temp files removed.
+	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithContext(ctx))
 	final, err := p.Run()
+	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
+		err = nil
+	}
 	if fm, ok := final.(Model); ok {
 		fm.Close()
 	}
