@@ -108,7 +108,9 @@ func TestTUIDownloadToggleQuit(t *testing.T) {
 	}
 	term := newTerminal(t, 120, 40, script)
 
-	term.waitFor("the remote listing", func(s string) bool { return strings.Contains(s, "quarterly-report.bin") && strings.Contains(s, "PASSIVE") })
+	term.waitFor("the remote listing", func(s string) bool {
+		return strings.Contains(s, "quarterly-report.bin") && strings.Contains(s, "PASSIVE")
+	})
 
 	// Filter to the file, queue it, wait for it to land.
 	term.keys("/", "q", "u", "a", "r", "t", "Enter", "c")
