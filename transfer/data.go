@@ -12,10 +12,8 @@ import (
 
 // Bounds on what a data connection may deliver for a listing: an endless
 // listing gives a clear error instead of exhausting memory.
-const (
-	MaxListingBytes   = 256 << 20
-	MaxListingEntries = 2_000_000
-)
+// 64 MiB is about half a million entries in LIST format.
+const MaxListingBytes = 64 << 20
 
 // ErrListingTooLarge reports a listing over MaxListingBytes.
 var ErrListingTooLarge = fmt.Errorf("listing larger than %d MiB: refusing the rest", MaxListingBytes>>20)

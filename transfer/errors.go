@@ -108,6 +108,17 @@ func convertErr(cmd string, err error) error {
 	if err == nil {
 		return nil
 	}
+	// Our own verdicts come first: jlaffaye/ftp joins them with the reply
+	// the server sent after we gave up (a 426), which would hide the cause.
+	for _, ours := range []error{ErrListingTooLarge, ErrTimeout} {
+		if errors.Is(err, ours) {
+			return err
+		}
+	}
+	var le *LocalError
+	if errors.As(err, &le) {
+		return le
+	}
 	var te *textproto.Error
 	if errors.As(err, &te) {
 		return &ReplyError{Cmd: cmd, Code: te.Code, Text: te.Msg}
