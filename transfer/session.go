@@ -21,8 +21,8 @@ import (
 // Session, so a toggle reaches them all. A Session is safe for concurrent
 // use; each Conn it dials is not.
 type Session struct {
-	site   Site
-	log    *Log
+	site Site
+	log  *Log
 	mode atomic.Int32
 }
 
