@@ -90,13 +90,15 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 	if de := c.cc.lastDataErr; de != nil {
 		return fmt.Errorf("%s: %w", op, de)
 	}
-	err = convertErr(opVerb(op), err)
+	// A failure reply answers the last command sent, which may be REST
+	// rather than the RETR or STOR the operation is named after.
+	verb := c.cc.lastVerb
+	if verb == "" {
+		verb = opVerb(op)
+	}
+	err = convertErr(verb, err)
 	if errors.Is(err, ErrTimeout) {
 		c.cc.broken.Store(true)
-	}
-	var re *ReplyError
-	if errors.As(err, &re) {
-		return fmt.Errorf("%s: %w", op, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }

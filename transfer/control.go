@@ -53,6 +53,7 @@ type controlConn struct {
 	listAll     bool        // send "LIST -a" for LIST (hidden files)
 	dataTLS     *tls.Config // non-nil when data connections must be TLS
 
+	lastVerb    string // the verb of the last command sent: whose reply a failure is
 	broken      atomic.Bool
 	mu          sync.Mutex // guards interrupted
 	interrupted bool
@@ -125,6 +126,7 @@ func (c *controlConn) sendLine(line, note string) error {
 	if err := wire.CheckLine(line); err != nil {
 		return err
 	}
+	c.lastVerb = verbOf(line)
 	c.log.Add(Event{Conn: c.id, Dir: Sent, Text: maskCommand(line), Note: note})
 	if err := c.raw.SetWriteDeadline(time.Now().Add(c.timeout())); err != nil {
 		return err

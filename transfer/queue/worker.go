@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"strings"
 	"syscall"
 	"time"
 
@@ -226,21 +225,11 @@ func (q *Queue) update(j *job, f func(*Job)) {
 	q.mu.Unlock()
 }
 
-// restRefused reports whether err is the server's answer to REST (the
-// last command sent on connection id): REST refused, so RETR/STOR never
-// went out.
-func restRefused(err error, log *transfer.Log, id int) bool {
+// restRefused reports whether err is the server's answer to REST: REST
+// refused, so RETR/STOR never went out.
+func restRefused(err error) bool {
 	var re *transfer.ReplyError
-	if !errors.As(err, &re) {
-		return false
-	}
-	ev := log.Snapshot()
-	for i := len(ev) - 1; i >= 0; i-- {
-		if ev[i].Conn == id && ev[i].Dir == transfer.Sent {
-			return strings.HasPrefix(strings.ToUpper(ev[i].Text), "REST ")
-		}
-	}
-	return false
+	return errors.As(err, &re) && re.Cmd == "REST"
 }
 
 // download fetches v.Remote into v.Local through v.Local+".part".
@@ -355,7 +344,7 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		}
 		n, err = c.Retrieve(ctx, v.Remote, off, dst, &j.progress)
 		if err != nil {
-			if off > 0 && restRefused(err, log, c.ID()) {
+			if off > 0 && restRefused(err) {
 				return 0, restart("the server refused REST")
 			}
 			return 0, err
@@ -484,7 +473,7 @@ func (w *worker) upload(ctx context.Context, c *transfer.Conn, j *job, v Job) (S
 			src = q.testReader(v, f)
 		}
 		if _, err := c.Store(ctx, v.Remote, off, src, &j.progress); err != nil {
-			if off > 0 && restRefused(err, log, c.ID()) {
+			if off > 0 && restRefused(err) {
 				return 0, restart("the server refused REST")
 			}
 			return 0, err
