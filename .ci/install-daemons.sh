@@ -3,7 +3,8 @@
 # starting any system service.
 #
 # vsftpd, pure-ftpd and proftpd-core all declare "Conflicts: ftp-server", so
-# dpkg can hold only one of them. proftpd-core is installed as a package; the
+# dpkg can hold only one of them. proftpd-core (with proftpd-mod-crypto, whose
+# mod_tls.so gives proftpd FTPS) is installed as a package; the
 # other two are unpacked from their .debs into $FTPDECK_DAEMONS_DIR (default
 # /opt/ftpdeck-daemons/root), with their shared libraries installed by apt.
 # The test helpers (internal/ftpd) look there before $PATH.
@@ -21,7 +22,7 @@ trap '$sudo rm -f $policy' EXIT
 
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends \
-	proftpd-core tmux lftp curl openssl iproute2 \
+	proftpd-core proftpd-mod-crypto tmux lftp curl openssl iproute2 \
 	libwrap0 libsodium23 libcap2 libpam0g libssl3 libcrypt1 libpam-modules >/dev/null
 
 if [ ! -x "$prefix/root/usr/sbin/vsftpd" ] || [ ! -x "$prefix/root/usr/sbin/pure-ftpd" ]; then

@@ -54,6 +54,9 @@ type controlConn struct {
 	dataTLS     *tls.Config // non-nil when data connections must be TLS
 
 	lastVerb    string // the verb of the last command sent: whose reply a failure is
+
+	curTLS *tlsDataConn // the TLS layer of the current data connection, if any
+
 	broken      atomic.Bool
 	mu          sync.Mutex // guards interrupted
 	interrupted bool
@@ -159,7 +162,7 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 	if c.dataCmd && r.Class() == 1 {
 		c.prelimSeen = true
 	}
-	if c.dataCmd && r.Code == 425 && c.lastDataErr == nil {
+	if c.dataCmd && (r.Code == 425 || r.Code == 522) && c.lastDataErr == nil {
 		c.lastDataErr = c.dataRefused(r)
 	}
 	return r, nil
@@ -296,7 +299,7 @@ func (c *controlConn) negotiate(verb string) {
 	}
 	c.dropPending()
 	c.lastDataErr = nil
-	c.curData, c.curActive = nil, nil
+	c.curData, c.curActive, c.curTLS = nil, nil, nil
 	c.curMode = c.mode()
 	var dc net.Conn
 	var err error
@@ -559,6 +562,10 @@ func rootCause(err error) error {
 // command in terms of the mode it was negotiated in.
 func (c *controlConn) dataRefused(r wire.Reply) error {
 	re := &ReplyError{Code: r.Code, Text: r.Text()}
+	if t := c.curTLS; t != nil && t.noted && !t.resumed {
+		return &DataConnError{Mode: c.curMode, Err: re,
+			Cause: fmt.Sprintf("server refused the TLS data connection (%d %s): it did not resume the control connection's TLS session, and this server requires that (vsftpd's require_ssl_reuse) — switching modes will not help", r.Code, wire.Escape(r.Text()))}
+	}
 	if c.curMode == Active && c.curActive != nil {
 		return &DataConnError{Mode: Active, Addr: c.curActive.advertised.String(), Err: re,
 			Cause: fmt.Sprintf("server could not connect back to %s (%d %s) — a NAT or firewall on this side is the usual cause; passive mode may work", c.curActive.advertised, r.Code, wire.Escape(r.Text()))}

@@ -226,5 +226,55 @@ func (a *activeConn) SetWriteDeadline(t time.Time) error {
 // connection's session (servers such as vsftpd require it). The handshake
 // runs on first use, after the transfer command has been sent.
 func (c *controlConn) tlsData(conn net.Conn) net.Conn {
-	return tls.Client(conn, c.dataTLS)
+	t := &tlsDataConn{Conn: tls.Client(conn, c.dataTLS), ctl: c}
+	c.curTLS = t
+	return t
+}
+
+// tlsDataConn is a TLS data connection that notes in the log, once its
+// handshake is done, whether it resumed the control connection's session
+// and which TLS version it speaks.
+type tlsDataConn struct {
+	*tls.Conn
+	ctl     *controlConn
+	noted   bool // the handshake is done and noted in the log
+	resumed bool // it resumed the control connection's session
+}
+
+// Handshake runs the handshake (once) and notes its outcome.
+func (t *tlsDataConn) Handshake() error {
+	err := t.Conn.Handshake()
+	if err != nil {
+		var ce *CertError
+		if errors.As(err, &ce) {
+			return ce
+		}
+		return fmt.Errorf("tls handshake on the data connection: %w", err)
+	}
+	if !t.noted {
+		t.noted = true
+		st := t.Conn.ConnectionState()
+		t.resumed = st.DidResume
+		v := tls.VersionName(st.Version)
+		if st.DidResume {
+			t.ctl.log.Notef(t.ctl.id, "tls: data connection resumed the session (%s)", v)
+		} else {
+			t.ctl.log.Notef(t.ctl.id, "tls: data connection did NOT resume the session (%s) — servers requiring reuse will refuse it", v)
+		}
+	}
+	return nil
+}
+
+func (t *tlsDataConn) Read(p []byte) (int, error) {
+	if err := t.Handshake(); err != nil {
+		return 0, err
+	}
+	return t.Conn.Read(p)
+}
+
+func (t *tlsDataConn) Write(p []byte) (int, error) {
+	if err := t.Handshake(); err != nil {
+		return 0, err
+	}
+	return t.Conn.Write(p)
 }

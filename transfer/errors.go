@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"ftpdeck/transfer/trust"
 	"ftpdeck/transfer/wire"
 )
 
@@ -48,6 +49,11 @@ func (e *DataConnError) Unwrap() error { return e.Err }
 func (e *DataConnError) Hint() string {
 	return fmt.Sprintf("press p for %s", e.Mode.Other())
 }
+
+// CertError is a server certificate that was not accepted: unknown,
+// invalid, or changed since the user accepted another one. The UI shows it
+// and asks; headless commands print the fingerprint and exit.
+type CertError = trust.CertError
 
 // ErrTimeout marks a server that did not answer within the timeout.
 var ErrTimeout = errors.New("timed out")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jlaffaye/ftp"
 
+	"ftpdeck/transfer/trust"
 	"ftpdeck/transfer/wire"
 )
 
@@ -158,7 +159,11 @@ func explainDialErr(site Site, err error) error {
 
 // tlsConfig returns the TLS client configuration for this site: the base
 // settings with ServerName set, so the session cache key matches between
-// the control connection and every data connection.
+// the control connection and every data connection, and the site's trust
+// rules. Go's own verification is replaced, never skipped: VerifyConnection
+// checks the chain against the roots and the host name, then the pins
+// (known_certs, accepted once, --tls-fingerprint), on every handshake,
+// resumed ones included.
 func (s *Session) tlsConfig() *tls.Config {
 	var cfg *tls.Config
 	if s.site.TLSConfig != nil {
@@ -169,6 +174,14 @@ func (s *Session) tlsConfig() *tls.Config {
 	if cfg.ServerName == "" {
 		cfg.ServerName = s.site.Host
 	}
+	v := s.site.Trust
+	if v == nil {
+		v = &trust.Verifier{}
+	}
+	// Not a skip: VerifyConnection below does the verification, with the
+	// pins as a fallback that Go's built-in check cannot offer.
+	cfg.InsecureSkipVerify = true
+	cfg.VerifyConnection = v.VerifyConnection(cfg.ServerName, s.site.Port, cfg.RootCAs)
 	return cfg
 }
 
@@ -181,6 +194,11 @@ func (c *controlConn) startTLS() error {
 	tc := tls.Client(c.tcp, cfg)
 	_ = c.tcp.SetDeadline(time.Now().Add(c.timeout()))
 	if err := tc.Handshake(); err != nil {
+		var ce *CertError
+		if errors.As(err, &ce) {
+			c.log.Notef(c.id, "tls: %v", ce)
+			return ce
+		}
 		return fmt.Errorf("tls handshake with %s: %w", c.sess.site.Addr(), err)
 	}
 	_ = c.tcp.SetDeadline(time.Time{})

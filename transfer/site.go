@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"ftpdeck/transfer/trust"
 )
 
 // Mode is the data-connection mode.
@@ -128,8 +130,12 @@ type Site struct {
 
 	Timeout   time.Duration // connect, idle-reply and data-stall timeout
 	Path      string        // starting remote folder from the URL, if any
-	TLSConfig *tls.Config   // base TLS settings (roots, pinning); ServerName is set per site
-	Encoding  string        // charset of names on the server ("" = utf-8)
+	TLSConfig *tls.Config   // base TLS settings (roots, versions); ServerName is set per site
+	// Trust decides which certificates are accepted (roots, known_certs,
+	// accepted once, --tls-fingerprint); nil verifies against TLSConfig's
+	// RootCAs, else the system roots, with no pins.
+	Trust    *trust.Verifier
+	Encoding string // charset of names on the server ("" = utf-8)
 }
 
 // DefaultTimeout is INTERFACE.md's --timeout default.

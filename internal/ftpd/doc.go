@@ -42,6 +42,17 @@
 //
 // A missing daemon, or not running as root, skips the test; with
 // FTPDECK_REQUIRE_SERVERS=1 (set by CI) it fails it instead. Features a
-// daemon cannot provide (pure-ftpd has no switch to refuse PORT; proftpd TLS
-// needs mod_tls.so from proftpd-mod-crypto) always skip, with the reason.
+// daemon cannot provide (pure-ftpd has no switch to refuse PORT, nor
+// implicit TLS) always skip, with the reason; proftpd TLS needs mod_tls.so
+// from proftpd-mod-crypto (installed by .ci/install-daemons.sh) and skips
+// without it.
+//
+// # TLS
+//
+// [TLSOptions] turns on FTPS with the caller's certificate. Every daemon
+// requires data connections to resume the control connection's TLS session
+// (vsftpd require_ssl_reuse=YES; proftpd's default, with session tickets
+// switched on so that ticket-only clients such as Go's can resume under TLS
+// 1.2). pure-ftpd resumes under TLS 1.2 but issues no TLS 1.3 tickets, so
+// under 1.3 its data connections never resume (it does not require it).
 package ftpd

@@ -3,6 +3,7 @@ package ftpd
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -70,6 +71,10 @@ type TLSOptions struct {
 	// MinVersion and MaxVersion limit the protocol: "1.2" or "1.3"
 	// ("1.0", "1.1" also accepted). Empty means the daemon's default.
 	MinVersion, MaxVersion string
+	// Implicit makes the control connection TLS from its first byte
+	// (implicit FTPS, as on port 990). vsftpd and proftpd; pure-ftpd has
+	// no implicit mode and skips the test.
+	Implicit bool
 }
 
 // Daemon is a running FTP server. Its fields are read-only.
@@ -364,7 +369,7 @@ func (d *Daemon) run(t testing.TB, bin string, fl flavour, opts Options, out str
 	d.exited = make(chan struct{})
 	go func() { _ = cmd.Wait(); close(d.exited) }()
 
-	if err := d.waitGreeting(); err != nil {
+	if err := d.waitGreeting(opts.TLS != nil && opts.TLS.Implicit); err != nil {
 		d.stop()
 		return err
 	}
@@ -372,8 +377,9 @@ func (d *Daemon) run(t testing.TB, bin string, fl flavour, opts Options, out str
 	return nil
 }
 
-// waitGreeting polls the control port until it reads a 220 greeting.
-func (d *Daemon) waitGreeting() error {
+// waitGreeting polls the control port until it reads a 220 greeting
+// (through TLS when implicit).
+func (d *Daemon) waitGreeting(implicit bool) error {
 	deadline := time.Now().Add(startTimeout)
 	var last error
 	for time.Now().Before(deadline) {
@@ -382,7 +388,7 @@ func (d *Daemon) waitGreeting() error {
 			return fmt.Errorf("exited early: %v", d.cmd.ProcessState)
 		default:
 		}
-		if last = greet(d.Addr()); last == nil {
+		if last = greet(d.Addr(), implicit); last == nil {
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -391,8 +397,17 @@ func (d *Daemon) waitGreeting() error {
 }
 
 // greet connects, reads the full greeting, expects 220 and says QUIT.
-func greet(addr string) error {
-	c, err := net.DialTimeout("tcp", addr, time.Second)
+// With implicit, it speaks TLS first; the certificate is not checked (a
+// readiness probe that sends nothing secret; the tests verify it).
+func greet(addr string, implicit bool) error {
+	var c net.Conn
+	var err error
+	if implicit {
+		d := &net.Dialer{Timeout: time.Second}
+		c, err = tls.DialWithDialer(d, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // readiness probe only
+	} else {
+		c, err = net.DialTimeout("tcp", addr, time.Second)
+	}
 	if err != nil {
 		return err
 	}

@@ -84,7 +84,6 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 		line("<Limit PASV EPSV>\n  DenyAll\n</Limit>")
 	}
 	if tls := opts.TLS; tls != nil {
-		// Not exercised on the reference machine (no proftpd-mod-crypto).
 		line("ModulePath %s", proftpdModules)
 		line("LoadModule mod_tls.c")
 		line("TLSEngine on")
@@ -97,6 +96,15 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 		line("TLSRSACertificateFile %s", tls.CertFile)
 		line("TLSRSACertificateKeyFile %s", tls.KeyFile)
 		line("TLSVerifyClient off")
+		// proftpd requires data connections to resume the control
+		// session by default (no NoSessionReuseRequired here). Under TLS
+		// 1.2 a client can resume by session ID or by ticket; proftpd
+		// issues no tickets unless told, and Go's TLS client resumes only
+		// with tickets (as do many others), so they are switched on.
+		line("TLSSessionTickets on")
+		if tls.Implicit {
+			line("TLSOptions UseImplicitSSL")
+		}
 		if tls.Require {
 			line("TLSRequired on")
 		} else {

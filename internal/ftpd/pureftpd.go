@@ -20,6 +20,9 @@ func preparePure(t testing.TB, d *Daemon, opts Options) {
 	if opts.DisablePORT {
 		t.Skip("ftpd: pure-ftpd has no option to refuse PORT/EPRT (only a client's EPSV ALL does)")
 	}
+	if opts.TLS != nil && opts.TLS.Implicit {
+		t.Skip("ftpd: pure-ftpd has no implicit TLS mode (only AUTH TLS)")
+	}
 	pw, err := LookPath("pure-pw")
 	if err != nil {
 		SkipOrFail(t, "pure-pw not installed: %v", err)

@@ -84,6 +84,7 @@ func vsftpdConf(d *Daemon, opts Options) string {
 		kv("force_local_logins_ssl", yn(tls.Require))
 		kv("force_local_data_ssl", yn(tls.Require))
 		kv("require_ssl_reuse", "YES")
+		kv("implicit_ssl", yn(tls.Implicit))
 		kv("ssl_sslv2", "NO")
 		kv("ssl_sslv3", "NO")
 		kv("ssl_tlsv1", "YES")
