@@ -81,6 +81,10 @@ func IsTransient(err error) bool {
 	if errors.As(err, &le) {
 		return false
 	}
+	var ce *CertError
+	if errors.As(err, &ce) {
+		return false // the user decides, not a retry
+	}
 	var pe *os.PathError
 	if errors.As(err, &pe) && !errors.Is(err, ErrTimeout) {
 		if !isNetErr(pe.Err) {

@@ -29,7 +29,7 @@ func prepareProftpd(t testing.TB, d *Daemon, opts Options) {
 	t.Helper()
 	if opts.TLS != nil {
 		if _, err := os.Stat(filepath.Join(proftpdModules, "mod_tls.so")); err != nil {
-			t.Skipf("ftpd: proftpd TLS needs %s/mod_tls.so, shipped by the Debian package proftpd-mod-crypto (not installed)", proftpdModules)
+			SkipOrFail(t, "ftpd: proftpd TLS needs %s/mod_tls.so, shipped by the Debian package proftpd-mod-crypto (not installed)", proftpdModules)
 		}
 	}
 	writeFile(t, filepath.Join(d.Dir, "ftpd.passwd"),
