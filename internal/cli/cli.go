@@ -15,6 +15,7 @@ import (
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/trust"
 	"ftpdeck/transfer/wire"
 )
 
@@ -101,6 +102,10 @@ var errReported = errors.New("failed")
 // userMessage words an error for a person: a data-connection failure says
 // which mode failed, why it probably did, and what to try.
 func userMessage(err error) string {
+	var ce *transfer.CertError
+	if errors.As(err, &ce) {
+		return certMessage(ce)
+	}
 	var de *transfer.DataConnError
 	if errors.As(err, &de) {
 		flag := "--active"
@@ -110,6 +115,27 @@ func userMessage(err error) string {
 		return fmt.Sprintf("%s (try %s)", wire.Escape(err.Error()), flag)
 	}
 	return wire.Escape(err.Error())
+}
+
+// certMessage explains a refused certificate and what to do about it.
+func certMessage(ce *transfer.CertError) string {
+	var b strings.Builder
+	b.WriteString(wire.Escape(ce.Error()))
+	fmt.Fprintf(&b, "\n  subject:  %s\n  issuer:   %s\n  valid:    %s to %s\n  SHA-256:  %s\n",
+		wire.Escape(ce.Subject), wire.Escape(ce.Issuer),
+		ce.NotBefore.UTC().Format("2006-01-02 15:04 MST"), ce.NotAfter.UTC().Format("2006-01-02 15:04 MST"),
+		trust.FormatFingerprint(ce.SHA256))
+	switch {
+	case ce.Pinned:
+		b.WriteString("  The server did not present the certificate --tls-fingerprint names: check the value, or the server.")
+	case ce.Changed:
+		b.WriteString("  Not accepted. If the server's owner confirms the new certificate, check its fingerprint with them and run again with\n")
+		fmt.Fprintf(&b, "  --tls-fingerprint %s", ce.SHA256)
+	default:
+		b.WriteString("  If you trust this certificate (compare the fingerprint with the server's owner), run again with\n")
+		fmt.Fprintf(&b, "  --tls-fingerprint %s   (or accept it in the TUI to save it in known_certs)", ce.SHA256)
+	}
+	return b.String()
 }
 
 // target is a parsed URL argument with its settings.
@@ -160,6 +186,9 @@ func resolveTarget(flags Flags, arg string, env Env) (target, error) {
 		site.Password = pw
 	}
 	flags.apply(&site)
+	if site.Trust, err = flags.verifier(); err != nil {
+		return target{}, err
+	}
 	if site.Path == "" && fromBookmark {
 		site.Path = bm.RemoteDir
 	}

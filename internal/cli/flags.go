@@ -11,7 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/trust"
 )
 
 // Flags holds every flag of INTERFACE.md.
@@ -147,7 +149,11 @@ func setValue(f *Flags, name, v string) error {
 		}
 		f.Timeout = d
 	case "tls-fingerprint":
-		f.TLSFingerprint = v
+		fp, err := trust.ParseFingerprint(v)
+		if err != nil {
+			return usagef("--tls-fingerprint: %v", err)
+		}
+		f.TLSFingerprint = fp
 	case "config":
 		f.ConfigDir = v
 	case "state":
@@ -187,6 +193,17 @@ func (f Flags) apply(site *transfer.Site) {
 	}
 }
 
+// verifier returns the certificate rules of these flags: the system roots,
+// the known_certs file of the config folder, and --tls-fingerprint, which
+// when given is the only certificate accepted.
+func (f Flags) verifier() (*trust.Verifier, error) {
+	store, err := trust.OpenStore(bookmarks.ConfigDir(f.ConfigDir))
+	if err != nil {
+		return nil, fmt.Errorf("known_certs: %w", err)
+	}
+	return &trust.Verifier{Known: store, Fingerprint: f.TLSFingerprint}, nil
+}
+
 const usageText = `ftpdeck — a terminal FTP client with dual panes, a transfer queue,
 a one-key active/passive toggle and a live protocol log.
 
@@ -212,7 +229,7 @@ Flags:
   --local DIR                 local pane's starting folder (TUI)
   --log FILE                  also append the protocol log to FILE (- = stderr)
   --timeout DUR               connect/idle/data-stall timeout (default 30s)
-  --tls-fingerprint SHA256    accept exactly this server certificate
+  --tls-fingerprint SHA256    accept exactly this server certificate (SHA-256 hex, colons optional)
   --config DIR                folder for config.toml, bookmarks.toml, known_certs
   --state DIR                 folder for queue.json
   --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
