@@ -21,6 +21,7 @@ import (
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/trust"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/logview"
@@ -42,6 +43,10 @@ type Options struct {
 	ShowHidden  bool         // start with dot files shown
 	NewQueue    QueueFactory // nil: DefaultQueueFactory(Parallel, StateDir)
 	NoQueue     bool         // no transfer queue at all (c says so)
+	// Trust decides which TLS certificates are accepted (known_certs,
+	// --tls-fingerprint); the certificate dialog adds to it. nil: system
+	// roots, with acceptances kept in memory only.
+	Trust *trust.Verifier
 }
 
 // focus is the pane that has the keyboard.
@@ -131,6 +136,9 @@ func New(opts Options) Model {
 		lg = transfer.NewLog(max(opts.LogLines, 1000))
 	}
 	opts.Log = lg
+	if opts.Trust == nil {
+		opts.Trust = &trust.Verifier{}
+	}
 	dir := opts.LocalDir
 	if dir == "" {
 		dir, _ = os.Getwd()

@@ -391,6 +391,7 @@ func (m Model) siteFromForm(f dialog.Form) (transfer.Site, error) {
 // startSession switches to a new session: the old connection and queue
 // are closed in a command, and the new one is dialed.
 func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
+	site.Trust = m.opts.Trust
 	oldFS, oldQ := m.remoteFS, m.queue
 	m.sess = transfer.NewSession(site, m.log)
 	m.remoteFS, m.queue = nil, nil
@@ -471,6 +472,9 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 	if c, ok := msg.Tag.(tagConflict); ok && !msg.OK {
 		c.c.Decide(Skip, false) // esc: skip this one
 	}
+	if t, ok := msg.Tag.(tagCert); ok && !msg.OK {
+		return m.answerCert(t, certReject) // esc rejects
+	}
 	if !msg.OK {
 		return m.nextConflict()
 	}
@@ -515,6 +519,9 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 		p, _ := msg.Choice.(conflictChoice)
 		t.c.Decide(p.policy, p.forAll)
 		return m.nextConflict()
+	case tagCert:
+		c, _ := msg.Choice.(certChoice)
+		return m.answerCert(t, c)
 	}
 	return m, nil
 }
@@ -641,6 +648,8 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case connectedMsg:
 		return m.connected(msg)
+	case certSavedMsg:
+		return m.certSaved(msg)
 	case siteMsg:
 		if msg.err != nil {
 			m.setStatus(msg.err.Error(), true)
@@ -718,6 +727,9 @@ func (m Model) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 		m.remote.SetEmptyText("press o to connect again")
 		m.setError("", msg.err)
 		m.setFocus(focusLocal)
+		if ce, ok := asCertError(msg.err); ok {
+			m, _ = m.certDialog(ce)
+		}
 		return m, nil
 	}
 	m.state = stateConnected

@@ -51,6 +51,9 @@ func runTUI(ctx context.Context, flags Flags, pos []string, env Env) error {
 		LogLines:   cfg.LogLines,
 		ShowHidden: cfg.ShowHidden,
 	}
+	if opts.Trust, err = flags.verifier(); err != nil {
+		return err
+	}
 	var site *transfer.Site
 	switch {
 	case flags.Demo:
@@ -98,6 +101,7 @@ func runTUI(ctx context.Context, flags Flags, pos []string, env Env) error {
 			}
 		}
 		flags.apply(site)
+		site.Trust = opts.Trust
 		opts.Session = transfer.NewSession(*site, log)
 	}
 	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir)
