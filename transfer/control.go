@@ -54,12 +54,10 @@ type controlConn struct {
 	dataTLS     *tls.Config // non-nil when data connections must be TLS
 
 	lastVerb    string // the verb of the last command sent: whose reply a failure is
-
-	curTLS *tlsDataConn // the TLS layer of the current data connection, if any
-
 	broken      atomic.Bool
 	mu          sync.Mutex // guards interrupted
 	interrupted bool
+	curTLS      *tlsDataConn // the TLS layer of the current data connection, if any
 }
 
 func newControlConn(raw net.Conn, id int, sess *Session) *controlConn {
