@@ -256,3 +256,26 @@ func reuseScripted(t *testing.T, ver uint16, implicit bool, mode transfer.Mode) 
 		t.Fatalf("%d resume notes, want %d\n%s", got, 2*n, rec.text())
 	}
 }
+
+// TestTLSNoReuseExplained: a data connection that does not resume (tickets
+// switched off here) is refused by a server requiring reuse, and the error
+// says so instead of blaming a firewall.
+func TestTLSNoReuseExplained(t *testing.T) {
+	srv, crt := tlsServer(t, func(s *ftpscript.Server) { s.RequireTLSReuse = true })
+	srv.Files.Put("/a.txt", []byte("x"))
+	_, c, rec, err := dialScripted(t, srv, func(s *transfer.Site) {
+		s.TLS = transfer.TLSExplicit
+		s.Trust = &trust.Verifier{Roots: crt.pool}
+		s.TLSConfig = &tls.Config{SessionTicketsDisabled: true}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Retrieve(context.Background(), "/a.txt", 0, &bytes.Buffer{}, nil)
+	if err == nil || !strings.Contains(err.Error(), "did not resume the control connection's TLS session") {
+		t.Fatalf("retrieve: %v\n%s", err, rec.text())
+	}
+	if !strings.Contains(rec.text(), "tls: data connection did NOT resume the session (TLS 1.3)") {
+		t.Fatalf("no note:\n%s", rec.text())
+	}
+}
