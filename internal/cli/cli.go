@@ -186,8 +186,10 @@ func resolveTarget(flags Flags, arg string, env Env) (target, error) {
 		site.Password = pw
 	}
 	flags.apply(&site)
-	if site.Trust, err = flags.verifier(); err != nil {
-		return target{}, err
+	if site.TLS != transfer.TLSOff {
+		if site.Trust, err = flags.verifier(); err != nil {
+			return target{}, err
+		}
 	}
 	if site.Path == "" && fromBookmark {
 		site.Path = bm.RemoteDir
