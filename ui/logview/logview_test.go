@@ -1,0 +1,87 @@
+package logview
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"ftpdeck/transfer"
+)
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+func events(n int) []transfer.Event {
+	t0 := time.Date(2024, 5, 17, 9, 30, 0, 0, time.UTC)
+	es := make([]transfer.Event, n)
+	for i := range es {
+		es[i] = transfer.Event{Time: t0.Add(time.Duration(i) * time.Millisecond), Conn: 1, Dir: transfer.Received, Text: fmt.Sprintf("200 line %d", i)}
+	}
+	return es
+}
+
+func keyMsg(s string) tea.KeyMsg {
+	switch s {
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}
+}
+
+func TestBoundedAndFollowsTail(t *testing.T) {
+	m := New(100)
+	m.SetSize(60, 6)
+	m.Append(events(250)...)
+	if m.Len() != 100 {
+		t.Fatalf("kept %d lines, want 100", m.Len())
+	}
+	view := m.View()
+	if !strings.Contains(view, "200 line 249") || strings.Contains(view, "200 line 240") {
+		t.Errorf("not following the tail:\n%s", view)
+	}
+	if lines := strings.Split(view, "\n"); len(lines) != 6 {
+		t.Errorf("view has %d lines, want exactly the height 6", len(lines))
+	}
+}
+
+func TestScrollOnlyWhenFocused(t *testing.T) {
+	m := New(100)
+	m.SetSize(60, 6)
+	m.Append(events(50)...)
+	m, _ = m.Update(keyMsg("up"))
+	if !m.Following() {
+		t.Fatal("an unfocused pane scrolled")
+	}
+	m.Focus()
+	m, _ = m.Update(keyMsg("home"))
+	if m.Following() || !strings.Contains(m.View(), "200 line 0") || !strings.Contains(m.View(), "scrolled") {
+		t.Errorf("home did not scroll to the oldest line:\n%s", m.View())
+	}
+	// New lines do not yank a scrolled view back to the tail.
+	m.Append(events(1)...)
+	if !strings.Contains(m.View(), "200 line 0") {
+		t.Errorf("append moved a scrolled view")
+	}
+	m, _ = m.Update(keyMsg("end"))
+	if !m.Following() || !strings.Contains(m.View(), "200 line 49") {
+		t.Errorf("end did not follow again:\n%s", m.View())
+	}
+}
+
+func TestHostileTextEscaped(t *testing.T) {
+	m := New(10)
+	m.SetSize(100, 3)
+	m.Append(transfer.Event{Conn: 1, Dir: transfer.Received, Text: "550 \x1b]0;owned\x07\x1b[2Jgone"})
+	v := m.View()
+	if strings.ContainsRune(v, 0x1b) || strings.ContainsRune(v, 0x07) || !strings.Contains(v, `\x1b]0;owned\x07`) {
+		t.Errorf("escape sequence reached the screen: %q", v)
+	}
+}
