@@ -56,7 +56,7 @@ type (
 	tagConnect struct{}
 	tagQuit    struct{}
 	tagMkdir   struct{ pane int }
-	tagRename    struct {
+	tagRename  struct {
 		pane int
 		old  string
 	}

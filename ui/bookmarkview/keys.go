@@ -5,8 +5,8 @@ import "github.com/charmbracelet/bubbles/key"
 // KeyMap is the bindings of the bookmark list and its forms.
 type KeyMap struct {
 	Up, Down, Connect, Filter, Edit, Delete, Close key.Binding
-	Yes, No                                       key.Binding
-	Next, Prev, Cycle, Confirm                    key.Binding
+	Yes, No                                        key.Binding
+	Next, Prev, Cycle, Confirm                     key.Binding
 }
 
 // DefaultKeyMap returns the bindings: enter connects (list) or confirms
