@@ -502,7 +502,7 @@ func (m Model) listLines(inner int) []string {
 		nameW = max(nameW, min(ansi.StringWidth(m.sites[i].Name), 24))
 	}
 	if len(m.shown) > 0 {
-		lines = append(lines, m.styles.Label.Render(fit(fmt.Sprintf("  %-*s  %-28s %-8s %-8s %s", nameW, "NAME", "ADDRESS", "TLS", "MODE", "PASSWORD"), inner)))
+		lines = append(lines, m.styles.Label.Render(fit(fmt.Sprintf("  %-*s  %-28s %-8s %-9s %s", nameW, "NAME", "ADDRESS", "TLS", "MODE", "PASSWORD"), inner)))
 	}
 	rows := max(m.height-len(lines)-8, 3)
 	start := max(m.cursor-rows+1, 0)
@@ -519,7 +519,11 @@ func (m Model) listLines(inner int) []string {
 		if tls == "" {
 			tls = bookmarks.TLSOff
 		}
-		row := fmt.Sprintf("  %-*s  %-28s %-8s %-8s %s", nameW, fit(s.Name, nameW), fit(s.Address(), 28), tls, mode, bookmarks.PasswordSourceLabel(s))
+		mark := "  "
+		if i == m.cursor {
+			mark = "> "
+		}
+		row := fmt.Sprintf("%s%-*s  %-28s %-8s %-9s %s", mark, nameW, fit(s.Name, nameW), fit(s.Address(), 28), tls, mode, bookmarks.PasswordSourceLabel(s))
 		row = fit(row, inner)
 		if i == m.cursor {
 			row = m.styles.Selected.Render(row + strings.Repeat(" ", max(inner-ansi.StringWidth(row), 0)))
