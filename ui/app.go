@@ -22,6 +22,7 @@ import (
 	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/trust"
+	"ftpdeck/ui/bookmarkview"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/logview"
@@ -47,6 +48,19 @@ type Options struct {
 	// --tls-fingerprint); the certificate dialog adds to it. nil: system
 	// roots, with acceptances kept in memory only.
 	Trust *trust.Verifier
+
+	// Bookmark is the bookmark Session was made from ("" for none): the UI
+	// records the mode that works for it (last_good_mode).
+	Bookmark string
+	// AskPassword: Session's site needs a password no source had; the UI
+	// asks with its masked dialog before connecting.
+	AskPassword bool
+	// QueueFor makes the queue factory for a bookmark's parallel setting;
+	// nil keeps NewQueue for every site.
+	QueueFor func(parallel int) QueueFactory
+	// Notices are shown in a dialog at start (a bookmarks.toml that could
+	// not be loaded, permissions fixed).
+	Notices []string
 }
 
 // focus is the pane that has the keyboard.
@@ -111,6 +125,9 @@ type Model struct {
 
 	focus      focus
 	dialog     *dialog.Model
+	bmv        *bookmarkview.Model // an open bookmark view (list, form, password prompt)
+	bookmark   string              // the session's bookmark, "" for none
+	lastGood   string              // the mode last recorded for it
 	showHelp   bool
 	showLog    bool
 	status     string
@@ -189,8 +206,20 @@ func New(opts Options) Model {
 	// The first commands are built here, not in Init (a value receiver):
 	// they advance request ids and the connection generation.
 	m.initCmds = []tea.Cmd{m.local.Load(m.local.Dir()), waitLog(m.logCh)}
-	if m.sess != nil {
+	m.bookmark = opts.Bookmark
+	if b, ok := bookmarkNamed(opts.Bookmarks, opts.Bookmark); ok {
+		m.lastGood = b.LastGoodMode
+	}
+	switch {
+	case m.sess != nil && opts.AskPassword:
+		m.state = stateOffline
+		p := pendingConnect{site: m.sess.Site(), bookmark: opts.Bookmark, lastGood: m.lastGood}
+		m = m.openBookmarkView(bookmarkview.NewPassword(p, p.site.Display()))
+	case m.sess != nil:
 		m.initCmds = append(m.initCmds, m.connectCmd())
+	}
+	if len(opts.Notices) > 0 {
+		m = m.openDialog(dialog.NewConfirm(tagNotices{}, "ftpdeck: please note", noticeDialogBody(opts.Notices)...))
 	}
 	return m
 }
@@ -253,6 +282,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case dialog.DoneMsg:
 		m.dialog = nil
 		return m.handleDialog(msg)
+	case bookmarkview.ConnectMsg, bookmarkview.PasswordMsg, bookmarkview.CancelMsg, bookmarkview.EditedMsg,
+		bookmarkview.DeleteMsg, bookmarkview.SaveMsg, bookmarkSiteMsg, bookmarkOpMsg, goodModeMsg:
+		return m.handleBookmarks(msg)
 	case filepane.ListedMsg, filepane.DoneMsg:
 		return m.handlePaneResult(msg)
 	}

@@ -12,7 +12,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
@@ -50,25 +49,14 @@ type (
 		err error
 	}
 	queueOpMsg struct{ err error }
-	siteMsg    struct {
-		site transfer.Site
-		name string
-		err  error
-	}
-	savedMsg struct {
-		name string
-		err  error
-	}
 )
 
 // Dialog tags: what a dialog's answer is for.
 type (
-	tagConnect   struct{}
-	tagQuit      struct{}
-	tagBookmarks struct{ sites []bookmarks.Site }
-	tagSaveSite  struct{}
-	tagMkdir     struct{ pane int }
-	tagRename    struct {
+	tagConnect struct{}
+	tagQuit    struct{}
+	tagMkdir   struct{ pane int }
+	tagRename  struct {
 		pane int
 		old  string
 	}
@@ -241,6 +229,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.dialog = &d
 		return m, cmd
 	}
+	if m.bmv != nil {
+		return m.bookmarkViewKey(msg)
+	}
 	if m.showHelp {
 		if key.Matches(msg, m.keys.CloseHelp) {
 			m.showHelp = false
@@ -274,7 +265,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Bookmarks):
 		return m.openBookmarks(), nil
 	case key.Matches(msg, k.SaveSite):
-		return m.openDialog(dialog.NewInput(tagSaveSite{}, "Save this site as a bookmark", "name: ", m.sess.Site().Host)), nil
+		return m.openSave(), nil
 	case key.Matches(msg, k.Doctor):
 		m.setStatus("mode doctor: not available yet — run `ftpdeck probe URL` to test EPSV, PASV, EPRT and PORT", false)
 	case key.Matches(msg, k.Copy):
@@ -426,48 +417,6 @@ func (m *Model) connectCmd() tea.Cmd {
 	}
 }
 
-func (m Model) openBookmarks() Model {
-	sites := m.opts.Bookmarks.List()
-	items := make([]string, len(sites))
-	for i, s := range sites {
-		items[i] = s.Name + "  " + s.Address()
-	}
-	return m.openDialog(dialog.NewList(tagBookmarks{sites}, "Bookmarks", items))
-}
-
-// bookmarkSite resolves a bookmark's password (bookmark, netrc; never a
-// prompt here) and builds the Site, in a command.
-func (m Model) bookmarkSite(b bookmarks.Site) tea.Cmd {
-	timeout := m.opts.DialTimeout
-	return func() tea.Msg {
-		s := transfer.Site{Host: b.Host, Port: b.EffectivePort(), User: b.EffectiveUser(), Path: b.RemoteDir, Timeout: timeout, Encoding: b.Encoding, TrustPASVAddress: b.TrustPASVAddress}
-		var err error
-		if s.TLS, err = transfer.ParseTLSMode(b.TLS); err != nil {
-			return siteMsg{name: b.Name, err: err}
-		}
-		mode := b.Mode
-		if mode == "" {
-			mode = b.LastGoodMode
-		}
-		if s.Mode, err = transfer.ParseMode(mode); err != nil {
-			return siteMsg{name: b.Name, err: err}
-		}
-		if s.ActivePorts, err = transfer.ParsePortRange(b.ActivePorts); err != nil {
-			return siteMsg{name: b.Name, err: err}
-		}
-		if s.User == "anonymous" && b.Password == "" {
-			s.Password = "ftpdeck@"
-			return siteMsg{site: s, name: b.Name}
-		}
-		pw, _, _, err := bookmarks.ResolvePassword(b, s.Host, s.User, nil)
-		if err != nil {
-			return siteMsg{name: b.Name, err: fmt.Errorf("bookmark %s: %w", b.Name, err)}
-		}
-		s.Password = pw
-		return siteMsg{site: s, name: b.Name}
-	}
-}
-
 func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 	if c, ok := msg.Tag.(tagConflict); ok && !msg.OK {
 		c.c.Decide(Skip, false) // esc: skip this one
@@ -488,14 +437,7 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("connect: "+err.Error(), true)
 			return m, nil
 		}
-		return m.startSession(site)
-	case tagBookmarks:
-		if msg.Index >= 0 && msg.Index < len(t.sites) {
-			m.setStatus("connecting to bookmark "+t.sites[msg.Index].Name+" …", false)
-			return m, m.bookmarkSite(t.sites[msg.Index])
-		}
-	case tagSaveSite:
-		return m, m.saveSite(strings.TrimSpace(msg.Value))
+		return m.connectSite(site)
 	case tagMkdir:
 		name := strings.TrimSpace(msg.Value)
 		if err := checkName(name); err != nil {
@@ -535,18 +477,6 @@ func checkName(name string) error {
 		return errors.New("a name cannot hold a line break")
 	}
 	return nil
-}
-
-func (m Model) saveSite(name string) tea.Cmd {
-	if name == "" || m.sess == nil || m.opts.Bookmarks == nil {
-		return nil
-	}
-	st, s := m.opts.Bookmarks, m.sess.Site()
-	b := bookmarks.Site{Name: name, Host: s.Host, Port: s.Port, User: s.User, TLS: s.TLS.String(), Mode: m.sess.Mode().String(), RemoteDir: m.remote.Dir()}
-	if b.User == "anonymous" {
-		b.User = ""
-	}
-	return func() tea.Msg { return savedMsg{name: name, err: st.Put(b)} }
 }
 
 func (m Model) askDelete() (tea.Model, tea.Cmd) {
@@ -619,6 +549,7 @@ func (m Model) copySelected() (tea.Model, tea.Cmd) {
 
 func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var id int
+	var good tea.Cmd // a listing worked: remember the mode for the bookmark
 	switch msg := msg.(type) {
 	case filepane.ListedMsg:
 		id = msg.Pane
@@ -626,6 +557,9 @@ func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setError("", msg.Err)
 		} else if m.statusErr {
 			m.setStatus("", false)
+		}
+		if msg.Err == nil && id == remotePane {
+			good = m.noteGoodMode()
 		}
 	case filepane.DoneMsg:
 		p := m.pane(msg.Pane)
@@ -640,7 +574,7 @@ func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	*p, cmd = p.Update(msg)
 	m.updateKeys()
-	return m, cmd
+	return m, tea.Batch(cmd, good)
 }
 
 // handleEngine handles connection, queue and spinner messages.
@@ -650,18 +584,6 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.connected(msg)
 	case certSavedMsg:
 		return m.certSaved(msg)
-	case siteMsg:
-		if msg.err != nil {
-			m.setStatus(msg.err.Error(), true)
-			return m, nil
-		}
-		return m.startSession(msg.site)
-	case savedMsg:
-		if msg.err != nil {
-			m.setStatus("save bookmark: "+msg.err.Error(), true)
-		} else {
-			m.setStatus("saved bookmark "+msg.name+" (without the password)", false)
-		}
 	case queueReadyMsg:
 		if msg.gen != m.gen {
 			if msg.q != nil {
@@ -681,6 +603,9 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		refresh := m.finished(msg.sum)
+		if refresh != nil {
+			refresh = tea.Batch(refresh, m.noteGoodMode())
+		}
 		m.queuev.SetSummary(msg.sum)
 		if msg.closed {
 			return m, refresh

@@ -47,6 +47,9 @@ func (m *Model) layout() {
 	if m.dialog != nil {
 		m.dialog.SetWidth(w - 4)
 	}
+	if m.bmv != nil {
+		m.bmv.SetSize(w, max(h-3, 8))
+	}
 }
 
 // View renders the screen: panes (or the full help, or a dialog), the
@@ -66,6 +69,8 @@ func (m Model) View() string {
 	switch {
 	case m.dialog != nil:
 		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View())
+	case m.bmv != nil:
+		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.bmv.View())
 	case m.showHelp:
 		body = m.fullHelp(w, bodyH)
 	default:
@@ -159,6 +164,10 @@ func (m Model) helpKeys() helpMap {
 	if m.dialog != nil {
 		dk := m.dialog.KeyMap()
 		return helpMap{short: dk.ShortHelp(), full: dk.FullHelp()}
+	}
+	if m.bmv != nil {
+		bk := m.bmv.HelpKeys()
+		return helpMap{short: bk.ShortHelp(), full: bk.FullHelp()}
 	}
 	if m.showHelp {
 		return helpMap{short: []key.Binding{m.keys.CloseHelp}}

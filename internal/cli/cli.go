@@ -17,6 +17,7 @@ import (
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/trust"
 	"ftpdeck/transfer/wire"
+	"ftpdeck/ui/bookmarkview"
 )
 
 // Version is set at build time with -ldflags "-X ftpdeck/internal/cli.Version=...".
@@ -142,109 +143,142 @@ func certMessage(ce *transfer.CertError) string {
 type target struct {
 	site transfer.Site
 	path string // remote path from the URL, "" for the login folder
+	// bookmark is the bookmark's name when the argument named one: the
+	// command records the mode that worked (last_good_mode) under it.
+	bookmark string
+	start    bookmarkview.Start // the bookmark's start settings
+	store    *bookmarks.Store
+	modeNote string // log note when the mode came from last_good_mode
+	// needPassword: no source had the password (only with askLater).
+	needPassword bool
 }
 
-// resolveTarget parses a URL (or a bookmark name) and fills in the
-// password from the bookmark, netrc or a prompt, per INTERFACE.md.
+// resolveTarget parses a URL, a bookmark name, or NAME/PATH (a path under
+// the bookmark's host), and fills in the password from the bookmark,
+// password_cmd, netrc or a prompt, per INTERFACE.md.
 func resolveTarget(flags Flags, arg string, env Env) (target, error) {
-	var bm bookmarks.Site
-	var fromBookmark bool
-	raw := arg
-	if !strings.Contains(arg, "://") {
-		store, _, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
+	return resolve(flags, arg, env, false)
+}
+
+// resolve is resolveTarget; with askLater, a password that no source
+// holds is left empty and needPassword set (the TUI asks in its masked
+// dialog) instead of prompting on the terminal.
+func resolve(flags Flags, arg string, env Env, askLater bool) (target, error) {
+	var t target
+	if askLater {
+		env.Prompt = nil
+	}
+	ask := func(bm bookmarks.Site, site transfer.Site) (string, error) {
+		pw, err := askPassword(bm, site, env)
+		if askLater && errors.Is(err, bookmarks.ErrNoPassword) {
+			t.needPassword = true
+			return "", nil
+		}
+		return pw, err
+	}
+	if strings.Contains(arg, "://") {
+		site, hasPassword, err := transfer.ParseURL(arg)
 		if err != nil {
-			return target{}, err
+			return target{}, usagef("%v", err)
 		}
-		s, ok := store.Get(arg)
-		if !ok {
-			return target{}, usagef("%q is neither a URL (ftp://host/path) nor a bookmark name", arg)
+		if !hasPassword {
+			if site.Password, err = ask(bookmarks.Site{}, site); err != nil {
+				return target{}, err
+			}
 		}
-		bm, fromBookmark = s, true
-		raw = bookmarkURL(s)
-	}
-	site, hasPassword, err := transfer.ParseURL(raw)
-	if err != nil {
-		return target{}, usagef("%v", err)
-	}
-	if fromBookmark {
-		if err := applyBookmark(&site, bm); err != nil {
-			return target{}, err
-		}
-	}
-	if !hasPassword {
-		var prompt func() (string, error)
-		if env.Prompt != nil {
-			prompt = func() (string, error) { return env.Prompt(fmt.Sprintf("Password for %s@%s: ", site.User, site.Host)) }
-		}
-		pw, _, notices, err := bookmarks.ResolvePassword(bm, site.Host, site.User, prompt)
+		t.site = site
+	} else {
+		store, notices, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
 		for _, n := range notices {
 			fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
 		}
 		if err != nil {
-			return target{}, fmt.Errorf("password for %s@%s: %w", site.User, site.Host, err)
+			return target{}, err
 		}
-		site.Password = pw
+		bm, sub, ok := findBookmark(store, arg)
+		if !ok {
+			return target{}, usagef("%q is neither a URL (ftp://host/path) nor a bookmark name", arg)
+		}
+		st, err := bookmarkview.Connection(bm)
+		if err != nil {
+			return target{}, err
+		}
+		if st.NeedPassword {
+			if st.Site.Password, err = ask(bm, st.Site); err != nil {
+				return target{}, err
+			}
+		}
+		t.site, t.start, t.bookmark, t.store = st.Site, st, bm.Name, store
+		if sub != "" {
+			t.site.Path = path.Join(bm.RemoteDir, sub)
+			if !strings.HasPrefix(t.site.Path, "/") && bm.RemoteDir == "" {
+				t.site.Path = "/" + t.site.Path
+			}
+		}
+		if flags.Mode == nil {
+			t.modeNote = st.ModeNote
+		}
 	}
-	flags.apply(&site)
-	if site.TLS != transfer.TLSOff {
-		if site.Trust, err = flags.verifier(); err != nil {
+	flags.apply(&t.site)
+	if t.site.TLS != transfer.TLSOff {
+		var err error
+		if t.site.Trust, err = flags.verifier(); err != nil {
 			return target{}, err
 		}
 	}
-	if site.Path == "" && fromBookmark {
-		site.Path = bm.RemoteDir
-	}
-	return target{site: site, path: site.Path}, nil
+	t.path = t.site.Path
+	return t, nil
 }
 
-// bookmarkURL builds a URL (without password) from a bookmark.
-func bookmarkURL(s bookmarks.Site) string {
-	scheme := "ftp"
-	switch s.TLS {
-	case bookmarks.TLSExplicit:
-		scheme = "ftpes"
-	case bookmarks.TLSImplicit:
-		scheme = "ftps"
+// findBookmark finds the bookmark named arg, or for NAME/PATH the bookmark
+// NAME and the PATH under its remote folder. An exact name wins, so a
+// name holding "/" still works.
+func findBookmark(store *bookmarks.Store, arg string) (bookmarks.Site, string, bool) {
+	if b, ok := store.Get(arg); ok {
+		return b, "", true
 	}
-	host := s.Host
-	if strings.Contains(host, ":") {
-		host = "[" + host + "]"
+	name, sub, found := strings.Cut(arg, "/")
+	if !found {
+		return bookmarks.Site{}, "", false
 	}
-	u := scheme + "://"
-	if s.User != "" {
-		u += escapeUser(s.User) + "@"
-	}
-	return fmt.Sprintf("%s%s:%d%s", u, host, s.EffectivePort(), s.RemoteDir)
+	b, ok := store.Get(name)
+	return b, sub, ok
 }
 
-func escapeUser(u string) string {
-	r := strings.NewReplacer("%", "%25", "@", "%40", ":", "%3A", "/", "%2F")
-	return r.Replace(u)
+// askPassword looks the password up (bookmark password_cmd, netrc) and
+// else asks on the terminal, masked.
+func askPassword(bm bookmarks.Site, site transfer.Site, env Env) (string, error) {
+	var prompt func() (string, error)
+	if env.Prompt != nil {
+		prompt = func() (string, error) { return env.Prompt(fmt.Sprintf("Password for %s@%s: ", site.User, site.Host)) }
+	}
+	pw, _, notices, err := bookmarks.ResolvePassword(bm, site.Host, site.User, prompt)
+	for _, n := range notices {
+		fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
+	}
+	if err != nil {
+		return "", fmt.Errorf("password for %s@%s: %w", site.User, site.Host, err)
+	}
+	return pw, nil
 }
 
-// applyBookmark applies a bookmark's site settings.
-func applyBookmark(site *transfer.Site, bm bookmarks.Site) error {
-	if bm.Mode != "" {
-		m, err := transfer.ParseMode(bm.Mode)
-		if err != nil {
-			return err
-		}
-		site.Mode = m
-	} else if bm.LastGoodMode != "" {
-		if m, err := transfer.ParseMode(bm.LastGoodMode); err == nil {
-			site.Mode = m
-		}
+// noteMode writes the target's last_good_mode note into the log.
+func (t target) noteMode(log *transfer.Log) {
+	if t.modeNote != "" {
+		log.Notef(0, "%s", t.modeNote)
 	}
-	if bm.ActivePorts != "" {
-		pr, err := transfer.ParsePortRange(bm.ActivePorts)
-		if err != nil {
-			return fmt.Errorf("bookmark %s: %w", bm.Name, err)
-		}
-		site.ActivePorts = pr
+}
+
+// worked records, for a bookmarked target, the mode that just carried a
+// listing or transfer (saved only when it changed). A failure to save is
+// reported, not fatal: the work itself succeeded.
+func (t target) worked(mode transfer.Mode, env Env) {
+	if t.store == nil || t.bookmark == "" {
+		return
 	}
-	site.TrustPASVAddress = bm.TrustPASVAddress
-	site.Encoding = bm.Encoding
-	return nil
+	if err := t.store.SetLastGoodMode(t.bookmark, mode.String()); err != nil {
+		fmt.Fprintf(env.Stderr, "ftpdeck: %v\n", err)
+	}
 }
 
 // newLog returns the protocol log, with the --log sink when asked for.
@@ -268,6 +302,7 @@ func newLog(flags Flags, env Env) (*transfer.Log, func(), error) {
 
 // connect dials one connection for a headless command.
 func connect(ctx context.Context, t target, log *transfer.Log) (*transfer.Session, *transfer.Conn, error) {
+	t.noteMode(log)
 	sess := transfer.NewSession(t.site, log)
 	c, err := sess.Dial(ctx)
 	if err != nil {

@@ -30,7 +30,7 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer closeLog()
-	_, c, err := connect(ctx, t, log)
+	sess, c, err := connect(ctx, t, log)
 	if err != nil {
 		return err
 	}
@@ -39,6 +39,7 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	t.worked(sess.Mode(), env)
 	transfer.SortEntries(entries)
 	w := newBufWriter(env.Stdout)
 	for _, e := range entries {
@@ -109,7 +110,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		if err != nil {
 			return err
 		}
-		_, c, err := connect(ctx, t, log)
+		sess, c, err := connect(ctx, t, log)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", userMessage(err))
 			failed++
@@ -125,6 +126,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			fmt.Fprintf(env.Stderr, "ftpdeck: skipped %s: %s exists (use --on-conflict)\n", wire.Escape(t.path), dest)
 			skipped++
 		default:
+			t.worked(sess.Mode(), env)
 			done++
 		}
 	}
@@ -255,7 +257,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer closeLog()
-	_, c, err := connect(ctx, t, log)
+	sess, c, err := connect(ctx, t, log)
 	if err != nil {
 		return err
 	}
@@ -274,6 +276,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 	if failed > 0 {
 		return errReported
 	}
+	t.worked(sess.Mode(), env)
 	return nil
 }
 

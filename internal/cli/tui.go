@@ -16,43 +16,71 @@ import (
 // argument, on the embedded demo server with --demo, or unconnected (the
 // user opens a connection with o or b).
 func runTUI(ctx context.Context, flags Flags, pos []string, env Env) error {
+	opts, cleanup, err := tuiOptions(flags, pos, env)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	return ui.Run(ctx, opts)
+}
+
+// tuiOptions builds the UI's options from the flags and the argument (a
+// URL, a bookmark name, or none). The returned cleanup closes the --log
+// file and the demo server. Tests drive ui.New with these options.
+func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup func(), err error) {
+	var closers []func()
+	cleanup = func() {
+		for i := len(closers) - 1; i >= 0; i-- {
+			closers[i]()
+		}
+	}
+	defer func() {
+		if err != nil {
+			cleanup()
+		}
+	}()
 	if len(pos) > 1 {
-		return usagef("unknown command %q", pos[0])
+		return opts, cleanup, usagef("unknown command %q", pos[0])
 	}
 	configDir := bookmarks.ConfigDir(flags.ConfigDir)
 	cfg, err := bookmarks.LoadConfig(configDir)
 	if err != nil {
-		return err
+		return opts, cleanup, err
 	}
-	store, notices, err := bookmarks.Open(configDir)
-	for _, n := range notices {
-		fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
-	}
-	if err != nil {
-		return err
-	}
+	// A bookmarks file that cannot be loaded does not stop the TUI: the
+	// store refuses to save over it, and the UI shows why (status line and
+	// the b list), so the user's file is neither lost nor overwritten.
+	store, notices, loadErr := bookmarks.Open(configDir)
 	log := transfer.NewLog(cfg.LogLines)
 	if flags.LogFile == "-" {
-		return usagef("--log - would write into the TUI's screen: give a file")
+		return opts, cleanup, usagef("--log - would write into the TUI's screen: give a file")
 	}
 	log, closeLog, err := withLogFile(log, flags)
 	if err != nil {
-		return err
+		return opts, cleanup, err
 	}
-	defer closeLog()
+	closers = append(closers, closeLog)
 
-	opts := ui.Options{
+	stateDir := bookmarks.StateDir(flags.StateDir)
+	opts = ui.Options{
 		Log:        log,
 		LocalDir:   flags.Local,
 		Parallel:   firstPositive(flags.Parallel, cfg.Parallel, 2),
-		StateDir:   bookmarks.StateDir(flags.StateDir),
+		StateDir:   stateDir,
 		ConfigDir:  configDir,
 		Bookmarks:  store,
 		LogLines:   cfg.LogLines,
 		ShowHidden: cfg.ShowHidden,
+		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir) },
+	}
+	for _, n := range notices {
+		opts.Notices = append(opts.Notices, n.String())
+	}
+	if loadErr != nil {
+		opts.Notices = append(opts.Notices, loadErr.Error())
 	}
 	if opts.Trust, err = flags.verifier(); err != nil {
-		return err
+		return opts, cleanup, err
 	}
 	var site *transfer.Site
 	switch {
@@ -61,34 +89,38 @@ func runTUI(ctx context.Context, flags Flags, pos []string, env Env) error {
 		// so nothing of it is left behind and the user's queue is untouched.
 		tmp, err := os.MkdirTemp("", "ftpdeck-demo-")
 		if err != nil {
-			return err
+			return opts, cleanup, err
 		}
-		defer os.RemoveAll(tmp)
+		closers = append(closers, func() { _ = os.RemoveAll(tmp) })
 		srv, err := demoserver.Start(demoserver.Options{})
 		if err != nil {
-			return fmt.Errorf("demo server: %w", err)
+			return opts, cleanup, fmt.Errorf("demo server: %w", err)
 		}
-		defer srv.Close()
+		closers = append(closers, func() { _ = srv.Close() })
 		s, _, err := transfer.ParseURL(srv.URL())
 		if err != nil {
-			return err
+			return opts, cleanup, err
 		}
 		site = &s
 		opts.StateDir = filepath.Join(tmp, "state")
+		opts.QueueFor = nil
 		opts.Title = "ftpdeck demo"
 	case len(pos) == 1:
-		t, err := resolveTarget(flags, pos[0], env)
+		t, err := resolve(flags, pos[0], env, true)
 		if err != nil {
-			return err
+			return opts, cleanup, err
 		}
 		site = &t.site
-		if bm, ok := store.Get(pos[0]); ok {
+		opts.AskPassword = t.needPassword
+		if t.bookmark != "" {
+			opts.Bookmark = t.bookmark
 			if opts.LocalDir == "" {
-				opts.LocalDir = bm.LocalDir
+				opts.LocalDir = t.start.LocalDir
 			}
-			if flags.Parallel == 0 && bm.Parallel > 0 {
-				opts.Parallel = bm.Parallel
+			if flags.Parallel == 0 && t.start.Parallel > 0 {
+				opts.Parallel = t.start.Parallel
 			}
+			t.noteMode(log)
 		}
 	}
 	if site != nil {
@@ -105,7 +137,7 @@ func runTUI(ctx context.Context, flags Flags, pos []string, env Env) error {
 		opts.Session = transfer.NewSession(*site, log)
 	}
 	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir)
-	return ui.Run(ctx, opts)
+	return opts, cleanup, nil
 }
 
 func isURL(s string) bool {
