@@ -96,6 +96,9 @@ type Attempt struct {
 	Connected  bool           // a data connection was made
 	Entries    int            // entries listed, when ok
 	Err        error          // the error, when not ok
+
+	timedOut bool          // the attempt's bound ran out
+	bound    time.Duration // that bound
 }
 
 // ProbeOptions configures Probe.
@@ -207,6 +210,7 @@ func probeOnce(ctx context.Context, conn *Conn, m Method, opts ProbeOptions) Att
 	a.Time = time.Since(start)
 	a.Err = err
 	a.Entries = len(entries)
+	a.timedOut, a.bound = actx.Err() != nil && ctx.Err() == nil, opts.Timeout
 	a.Result = classify(a, err, actx.Err() != nil)
 	return *a
 }
@@ -275,7 +279,17 @@ func (a Attempt) addresses() string {
 func (a Attempt) detail() string {
 	switch a.Result {
 	case ResultOK:
-		return fmt.Sprintf("%d entries listed", a.Entries)
+		if a.Entries == 1 {
+			return "listing arrived: 1 entry"
+		}
+		return fmt.Sprintf("listing arrived: %d entries", a.Entries)
+	case ResultTimeout, ResultNoData:
+		if a.timedOut {
+			if a.Connected {
+				return fmt.Sprintf("connected, but no listing within %s", roundDur(a.bound))
+			}
+			return fmt.Sprintf("no data connection within %s", roundDur(a.bound))
+		}
 	case ResultRefused:
 		return "server: " + a.Reply
 	}
@@ -339,9 +353,10 @@ func (r Report) Render(width int) string {
 		if r.TLS != TLSOff {
 			prot = " + PROT P"
 		}
-		line(0, fmt.Sprintf("%-*s  %-13s  %6s", 4+len(prot), "METHOD", "RESULT", "TIME"))
+		w := max(6, 4+len(prot))
+		line(0, fmt.Sprintf("%-*s  %-13s  %6s", w, "METHOD", "RESULT", "TIME"))
 		for _, a := range r.Attempts {
-			line(0, fmt.Sprintf("%-*s  %-13s  %6s", 4+len(prot), a.Method.String()+prot, a.Result, roundDur(a.Time)))
+			line(0, fmt.Sprintf("%-*s  %-13s  %6s", w, a.Method.String()+prot, a.Result, roundDur(a.Time)))
 			if s := a.addresses(); s != "" {
 				line(4, s)
 			}
