@@ -440,6 +440,11 @@ func verdictOf(r *Report) Verdict {
 		out = append(out, "Under TLS a router's FTP helper cannot see or rewrite the addresses, so NAT problems cannot be fixed for you.")
 	}
 	v.Text = strings.Join(out, " ")
+	if !pOK && !aOK {
+		// Advice to use the other mode would only send the user in circles.
+		v.Text = strings.NewReplacer(": use active.", ".", "; use passive.", ".").Replace(v.Text)
+		v.Text += " Ask the server's administrator which data-connection mode it allows, and check the firewalls on both sides."
+	}
 	return v
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"os/signal"
 	"path"
@@ -74,6 +75,8 @@ func Main(args []string, env Env) int {
 		err = runGet(ctx, flags, pos[1:], env)
 	case "put":
 		err = runPut(ctx, flags, pos[1:], env)
+	case "probe":
+		err = runProbe(ctx, flags, pos[1:], env)
 	case "bookmarks":
 		err = runBookmarks(flags, pos[1:], env)
 	default:
@@ -140,8 +143,9 @@ func certMessage(ce *transfer.CertError) string {
 
 // target is a parsed URL argument with its settings.
 type target struct {
-	site transfer.Site
-	path string // remote path from the URL, "" for the login folder
+	site     transfer.Site
+	path     string // remote path from the URL, "" for the login folder
+	bookmark string // the bookmark's name when the argument was one
 }
 
 // resolveTarget parses a URL (or a bookmark name) and fills in the
@@ -194,7 +198,11 @@ func resolveTarget(flags Flags, arg string, env Env) (target, error) {
 	if site.Path == "" && fromBookmark {
 		site.Path = bm.RemoteDir
 	}
-	return target{site: site, path: site.Path}, nil
+	t := target{site: site, path: site.Path}
+	if fromBookmark {
+		t.bookmark = bm.Name
+	}
+	return t, nil
 }
 
 // bookmarkURL builds a URL (without password) from a bookmark.
@@ -241,6 +249,15 @@ func applyBookmark(site *transfer.Site, bm bookmarks.Site) error {
 			return fmt.Errorf("bookmark %s: %w", bm.Name, err)
 		}
 		site.ActivePorts = pr
+	}
+	if a := strings.TrimSpace(bm.ActiveAddr); a != "" && a != "auto" {
+		// "auto" is the control connection's local address: ftpdeck never
+		// asks anything outside for the public one.
+		ip, err := netip.ParseAddr(a)
+		if err != nil {
+			return fmt.Errorf("bookmark %s: active_addr %q: want an IP address or auto", bm.Name, a)
+		}
+		site.ActiveAddr = ip
 	}
 	site.TrustPASVAddress = bm.TrustPASVAddress
 	site.Encoding = bm.Encoding
