@@ -325,6 +325,16 @@ func (r Report) Table() string { return r.Render(0) }
 // attempt (method, result, time) with its addresses and reply beneath,
 // and the verdict.
 func (r Report) Render(width int) string {
+	return r.RenderTable(width) + "\n" + r.RenderVerdict(width)
+}
+
+// RenderVerdict renders "verdict: …" wrapped to width (0: one line).
+func (r Report) RenderVerdict(width int) string {
+	return strings.Join(wrap("verdict: "+r.Verdict.Text, width), "\n") + "\n"
+}
+
+// RenderTable renders the header and the attempts, without the verdict.
+func (r Report) RenderTable(width int) string {
 	var b strings.Builder
 	line := func(indent int, s string) {
 		for _, l := range wrap(s, width-indent) {
@@ -365,8 +375,6 @@ func (r Report) Render(width int) string {
 			}
 		}
 	}
-	b.WriteByte('\n')
-	line(0, "verdict: "+r.Verdict.Text)
 	return b.String()
 }
 
@@ -553,3 +561,8 @@ func (r *Report) explainActive(act []Attempt, ok bool) string {
 	}
 	return fmt.Sprintf("active fails: %s.", a.detail())
 }
+
+// Decide returns the verdict the report's attempts support; Probe fills
+// Report.Verdict with it. A report built by hand (a test, a replay) uses it
+// too.
+func (r Report) Decide() Verdict { return verdictOf(&r) }

@@ -47,6 +47,9 @@ type Options struct {
 	// --tls-fingerprint); the certificate dialog adds to it. nil: system
 	// roots, with acceptances kept in memory only.
 	Trust *trust.Verifier
+	// Bookmark is the bookmark Session was made from, if any: D saves
+	// the mode that works as its last_good_mode.
+	Bookmark string
 }
 
 // focus is the pane that has the keyboard.
@@ -111,6 +114,9 @@ type Model struct {
 
 	focus      focus
 	dialog     *dialog.Model
+	doctor     *doctorView // the mode doctor's overlay (D), when open
+	doctorKeys doctorKeys
+	siteName   string // the bookmark the session came from, or ""
 	showHelp   bool
 	showLog    bool
 	status     string
@@ -145,8 +151,9 @@ func New(opts Options) Model {
 	}
 	th := DefaultTheme()
 	m := Model{
-		opts: opts, keys: DefaultKeyMap(), theme: th, help: help.New(),
-		log: lg, showLog: true,
+		opts: opts, keys: DefaultKeyMap(), doctorKeys: defaultDoctorKeys(), theme: th, help: help.New(),
+		siteName: opts.Bookmark,
+		log:      lg, showLog: true,
 		remote: filepane.New(remotePane, "Remote", nil, ""),
 		local:  filepane.New(localPane, "Local", filepane.Local{}, dir),
 		queuev: queueview.New(), logv: logview.New(opts.LogLines),
@@ -255,6 +262,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleDialog(msg)
 	case filepane.ListedMsg, filepane.DoneMsg:
 		return m.handlePaneResult(msg)
+	case probeDoneMsg:
+		return m.probeDone(msg)
 	}
 	return m.handleEngine(msg)
 }

@@ -241,6 +241,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.dialog = &d
 		return m, cmd
 	}
+	if m.doctor != nil {
+		return m.doctorKey(msg)
+	}
 	if m.showHelp {
 		if key.Matches(msg, m.keys.CloseHelp) {
 			m.showHelp = false
@@ -276,7 +279,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.SaveSite):
 		return m.openDialog(dialog.NewInput(tagSaveSite{}, "Save this site as a bookmark", "name: ", m.sess.Site().Host)), nil
 	case key.Matches(msg, k.Doctor):
-		m.setStatus("mode doctor: not available yet — run `ftpdeck probe URL` to test EPSV, PASV, EPRT and PORT", false)
+		return m.startDoctor()
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
 	case key.Matches(msg, k.Mkdir):
@@ -488,6 +491,7 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 			m.setStatus("connect: "+err.Error(), true)
 			return m, nil
 		}
+		m.siteName = ""
 		return m.startSession(site)
 	case tagBookmarks:
 		if msg.Index >= 0 && msg.Index < len(t.sites) {
@@ -655,6 +659,7 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.setStatus(msg.err.Error(), true)
 			return m, nil
 		}
+		m.siteName = msg.name
 		return m.startSession(msg.site)
 	case savedMsg:
 		if msg.err != nil {

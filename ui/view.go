@@ -66,6 +66,8 @@ func (m Model) View() string {
 	switch {
 	case m.dialog != nil:
 		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View())
+	case m.doctor != nil:
+		body = lipgloss.Place(w, bodyH, lipgloss.Left, lipgloss.Top, m.doctorBody(w, bodyH-1))
 	case m.showHelp:
 		body = m.fullHelp(w, bodyH)
 	default:
@@ -159,6 +161,9 @@ func (m Model) helpKeys() helpMap {
 	if m.dialog != nil {
 		dk := m.dialog.KeyMap()
 		return helpMap{short: dk.ShortHelp(), full: dk.FullHelp()}
+	}
+	if m.doctor != nil {
+		return helpMap{short: []key.Binding{m.doctorKeys.Up, m.doctorKeys.Down, m.doctorKeys.Close}}
 	}
 	if m.showHelp {
 		return helpMap{short: []key.Binding{m.keys.CloseHelp}}

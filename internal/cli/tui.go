@@ -82,7 +82,8 @@ func runTUI(ctx context.Context, flags Flags, pos []string, env Env) error {
 			return err
 		}
 		site = &t.site
-		if bm, ok := store.Get(pos[0]); ok {
+		if bm, ok := store.Get(pos[0]); ok && !isURL(pos[0]) {
+			opts.Bookmark = bm.Name
 			if opts.LocalDir == "" {
 				opts.LocalDir = bm.LocalDir
 			}
