@@ -128,7 +128,7 @@ func (s Site) Validate() error {
 	if err := validMode(s.LastGoodMode); err != nil {
 		add("last_good_mode %v", err)
 	}
-	if s.ActiveAddr != "" && net.ParseIP(s.ActiveAddr) == nil {
+	if s.ActiveAddr != "" && s.ActiveAddr != "auto" && net.ParseIP(s.ActiveAddr) == nil {
 		add("active_addr %q is not an IP address", s.ActiveAddr)
 	}
 	if s.ActivePorts != "" {

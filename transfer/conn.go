@@ -122,6 +122,7 @@ func (c *Conn) List(ctx context.Context, dir string, hidden bool) ([]Entry, erro
 	if err != nil {
 		return nil, err
 	}
+	c.checkCharset(dir)
 	out := make([]Entry, 0, len(raw))
 	for _, e := range raw {
 		if e.Name == "." || e.Name == ".." {
@@ -141,6 +142,27 @@ func (c *Conn) List(ctx context.Context, dir string, hidden bool) ([]Entry, erro
 		out = append(out, Entry{Name: e.Name, Type: t, Size: int64(e.Size), Time: e.Time, Target: e.Target})
 	}
 	return out, nil
+}
+
+// checkCharset notes in the log a UTF-8 listing that held other bytes,
+// with the encoding that decodes them cleanly.
+func (c *Conn) checkCharset(dir string) {
+	dc := c.cc.curData
+	if dc == nil {
+		return
+	}
+	raw := dc.invalidUTF8()
+	if raw == nil {
+		return
+	}
+	if dir == "" {
+		dir = "this folder"
+	}
+	if enc := SuggestEncoding(raw); enc != "" {
+		c.sess.log.Notef(c.ID(), "charset: the listing of %s is not valid UTF-8; it decodes cleanly as %s — set encoding = %q for this site (--encoding %s)", dir, enc, enc, enc)
+		return
+	}
+	c.sess.log.Notef(c.ID(), "charset: the listing of %s is not valid UTF-8, and no supported encoding decodes it cleanly; names may show odd characters", dir)
 }
 
 // UnsafeName says why a name from a server must not be used as one path

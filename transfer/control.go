@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"golang.org/x/text/encoding"
+
 	"ftpdeck/transfer/wire"
 )
 
@@ -50,8 +52,12 @@ type controlConn struct {
 	curActive   *activeConn // the active listener of the current data connection
 	curMode     Mode        // the mode the current data connection was negotiated in
 	pinned      *Mode
-	listAll     bool        // send "LIST -a" for LIST (hidden files)
-	dataTLS     *tls.Config // non-nil when data connections must be TLS
+	listAll     bool              // send "LIST -a" for LIST (hidden files)
+	dataTLS     *tls.Config       // non-nil when data connections must be TLS
+	enc         encoding.Encoding // the site's charset for names; nil = UTF-8
+
+	force   Method   // probe: the one negotiation method to use; MethodAuto = normal
+	attempt *Attempt // probe: what the negotiation did, filled in as it goes
 
 	lastVerb    string // the verb of the last command sent: whose reply a failure is
 	broken      atomic.Bool
@@ -61,7 +67,7 @@ type controlConn struct {
 }
 
 func newControlConn(raw net.Conn, id int, sess *Session) *controlConn {
-	c := &controlConn{raw: raw, tcp: raw, id: id, sess: sess, log: sess.log}
+	c := &controlConn{raw: raw, tcp: raw, id: id, sess: sess, log: sess.log, enc: sess.enc}
 	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
 	return c
 }
@@ -128,11 +134,15 @@ func (c *controlConn) sendLine(line, note string) error {
 		return err
 	}
 	c.lastVerb = verbOf(line)
+	onWire, err := encodeLine(c.enc, line)
+	if err != nil {
+		return err
+	}
 	c.log.Add(Event{Conn: c.id, Dir: Sent, Text: maskCommand(line), Note: note})
 	if err := c.raw.SetWriteDeadline(time.Now().Add(c.timeout())); err != nil {
 		return err
 	}
-	if _, err := c.raw.Write([]byte(line + "\r\n")); err != nil {
+	if _, err := c.raw.Write([]byte(onWire + "\r\n")); err != nil {
 		c.broken.Store(true)
 		return fmt.Errorf("send %s: %w", verbOf(line), err)
 	}
@@ -143,6 +153,7 @@ func (c *controlConn) sendLine(line, note string) error {
 // arrives; note, when set, decodes a line into a log note.
 func (c *controlConn) readReply(note func(line string) string) (wire.Reply, error) {
 	c.rr.OnLine = func(line string) {
+		line = decodeLine(c.enc, line)
 		e := Event{Conn: c.id, Dir: Received, Text: line}
 		if note != nil {
 			e.Note = note(line)
@@ -150,6 +161,9 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 		c.log.Add(e)
 	}
 	r, err := c.rr.ReadReply()
+	for i, l := range r.Lines {
+		r.Lines[i] = decodeLine(c.enc, l)
+	}
 	if err != nil {
 		c.broken.Store(true)
 		if errors.Is(err, ErrTimeout) {
@@ -159,6 +173,9 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 	}
 	if c.dataCmd && r.Class() == 1 {
 		c.prelimSeen = true
+	}
+	if c.dataCmd && c.attempt != nil {
+		c.attempt.FinalReply = lastLine(r)
 	}
 	if c.dataCmd && (r.Code == 425 || r.Code == 522) && c.lastDataErr == nil {
 		c.lastDataErr = c.dataRefused(r)
@@ -230,6 +247,7 @@ func (c *controlConn) handleCommand(line string) error {
 	}
 	if c.dataCmd && c.curData != nil && isListCommand(verb) {
 		c.curData.limit = MaxListingBytes
+		c.curData.decodeListing(c.enc)
 	}
 	return c.sendLine(line, "")
 }
@@ -277,6 +295,9 @@ func (c *controlConn) dropPending() {
 // --- data-connection negotiation ---
 
 func (c *controlConn) mode() Mode {
+	if c.force != MethodAuto {
+		return c.force.Mode()
+	}
 	if c.pinned != nil {
 		return *c.pinned
 	}
@@ -338,10 +359,15 @@ func (c *controlConn) local() netip.AddrPort {
 	return ap
 }
 
-// openPassive tries EPSV, then PASV, and connects.
+// openPassive tries EPSV, then PASV, and connects. A probe (force) uses
+// exactly one of them and records what happened in c.attempt.
 func (c *controlConn) openPassive() (net.Conn, error) {
 	peer := c.peer().Addr().Unmap()
-	if !c.epsvBroken {
+	rec := c.attempt
+	if rec == nil {
+		rec = &Attempt{} // filled and dropped: one code path with and without a probe
+	}
+	if c.force == MethodEPSV || (c.force == MethodAuto && !c.epsvBroken) {
 		var port uint16
 		var decodeErr error
 		r, err := c.exchange("EPSV", func(line string) string {
@@ -357,18 +383,31 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
+		rec.Reply = lastLine(r)
+		var failed error
 		switch {
 		case r.Code == 229 && decodeErr == nil:
 			target := netip.AddrPortFrom(peer, port)
+			rec.Dialed = target
 			conn, derr := c.dialData(target)
 			if derr == nil {
+				rec.Connected = true
 				return c.wrapData(conn, Passive), nil
 			}
+			rec.DialErr = derr
 			c.log.Notef(c.id, "passive: EPSV port %s did not answer (%v); falling back to PASV", target, derr)
+			failed = &DataConnError{Mode: Passive, Addr: target.String(), Err: derr,
+				Cause: fmt.Sprintf("EPSV was accepted but its port %s did not answer (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(derr))}
 		case r.Code == 229:
 			c.log.Notef(c.id, "passive: EPSV reply not understood; using PASV on this connection")
+			failed = &DataConnError{Mode: Passive, Err: decodeErr, Cause: fmt.Sprintf("server sent a malformed EPSV reply (%v); nothing was dialed", decodeErr)}
 		default:
 			c.log.Notef(c.id, "passive: server refused EPSV; using PASV on this connection")
+			failed = &DataConnError{Mode: Passive, Err: &ReplyError{Cmd: "EPSV", Code: r.Code, Text: r.Text()},
+				Cause: fmt.Sprintf("server refused EPSV: %d %s — PASV or active mode may work", r.Code, wire.Escape(r.Text()))}
+		}
+		if c.force == MethodEPSV {
+			return nil, failed
 		}
 		c.epsvBroken = true
 	}
@@ -390,17 +429,21 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	rec.Reply, rec.Named = lastLine(r), named
 	if r.Code != 227 {
 		return nil, &DataConnError{Mode: Passive, Cause: fmt.Sprintf("server refused PASV: %d %s — active mode may work", r.Code, wire.Escape(r.Text())), Err: &ReplyError{Cmd: "PASV", Code: r.Code, Text: r.Text()}}
 	}
 	if decodeErr != nil {
 		return nil, &DataConnError{Mode: Passive, Cause: fmt.Sprintf("server sent a malformed PASV reply (%v); nothing was dialed", decodeErr), Err: decodeErr}
 	}
+	rec.Dialed = target
 	conn, err := c.dialData(target)
 	if err != nil {
+		rec.DialErr = err
 		return nil, &DataConnError{Mode: Passive, Addr: target.String(), Err: err,
 			Cause: fmt.Sprintf("could not connect to %s, the port the server opened for the data connection (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(err))}
 	}
+	rec.Connected = true
 	return c.wrapData(conn, Passive), nil
 }
 
@@ -443,22 +486,31 @@ func (c *controlConn) dialData(target netip.AddrPort) (net.Conn, error) {
 }
 
 // openActive listens, sends PORT or EPRT, and returns a connection that
-// accepts the server's connection on first use.
+// accepts the server's connection on first use. PORT carries IPv4 only;
+// EPRT is used for IPv6, or when a probe forces it.
 func (c *controlConn) openActive() (net.Conn, error) {
 	site := c.sess.site
 	local := c.local().Addr()
+	adv := local
+	if site.ActiveAddr.IsValid() {
+		adv = site.ActiveAddr
+	}
+	adv = adv.Unmap()
+	if c.force == MethodPORT && !adv.Is4() {
+		return nil, &DataConnError{Mode: Active, Err: errors.ErrUnsupported, Cause: fmt.Sprintf("PORT cannot carry the IPv6 address %s; EPRT can", adv)}
+	}
 	ln, err := listenActive(local, site.ActivePorts)
 	if err != nil {
 		return nil, &DataConnError{Mode: Active, Err: err, Cause: fmt.Sprintf("could not listen on %s for the server to connect back (%v)", local, err)}
 	}
 	lport := uint16(ln.Addr().(*net.TCPAddr).Port)
-	adv := local
-	if site.ActiveAddr.IsValid() {
-		adv = site.ActiveAddr
+	advAP := netip.AddrPortFrom(adv, lport)
+	if c.attempt != nil {
+		c.attempt.Advertised = advAP
+		c.attempt.Listen, _ = netip.ParseAddrPort(ln.Addr().String())
 	}
-	advAP := netip.AddrPortFrom(adv.Unmap(), lport)
 	var line string
-	if adv.Unmap().Is4() {
+	if adv.Is4() && c.force != MethodEPRT {
 		arg, _ := wire.EncodePORT(advAP)
 		line = "PORT " + arg
 	} else {
@@ -477,6 +529,9 @@ func (c *controlConn) openActive() (net.Conn, error) {
 	if err != nil {
 		_ = ln.Close()
 		return nil, err
+	}
+	if c.attempt != nil {
+		c.attempt.Reply = lastLine(r)
 	}
 	if r.Class() != 2 {
 		_ = ln.Close()
@@ -514,6 +569,14 @@ func (c *controlConn) wrapData(conn net.Conn, m Mode) net.Conn {
 	dc := &dataConn{Conn: conn, stall: c.timeout()}
 	c.curData = dc
 	return dc
+}
+
+// lastLine returns a reply's final line, as received.
+func lastLine(r wire.Reply) string {
+	if len(r.Lines) == 0 {
+		return ""
+	}
+	return r.Lines[len(r.Lines)-1]
 }
 
 func oneLine(s string) string {

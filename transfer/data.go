@@ -1,13 +1,19 @@
 package transfer
 
 import (
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/transform"
 )
 
 // Bounds on what a data connection may deliver for a listing: an endless
@@ -27,6 +33,41 @@ type dataConn struct {
 	limit     int64 // bytes a listing may read; 0 = no limit
 	read      int64
 	lastArmed time.Time
+
+	decoded io.Reader // a listing decoded from the site's charset; nil = raw
+	sample  []byte    // the start of a UTF-8 listing, kept to spot another charset
+	listing bool
+}
+
+// sampleBytes is how much of a UTF-8 listing is kept to check it.
+const sampleBytes = 64 << 10
+
+// decodeListing marks the connection as carrying a listing: its bytes are
+// decoded from enc to UTF-8, or, for UTF-8 (enc nil), sampled so that a
+// listing in another charset can be spotted.
+func (d *dataConn) decodeListing(enc encoding.Encoding) {
+	d.listing = true
+	if enc != nil {
+		d.decoded = transform.NewReader(readerFunc(d.readRaw), enc.NewDecoder())
+	}
+}
+
+// invalidUTF8 returns the sampled names when a UTF-8 listing held bytes
+// that are not UTF-8, else nil.
+func (d *dataConn) invalidUTF8() []byte {
+	if !d.listing || d.decoded != nil {
+		return nil
+	}
+	s := d.sample
+	if len(s) == sampleBytes {
+		if i := bytes.LastIndexByte(s, '\n'); i >= 0 {
+			s = s[:i]
+		}
+	}
+	if utf8.Valid(s) {
+		return nil
+	}
+	return s
 }
 
 func (d *dataConn) arm(read bool) error {
@@ -42,11 +83,21 @@ func (d *dataConn) arm(read bool) error {
 }
 
 func (d *dataConn) Read(p []byte) (int, error) {
+	if d.decoded != nil {
+		return d.decoded.Read(p)
+	}
+	return d.readRaw(p)
+}
+
+func (d *dataConn) readRaw(p []byte) (int, error) {
 	if err := d.arm(true); err != nil {
 		return 0, err
 	}
 	n, err := d.Conn.Read(p)
 	d.read += int64(n)
+	if d.listing && d.decoded == nil && len(d.sample) < sampleBytes {
+		d.sample = append(d.sample, p[:min(n, sampleBytes-len(d.sample))]...)
+	}
 	if d.limit > 0 && d.read > d.limit {
 		return n, ErrListingTooLarge
 	}
@@ -137,6 +188,9 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 			continue
 		}
 		a.ctl.log.Notef(a.ctl.id, "active: server connected from %s", from)
+		if rec := a.ctl.attempt; rec != nil {
+			rec.Connected, rec.From = true, from
+		}
 		var nc net.Conn = conn
 		if a.ctl.dataTLS != nil {
 			nc = a.ctl.tlsData(conn)

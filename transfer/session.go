@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jlaffaye/ftp"
+	"golang.org/x/text/encoding"
 
 	"ftpdeck/transfer/trust"
 	"ftpdeck/transfer/wire"
@@ -22,9 +23,11 @@ import (
 // Session, so a toggle reaches them all. A Session is safe for concurrent
 // use; each Conn it dials is not.
 type Session struct {
-	site Site
-	log  *Log
-	mode atomic.Int32
+	site   Site
+	log    *Log
+	mode   atomic.Int32
+	enc    encoding.Encoding // names on the server; nil = UTF-8
+	encErr error             // an unknown Site.Encoding, reported by Dial
 }
 
 // NewSession returns a session for site that logs to log (which may be
@@ -35,6 +38,7 @@ func NewSession(site Site, log *Log) *Session {
 	}
 	s := &Session{site: site, log: log}
 	s.mode.Store(int32(site.Mode))
+	s.enc, s.encErr = lookupEncoding(site.Encoding)
 	return s
 }
 
@@ -71,6 +75,9 @@ func (s *Session) ToggleMode() Mode {
 // Dial opens and logs in a new control connection. The context bounds the
 // whole dial and login.
 func (s *Session) Dial(ctx context.Context) (*Conn, error) {
+	if s.encErr != nil {
+		return nil, s.encErr
+	}
 	id := s.log.NextConn()
 	site := s.site
 	s.log.Notef(id, "connecting to %s (%s, tls %s)", site.Addr(), s.Mode(), site.TLS)
@@ -126,7 +133,8 @@ func (s *Session) login(cc *controlConn) (*Conn, error) {
 	sc, err := ftp.Dial(site.Addr(),
 		ftp.DialWithDialFunc(cc.dial),
 		ftp.DialWithTimeout(site.timeout()),
-		ftp.DialWithDisabledEPSV(false), // EPSV reaches our layer in both modes
+		ftp.DialWithDisabledEPSV(false),        // EPSV reaches our layer in both modes
+		ftp.DialWithDisabledUTF8(s.enc != nil), // OPTS UTF8 ON would contradict the site's charset
 	)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", site.Addr(), convertErr("", err))

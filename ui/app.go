@@ -128,6 +128,8 @@ type Model struct {
 	bmv        *bookmarkview.Model // an open bookmark view (list, form, password prompt)
 	bookmark   string              // the session's bookmark, "" for none
 	lastGood   string              // the mode last recorded for it
+	doctor     *doctorView         // the mode doctor's overlay (D), when open
+	doctorKeys doctorKeys
 	showHelp   bool
 	showLog    bool
 	status     string
@@ -162,7 +164,7 @@ func New(opts Options) Model {
 	}
 	th := DefaultTheme()
 	m := Model{
-		opts: opts, keys: DefaultKeyMap(), theme: th, help: help.New(),
+		opts: opts, keys: DefaultKeyMap(), doctorKeys: defaultDoctorKeys(), theme: th, help: help.New(),
 		log: lg, showLog: true,
 		remote: filepane.New(remotePane, "Remote", nil, ""),
 		local:  filepane.New(localPane, "Local", filepane.Local{}, dir),
@@ -287,6 +289,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleBookmarks(msg)
 	case filepane.ListedMsg, filepane.DoneMsg:
 		return m.handlePaneResult(msg)
+	case probeDoneMsg:
+		return m.probeDone(msg)
 	}
 	return m.handleEngine(msg)
 }

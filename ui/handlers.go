@@ -232,6 +232,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.bmv != nil {
 		return m.bookmarkViewKey(msg)
 	}
+	if m.doctor != nil {
+		return m.doctorKey(msg)
+	}
 	if m.showHelp {
 		if key.Matches(msg, m.keys.CloseHelp) {
 			m.showHelp = false
@@ -267,7 +270,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.SaveSite):
 		return m.openSave(), nil
 	case key.Matches(msg, k.Doctor):
-		m.setStatus("mode doctor: not available yet — run `ftpdeck probe URL` to test EPSV, PASV, EPRT and PORT", false)
+		return m.startDoctor()
 	case key.Matches(msg, k.Copy):
 		return m.copySelected()
 	case key.Matches(msg, k.Mkdir):

@@ -71,6 +71,8 @@ func (m Model) View() string {
 		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View())
 	case m.bmv != nil:
 		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.bmv.View())
+	case m.doctor != nil:
+		body = lipgloss.Place(w, bodyH, lipgloss.Left, lipgloss.Top, m.doctorBody(w, bodyH-1))
 	case m.showHelp:
 		body = m.fullHelp(w, bodyH)
 	default:
@@ -168,6 +170,9 @@ func (m Model) helpKeys() helpMap {
 	if m.bmv != nil {
 		bk := m.bmv.HelpKeys()
 		return helpMap{short: bk.ShortHelp(), full: bk.FullHelp()}
+	}
+	if m.doctor != nil {
+		return helpMap{short: []key.Binding{m.doctorKeys.Up, m.doctorKeys.Down, m.doctorKeys.Close}}
 	}
 	if m.showHelp {
 		return helpMap{short: []key.Binding{m.keys.CloseHelp}}

@@ -75,6 +75,8 @@ func Main(args []string, env Env) int {
 		err = runGet(ctx, flags, pos[1:], env)
 	case "put":
 		err = runPut(ctx, flags, pos[1:], env)
+	case "probe":
+		err = runProbe(ctx, flags, pos[1:], env)
 	case "bookmarks":
 		err = runBookmarks(flags, pos[1:], env)
 	default:

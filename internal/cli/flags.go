@@ -166,7 +166,11 @@ func setValue(f *Flags, name, v string) error {
 			return usagef("--on-conflict %q: want ask, overwrite, resume, skip or rename", v)
 		}
 	case "encoding":
-		f.Encoding = v
+		enc, err := transfer.NormalizeEncoding(v)
+		if err != nil {
+			return usagef("--encoding: %v", err)
+		}
+		f.Encoding = enc
 	}
 	return nil
 }
@@ -213,6 +217,7 @@ Usage:
   ftpdeck ls    [flags] URL             list a remote folder, one entry per line
   ftpdeck get   [flags] URL... LOCAL    download files or folders
   ftpdeck put   [flags] LOCAL... URL    upload files or folders
+  ftpdeck probe [flags] URL|BOOKMARK    try EPSV, PASV, EPRT and PORT and say what works
   ftpdeck bookmarks                     list saved sites (never passwords)
   ftpdeck bookmarks import FILE         import FileZilla sitemanager.xml or lftp bookmarks
   ftpdeck version
@@ -228,12 +233,15 @@ Flags:
   --parallel N                simultaneous transfer connections (default 2)
   --local DIR                 local pane's starting folder (TUI)
   --log FILE                  also append the protocol log to FILE (- = stderr)
-  --timeout DUR               connect/idle/data-stall timeout (default 30s)
+  --timeout DUR               connect/idle/data-stall timeout (default 30s;
+                              for probe, the bound of each attempt, default 5s)
   --tls-fingerprint SHA256    accept exactly this server certificate (SHA-256 hex, colons optional)
   --config DIR                folder for config.toml, bookmarks.toml, known_certs
   --state DIR                 folder for queue.json
   --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
-  --encoding NAME             charset of names on the server (default utf-8)
+  --encoding NAME             charset of names on the server: utf-8 (default), gbk,
+                              gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
 
 Exit codes: 0 success, 1 a transfer or connection failed, 2 bad usage.
+probe exits 0 when some method works, 1 when none does.
 `

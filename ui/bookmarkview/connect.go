@@ -62,7 +62,9 @@ func Connection(b bookmarks.Site) (Start, error) {
 		}
 		st.ModeNote = ModeNote(b.Name, s.Mode)
 	}
-	if b.ActiveAddr != "" {
+	// "auto" is the control connection's local address: ftpdeck never asks
+	// anything outside for a public one.
+	if b.ActiveAddr != "" && b.ActiveAddr != "auto" {
 		a, err := netip.ParseAddr(b.ActiveAddr)
 		if err != nil {
 			return fail("active_addr", err)
