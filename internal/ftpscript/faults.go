@@ -291,3 +291,25 @@ func retr(f func(c *Conn, data []byte)) Handler {
 		f(c, data[min(off, int64(len(data))):])
 	}
 }
+
+// StallAfter returns a RETR handler that sends the first n bytes of the
+// file (from the REST offset), then neither sends nor closes until the
+// client closes the data connection (then 426) or the server shuts down:
+// a transfer that stops moving half-way.
+func StallAfter(n int64) Handler {
+	return retr(func(c *Conn, data []byte) {
+		d := c.openData("150 Opening BINARY mode data connection.")
+		if d == nil {
+			return
+		}
+		_, _ = d.Write(data[:min(n, int64(len(data)))])
+		var one [1]byte
+		for {
+			if _, err := d.Read(one[:]); err != nil {
+				break
+			}
+		}
+		_ = d.Close()
+		c.Reply("426 Connection closed; transfer aborted.")
+	})
+}
