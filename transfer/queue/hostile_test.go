@@ -428,5 +428,3 @@ func TestQueueUnwritableFolder(t *testing.T) {
 		t.Errorf("RETR sent %d times for a job that cannot write", n)
 	}
 }
-
-
