@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/wire"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/queueview"
@@ -154,6 +155,11 @@ func (m *Model) setError(prefix string, err error) {
 }
 
 func (m *Model) setStatus(s string, isErr bool) {
+	// Status text often quotes a server's names or words inside errors
+	// from layers that do not escape them: escape here, once, so no
+	// ANSI/OSC sequence from a server reaches the terminal (issue #8,
+	// case 8). Escaping is idempotent on already-escaped text.
+	s = wire.Escape(s)
 	had := m.status != ""
 	m.status, m.statusErr, m.statusHint = s, isErr, ""
 	if had != (s != "") {
