@@ -5,11 +5,13 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"golang.org/x/text/encoding"
@@ -168,6 +170,12 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 		c.broken.Store(true)
 		if errors.Is(err, ErrTimeout) {
 			return r, err
+		}
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+			// A bare "EOF" tells a user nothing: say who hung up (issue
+			// #8, case 22). The cause stays wrapped, so it is still
+			// transient.
+			return r, fmt.Errorf("the server closed the connection (it stopped, or dropped this session): %w", err)
 		}
 		return r, fmt.Errorf("reading reply: %w", err)
 	}
