@@ -256,6 +256,7 @@ func (c *controlConn) handleCommand(line string) error {
 	if c.dataCmd && c.curData != nil && isListCommand(verb) {
 		c.curData.limit = MaxListingBytes
 		c.curData.decodeListing(c.enc)
+		c.curData.maxLines = maxListingEntries
 	}
 	return c.sendLine(line, "")
 }

@@ -24,6 +24,19 @@ const MaxListingBytes = 64 << 20
 // ErrListingTooLarge reports a listing over MaxListingBytes.
 var ErrListingTooLarge = fmt.Errorf("listing larger than %d MiB: refusing the rest", MaxListingBytes>>20)
 
+// MaxListingEntries bounds the lines (entries) of one listing. The byte cap
+// alone lets short lines ("-rw-r--r-- 1 a b 0 Jan 1 2024 x") reach about
+// two million entries, each held parsed in memory; this cap keeps a
+// hostile listing to about 100 MB of entries while leaving room for any
+// real folder (issue #8, case 10).
+const MaxListingEntries = 1_000_000
+
+// ErrListingTooManyEntries reports a listing over MaxListingEntries.
+var ErrListingTooManyEntries = fmt.Errorf("listing has more than %d entries: refusing the rest", MaxListingEntries)
+
+// maxListingEntries is MaxListingEntries, lowered by tests.
+var maxListingEntries int64 = MaxListingEntries
+
 // dataConn is a data connection with a stall timeout: a connection that is
 // open but moves no bytes for the timeout gives an error, not a hang.
 // Deadlines are refreshed at most every stall/8 to keep the hot path cheap.
@@ -32,6 +45,8 @@ type dataConn struct {
 	stall     time.Duration
 	limit     int64 // bytes a listing may read; 0 = no limit
 	read      int64
+	maxLines  int64 // lines (entries) a listing may read; 0 = no limit
+	lines     int64
 	lastArmed time.Time
 
 	decoded io.Reader // a listing decoded from the site's charset; nil = raw
@@ -101,6 +116,12 @@ func (d *dataConn) readRaw(p []byte) (int, error) {
 	if d.limit > 0 && d.read > d.limit {
 		return n, ErrListingTooLarge
 	}
+	if d.maxLines > 0 {
+		d.lines += int64(bytes.Count(p[:n], newline))
+		if d.lines > d.maxLines {
+			return n, ErrListingTooManyEntries
+		}
+	}
 	if err != nil && isTimeout(err) {
 		err = fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
 	}
@@ -127,6 +148,8 @@ func (d *dataConn) Handshake() error {
 	}
 	return nil
 }
+
+var newline = []byte{'\n'}
 
 func isTimeout(err error) bool {
 	var ne net.Error

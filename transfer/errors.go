@@ -120,7 +120,7 @@ func convertErr(cmd string, err error) error {
 	}
 	// Our own verdicts come first: jlaffaye/ftp joins them with the reply
 	// the server sent after we gave up (a 426), which would hide the cause.
-	for _, ours := range []error{ErrListingTooLarge, ErrTimeout} {
+	for _, ours := range []error{ErrListingTooLarge, ErrListingTooManyEntries, ErrTimeout} {
 		if errors.Is(err, ours) {
 			return err
 		}
