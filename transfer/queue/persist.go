@@ -105,7 +105,11 @@ func (q *Queue) write() error {
 	q.mu.Lock()
 	d := fileData{Version: fileVersion, NextID: q.nextID, Jobs: make([]Job, 0, len(q.jobs))}
 	for _, j := range q.jobs {
-		d.Jobs = append(d.Jobs, j.snapshotLocked())
+		v := j.snapshotLocked()
+		if j.committed {
+			v.State, v.Done, v.Speed = Done, max(v.Size, v.Done), 0
+		}
+		d.Jobs = append(d.Jobs, v)
 	}
 	q.mu.Unlock()
 	b, err := json.MarshalIndent(d, "", "  ")
@@ -195,6 +199,9 @@ func (q *Queue) load() error {
 		if v.Dir == Download && !v.State.final() {
 			v.Done = partSize(v.LocalRoot, v.Local)
 		}
+		if v.Dir == Download && v.State == Done {
+			q.finishRename(v)
+		}
 		v.Speed = 0
 		j := &job{Job: v}
 		j.progress.Store(v.Done)
@@ -202,4 +209,31 @@ func (q *Queue) load() error {
 	}
 	q.nextID = max(d.NextID, maxID+1)
 	return nil
+}
+
+// finishRename completes the rename of a download that was committed
+// (recorded done, its .part complete and synced) when a crash stopped it
+// before the .part was renamed into place. The checks are the worker's:
+// inside the chosen folder, nothing through a link.
+func (q *Queue) finishRename(v Job) {
+	part := v.Local + partSuffix
+	fi, err := os.Lstat(part)
+	if err != nil || !fi.Mode().IsRegular() || (v.Size >= 0 && fi.Size() != v.Size) {
+		return // renamed already (the usual case), or not ours to finish
+	}
+	rel, err1 := safeRel(v.LocalRoot, v.Local)
+	relPart, err2 := safeRel(v.LocalRoot, part)
+	if err1 != nil || err2 != nil {
+		return
+	}
+	root, err := os.OpenRoot(v.LocalRoot)
+	if err != nil {
+		return
+	}
+	defer root.Close()
+	if err := root.Rename(relPart, rel); err != nil {
+		q.sess.Log().Notef(0, "queue: job %d: cannot finish renaming %s: %v", v.ID, part, err)
+		return
+	}
+	q.sess.Log().Notef(0, "queue: job %d: finished renaming %s, interrupted by a crash", v.ID, part)
 }

@@ -60,6 +60,9 @@ type job struct {
 	stop      error // why the running job was asked to stop: errPause, errRequeue, errCancel, errClosing
 	lastBytes int64
 	lastTick  time.Time
+	// committed: a download's .part is complete and about to be renamed;
+	// queue.json records the job as done (see Queue.commit).
+	committed bool
 }
 
 var (

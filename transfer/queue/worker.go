@@ -75,7 +75,11 @@ func (q *Queue) next() (*job, context.Context) {
 			q.busy[targetKey(&j.Job)] = true
 			q.changedLocked()
 			q.mu.Unlock()
-			_ = q.saver.sync() // the job is on disk as running before it starts
+			// Not waited for: load treats a running job like a queued one
+			// (both come back Paused), so this state need not be on disk
+			// before the job starts. Waiting cost one whole-queue write
+			// per job, which made a 10,000-file queue crawl (issue #8).
+			q.saver.request()
 			return j, ctx
 		}
 		q.work.Wait()
@@ -116,8 +120,27 @@ func (q *Queue) finish(j *job, st State, err error, ctx context.Context) {
 	j.Speed = 0
 	j.cancel(nil)
 	j.cancel, j.stop = nil, nil
+	committed := j.committed
+	j.committed = false
 	delete(q.busy, key)
 	q.changedLocked()
+	q.mu.Unlock()
+	if committed && j.State == Done {
+		q.saver.request() // already on disk as done (see commit)
+		return
+	}
+	_ = q.saver.sync()
+}
+
+// commit records on disk that a download's .part is complete and synced,
+// before it is renamed into place: queue.json shows the job done from
+// then on, and load finishes a rename a crash interrupted. Renaming first
+// and saving after left a window in which a crash made the restarted job
+// download the file again, or meet it as a conflict (issue #8, load case:
+// nothing done twice).
+func (q *Queue) commit(j *job) {
+	q.mu.Lock()
+	j.committed = true
 	q.mu.Unlock()
 	_ = q.saver.sync()
 }
@@ -291,10 +314,14 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		return 0, &localErr{err}
 	}
 	if policy != v.Resolved {
-		// On disk before any byte moves: after a crash the job keeps its
-		// decision instead of meeting its own finished file as a conflict.
+		// On disk before any byte moves when a target existed: after a
+		// crash the job keeps the user's decision. With no target there
+		// was nothing to decide, and commit keeps the job from meeting
+		// its own finished file, so no wait.
 		q.update(j, func(x *Job) { x.Resolved = policy })
-		_ = q.saver.sync()
+		if fi != nil {
+			_ = q.saver.sync()
+		}
 	}
 
 	relPart, err := safeRel(v.LocalRoot, v.Local+partSuffix)
@@ -372,7 +399,11 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	if _, err := safeRel(v.LocalRoot, v.Local); err != nil {
 		return 0, &localErr{err}
 	}
+	q.commit(j)
 	if err := root.Rename(relPart, rel); err != nil {
+		q.mu.Lock()
+		j.committed = false
+		q.mu.Unlock()
 		return 0, &localErr{fmt.Errorf("rename %s: %w", relPart, err)}
 	}
 	return Done, nil
