@@ -209,6 +209,15 @@ func (c *controlConn) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
+		if c.dataCmd && !c.prelimSeen && (r.Code == 226 || r.Code == 250) && c.curData != nil {
+			// The transfer's completion came with no 1xx before it (some
+			// servers answer so when the data is already sent): the data
+			// is still on its connection, so hand the library the 150 it
+			// waits for, then the 226 (issue #8, case 18).
+			c.prelimSeen = true
+			c.log.Notef(c.id, "server sent %d before any 150: reading the data connection anyway", r.Code)
+			c.queueReply("150 (ftpdeck: no preliminary reply from the server)")
+		}
 		c.queueReply(r.Lines...)
 	}
 	return c.toLib.Read(p)

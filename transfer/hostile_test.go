@@ -143,7 +143,7 @@ func TestLate226AfterUpload(t *testing.T) {
 
 // Case 18: 150 and 226 before the data: all data is still read.
 func TestCompletionBeforeData(t *testing.T) {
-	for _, with150 := range []bool{true} {
+	for _, with150 := range []bool{true, false} {
 		srv := ftpscript.Start(t)
 		payload := bytes.Repeat([]byte("0123456789"), 100_000)
 		srv.Files.Put("/a.bin", payload)

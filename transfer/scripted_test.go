@@ -108,7 +108,14 @@ func TestMalformedPASVIsRefusedWithoutDialing(t *testing.T) {
 }
 
 func TestEPSVDeadPortFallsBackToPASV(t *testing.T) {
-	for name, h := range map[string]ftpscript.Handler{"refused": ftpscript.EPSVDeadPort(), "malformed": ftpscript.Reply("229 Entering Extended Passive Mode (|||0|)")} {
+	for name, h := range map[string]ftpscript.Handler{
+		"refused":   ftpscript.EPSVDeadPort(),
+		"malformed": ftpscript.Reply("229 Entering Extended Passive Mode (|||0|)"),
+		"too big":   ftpscript.Reply("229 Entering Extended Passive Mode (|||99999|)"),
+		"letters":   ftpscript.Reply("229 Entering Extended Passive Mode (|||abc|)"),
+		"no parens": ftpscript.Reply("229 Entering Extended Passive Mode"),
+		"bad delim": ftpscript.Reply("229 Entering Extended Passive Mode (|1|2|3|4|)"),
+	} {
 		srv := ftpscript.Start(t)
 		srv.Files.Put("/a.txt", []byte("hello"))
 		srv.Handle("EPSV", h)
@@ -281,4 +288,32 @@ func TestConnectionRefused(t *testing.T) {
 func isTimeoutErr(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// Case 7: a PWD reply holding a bare CR (a line the reply reader keeps
+// whole) is never sent back inside a command.
+func TestCRInPWDReplyNeverSentBack(t *testing.T) {
+	srv := ftpscript.Start(t)
+	srv.Handle("PWD", func(c *ftpscript.Conn, _ string) { c.RawWrite([]byte("257 \"/a\rDELE victim\" is the current directory.\r\n")) })
+	_, c, _, err := dialScripted(t, srv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	dir, err := c.CurrentDir(ctx)
+	if err != nil {
+		t.Fatalf("pwd: %v", err)
+	}
+	if err := c.ChangeDir(ctx, dir); err == nil {
+		t.Errorf("ChangeDir(%q) accepted", dir)
+	}
+	if _, err := c.List(ctx, dir, false); err == nil {
+		t.Errorf("List(%q) accepted", dir)
+	}
+	if err := c.NoOp(ctx); err != nil {
+		t.Errorf("out of sync: %v", err)
+	}
+	if want := []string{"PWD", "NOOP"}; !slices.Equal(commands(srv), want) {
+		t.Errorf("transcript %q, want %q", commands(srv), want)
+	}
 }

@@ -428,3 +428,30 @@ func TestQueueUnwritableFolder(t *testing.T) {
 		t.Errorf("RETR sent %d times for a job that cannot write", n)
 	}
 }
+
+// Case 20: 552 after an upload's data: the job fails at once (a 5xx is
+// not retried) with the server's words, and the server keeps nothing.
+func TestQueueUpload552Fails(t *testing.T) {
+	srv := ftpscript.Start(t)
+	srv.Handle("STOR", ftpscript.StoreReply(0, "552 Exceeded storage allocation."))
+	dir := t.TempDir()
+	src := filepath.Join(dir, "up.bin")
+	if err := os.WriteFile(src, genData(20, 100000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
+	q := startQueue(t, sess, Options{Parallel: 1})
+	if _, err := q.AddUpload(testCtx(t, 5*time.Second), dial(t, sess), src, "/"); err != nil {
+		t.Fatal(err)
+	}
+	s := waitDone(t, q, 20*time.Second)
+	if s.Failed != 1 || s.Jobs[0].Attempts != 1 || !strings.Contains(s.Jobs[0].Err, "552 Exceeded storage allocation.") {
+		t.Fatalf("want failed once with the server's words:%s (attempts %d)", failures(s), s.Jobs[0].Attempts)
+	}
+	if _, ok := srv.Files.Get("/up.bin"); ok {
+		t.Error("the server stored the refused file")
+	}
+	if n := count(srv.Transcript(), "STOR /up.bin"); n != 1 {
+		t.Errorf("%d STOR, want 1: %q", n, srv.Transcript())
+	}
+}
