@@ -225,3 +225,18 @@ func TestCloseMidRETRIsTransient(t *testing.T) {
 		t.Fatalf("err = %v (got %d bytes), want transient", err, got.Len())
 	}
 }
+
+// Case 5: every hostile name of the issue is refused as a path element,
+// the empty one included (a listing line cannot carry it whole).
+func TestUnsafeNames(t *testing.T) {
+	for _, n := range []string{"", ".", "..", "../x", "/abs", "a/../../x", `x\..\y`, `C:\x`, "C:x", "nul\x00", "file:/x"} {
+		if transfer.UnsafeName(n) == "" {
+			t.Errorf("%q accepted", n)
+		}
+	}
+	for _, n := range []string{"a.txt", "..hidden", "x..y", "名前", "with space"} {
+		if why := transfer.UnsafeName(n); why != "" {
+			t.Errorf("%q refused: %s", n, why)
+		}
+	}
+}
