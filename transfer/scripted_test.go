@@ -294,7 +294,9 @@ func isTimeoutErr(err error) bool {
 // whole) is never sent back inside a command.
 func TestCRInPWDReplyNeverSentBack(t *testing.T) {
 	srv := ftpscript.Start(t)
-	srv.Handle("PWD", func(c *ftpscript.Conn, _ string) { c.RawWrite([]byte("257 \"/a\rDELE victim\" is the current directory.\r\n")) })
+	srv.Handle("PWD", func(c *ftpscript.Conn, _ string) {
+		c.RawWrite([]byte("257 \"/a\rDELE victim\" is the current directory.\r\n"))
+	})
 	_, c, _, err := dialScripted(t, srv, nil)
 	if err != nil {
 		t.Fatal(err)
