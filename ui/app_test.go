@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"ftpdeck/transfer/queue"
+
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +21,6 @@ import (
 	"ftpdeck/transfer"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
-	"ftpdeck/ui/queueview"
 )
 
 func init() { lipgloss.SetColorProfile(termenv.Ascii) }
@@ -266,7 +267,7 @@ func TestGoldenConnectRefused(t *testing.T) {
 func size(sz [2]int) string { return fmt.Sprintf("%dx%d", sz[0], sz[1]) }
 
 var (
-	_ = queueview.Summary{}
+	_ = queue.Summary{}
 	_ = dialog.Form{}
 )
 

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"ftpdeck/transfer/queue"
+
 	"context"
 	"errors"
 	"fmt"
@@ -38,7 +40,7 @@ type (
 	}
 	queueMsg struct {
 		gen    int
-		sum    queueview.Summary
+		sum    queue.Summary
 		closed bool
 	}
 	conflictMsg struct {
@@ -95,7 +97,7 @@ func waitLog(ch <-chan transfer.Event) tea.Cmd {
 	}
 }
 
-func waitQueue(ch <-chan queueview.Summary, gen int) tea.Cmd {
+func waitQueue(ch <-chan queue.Summary, gen int) tea.Cmd {
 	return func() tea.Msg {
 		s, ok := <-ch
 		if !ok {
@@ -395,7 +397,7 @@ func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 	oldFS, oldQ := m.remoteFS, m.queue
 	m.sess = transfer.NewSession(site, m.log)
 	m.remoteFS, m.queue = nil, nil
-	m.queuev.SetSummary(queueview.Summary{})
+	m.queuev.SetSummary(queue.Summary{})
 	m.remote.SetLister(nil, "")
 	m.state = stateConnecting
 	m.setStatus("connecting to "+site.Display()+" …", false)
@@ -428,7 +430,7 @@ func (m *Model) connectCmd() tea.Cmd {
 
 func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 	if c, ok := msg.Tag.(tagConflict); ok && !msg.OK {
-		c.c.Decide(Skip, false) // esc: skip this one
+		c.c.Decide(queue.Skip, false) // esc: skip this one
 	}
 	if t, ok := msg.Tag.(tagCert); ok && !msg.OK {
 		return m.answerCert(t, certReject) // esc rejects
@@ -622,7 +624,7 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(refresh, waitQueue(m.queue.Updates(), m.gen))
 	case conflictMsg:
 		if msg.gen != m.gen {
-			msg.c.Decide(Skip, false)
+			msg.c.Decide(queue.Skip, false)
 			return m, nil
 		}
 		m.conflicts = append(m.conflicts, msg.c)
@@ -686,7 +688,7 @@ func (m Model) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 
 // conflictChoice is a Choice option's value in the conflict dialog.
 type conflictChoice struct {
-	policy Policy
+	policy queue.Policy
 	forAll bool
 }
 
@@ -698,19 +700,19 @@ func (m Model) nextConflict() (tea.Model, tea.Cmd) {
 	c := m.conflicts[0]
 	m.conflicts = m.conflicts[1:]
 	name := c.Job.Local
-	if c.Job.Dir == queueview.Upload {
+	if c.Job.Dir == queue.Upload {
 		name = c.Job.Remote
 	}
 	body := []string{name, fmt.Sprintf("exists (%s); the transfer is %s.", filepane.HumanSize(c.ExistingSize), filepane.HumanSize(c.Job.Size))}
 	opts := []dialog.Option{
-		{Key: "o", Label: "overwrite", Value: conflictChoice{Overwrite, false}},
-		{Key: "r", Label: "resume", Value: conflictChoice{Resume, false}},
-		{Key: "s", Label: "skip", Value: conflictChoice{Skip, false}},
-		{Key: "n", Label: "rename (keep both)", Value: conflictChoice{Rename, false}},
-		{Key: "O", Label: "overwrite all", Value: conflictChoice{Overwrite, true}},
-		{Key: "R", Label: "resume all", Value: conflictChoice{Resume, true}},
-		{Key: "S", Label: "skip all", Value: conflictChoice{Skip, true}},
-		{Key: "N", Label: "rename all", Value: conflictChoice{Rename, true}},
+		{Key: "o", Label: "overwrite", Value: conflictChoice{queue.Overwrite, false}},
+		{Key: "r", Label: "resume", Value: conflictChoice{queue.Resume, false}},
+		{Key: "s", Label: "skip", Value: conflictChoice{queue.Skip, false}},
+		{Key: "n", Label: "rename (keep both)", Value: conflictChoice{queue.Rename, false}},
+		{Key: "O", Label: "overwrite all", Value: conflictChoice{queue.Overwrite, true}},
+		{Key: "R", Label: "resume all", Value: conflictChoice{queue.Resume, true}},
+		{Key: "S", Label: "skip all", Value: conflictChoice{queue.Skip, true}},
+		{Key: "N", Label: "rename all", Value: conflictChoice{queue.Rename, true}},
 	}
 	return m.openDialog(dialog.NewChoice(tagConflict{c}, "The target exists", body, opts)), nil
 }
@@ -727,15 +729,15 @@ func (m Model) queueAction(a queueview.ActionMsg) tea.Cmd {
 	}
 	switch a.Op {
 	case queueview.PauseResume:
-		if a.Job.State == queueview.Paused {
+		if a.Job.State == queue.Paused {
 			return run(func() error { return q.Resume(id) })
 		}
 		return run(func() error { return q.Pause(id) })
 	case queueview.CancelRemove:
 		switch a.Job.State {
-		case queueview.Done, queueview.Failed, queueview.Skipped, queueview.Canceled:
+		case queue.Done, queue.Failed, queue.Skipped, queue.Canceled:
 			return run(func() error { return q.Remove(id) })
-		case queueview.Queued, queueview.Running, queueview.Paused:
+		case queue.Queued, queue.Running, queue.Paused:
 		}
 		return run(func() error { return q.Cancel(id) })
 	case queueview.Retry:
@@ -757,11 +759,11 @@ func (m Model) queueAction(a queueview.ActionMsg) tea.Cmd {
 }
 
 // finished refreshes the pane that received files since the last summary.
-func (m *Model) finished(s queueview.Summary) tea.Cmd {
-	count := func(s queueview.Summary, d queueview.Direction) int {
+func (m *Model) finished(s queue.Summary) tea.Cmd {
+	count := func(s queue.Summary, d queue.Direction) int {
 		n := 0
 		for _, j := range s.Jobs {
-			if j.Dir == d && j.State == queueview.Done {
+			if j.Dir == d && j.State == queue.Done {
 				n++
 			}
 		}
@@ -769,10 +771,10 @@ func (m *Model) finished(s queueview.Summary) tea.Cmd {
 	}
 	old := m.queuev.Summary()
 	var cmds []tea.Cmd
-	if count(s, queueview.Download) > count(old, queueview.Download) {
+	if count(s, queue.Download) > count(old, queue.Download) {
 		cmds = append(cmds, m.local.Refresh())
 	}
-	if count(s, queueview.Upload) > count(old, queueview.Upload) {
+	if count(s, queue.Upload) > count(old, queue.Upload) {
 		cmds = append(cmds, m.remote.Refresh())
 	}
 	return tea.Batch(cmds...)

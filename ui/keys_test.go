@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"ftpdeck/transfer/queue"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +15,6 @@ import (
 	"ftpdeck/transfer"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
-	"ftpdeck/ui/queueview"
 )
 
 // TestKeys feeds every key of INTERFACE.md's main screen to Update and
@@ -159,14 +160,14 @@ func quits(t *testing.T, m Model, cmd tea.Cmd) {
 
 type fakeQueue struct {
 	Queue
-	sum   queueview.Summary
+	sum   queue.Summary
 	calls []string
 }
 
-func (f *fakeQueue) Snapshot() queueview.Summary { return f.sum }
-func (f *fakeQueue) Pause(id int64) error        { f.calls = append(f.calls, "pause"); return nil }
-func (f *fakeQueue) Cancel(id int64) error       { f.calls = append(f.calls, "cancel"); return nil }
-func (f *fakeQueue) Remove(id int64) error       { f.calls = append(f.calls, "remove"); return nil }
+func (f *fakeQueue) Snapshot() queue.Summary { return f.sum }
+func (f *fakeQueue) Pause(id int64) error    { f.calls = append(f.calls, "pause"); return nil }
+func (f *fakeQueue) Cancel(id int64) error   { f.calls = append(f.calls, "cancel"); return nil }
+func (f *fakeQueue) Remove(id int64) error   { f.calls = append(f.calls, "remove"); return nil }
 func (f *fakeQueue) Retry(id int64, o bool) error {
 	f.calls = append(f.calls, map[bool]string{false: "retry", true: "retry-other"}[o])
 	return nil
@@ -180,9 +181,9 @@ func (f *fakeQueue) Close() error            { return nil }
 // and checks q asks while transfers run.
 func TestQueueKeys(t *testing.T) {
 	m := fedModel(t, 100, 30)
-	fq := &fakeQueue{sum: queueview.Summary{Running: 1, Queued: 1, Jobs: []queueview.Job{
-		{ID: 1, Dir: queueview.Download, Remote: "/pub/a.bin", Size: 1000, Done: 500, State: queueview.Running, Speed: 2e6},
-		{ID: 2, Dir: queueview.Upload, Local: "/tmp/b.txt", Size: 10, State: queueview.Failed, Err: "active: server could not connect back"},
+	fq := &fakeQueue{sum: queue.Summary{Running: 1, Queued: 1, Jobs: []queue.Job{
+		{ID: 1, Dir: queue.Download, Remote: "/pub/a.bin", Size: 1000, Done: 500, State: queue.Running, Speed: 2e6},
+		{ID: 2, Dir: queue.Upload, Local: "/tmp/b.txt", Size: 10, State: queue.Failed, Err: "active: server could not connect back"},
 	}}}
 	m.queue = fq
 	m = update(t, m, queueMsg{gen: m.gen, sum: fq.sum, closed: true})
@@ -209,16 +210,16 @@ func TestQueueKeys(t *testing.T) {
 func TestConflictDialog(t *testing.T) {
 	m := fedModel(t, 80, 24)
 	m.queue = &fakeQueue{}
-	var got Policy
+	var got queue.Policy
 	var all bool
-	c := Conflict{Job: queueview.Job{Local: "/tmp/a.txt", Size: 2048}, ExistingSize: 1024, Decide: func(p Policy, a bool) { got, all = p, a }}
+	c := Conflict{Job: queue.Job{Local: "/tmp/a.txt", Size: 2048}, ExistingSize: 1024, Decide: func(p queue.Policy, a bool) { got, all = p, a }}
 	m.conflicts = append(m.conflicts, c)
 	nm, _ := m.nextConflict()
 	m = nm.(Model)
 	want(t, m.dialog != nil && m.dialog.Kind() == dialog.Choice, "no dialog")
 	m, cmd := updateCmd(t, m, keyMsg("R"))
 	m = update(t, m, runCmd(cmd)[0])
-	want(t, got == Resume && all && m.dialog == nil, "got %v %v", got, all)
+	want(t, got == queue.Resume && all && m.dialog == nil, "got %v %v", got, all)
 }
 
 // TestLiveDemo runs the real engine against the embedded demo server:

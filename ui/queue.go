@@ -1,10 +1,11 @@
 package ui
 
 import (
+	"ftpdeck/transfer/queue"
+
 	"context"
 
 	"ftpdeck/transfer"
-	"ftpdeck/ui/queueview"
 )
 
 // Queue is what the UI needs of the transfer queue. ui/uiqueue adapts
@@ -15,8 +16,8 @@ type Queue interface {
 	AddUpload(ctx context.Context, c *transfer.Conn, local string, remoteDir string) (int, error)
 	Start()
 	Close() error
-	Updates() <-chan queueview.Summary
-	Snapshot() queueview.Summary
+	Updates() <-chan queue.Summary
+	Snapshot() queue.Summary
 	Conflicts() <-chan Conflict
 
 	Pause(id int64) error
@@ -30,22 +31,11 @@ type Queue interface {
 	MoveDown(id int64) error
 }
 
-// Policy is an answer to a transfer conflict.
-type Policy int
-
-// The conflict answers of INTERFACE.md.
-const (
-	Overwrite Policy = iota + 1
-	Resume
-	Skip
-	Rename
-)
-
 // Conflict is a transfer whose target exists: the queue waits for Decide.
 type Conflict struct {
-	Job          queueview.Job
+	Job          queue.Job
 	ExistingSize int64
-	Decide       func(p Policy, forAll bool)
+	Decide       func(p queue.Policy, forAll bool)
 }
 
 // QueueFactory makes the queue for a newly connected session.

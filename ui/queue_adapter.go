@@ -1,11 +1,10 @@
 package ui
 
 import (
-	"context"
+	"sync"
 
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
-	"ftpdeck/ui/queueview"
 )
 
 // DefaultQueueFactory returns the factory Options.NewQueue defaults to: a
@@ -21,112 +20,39 @@ func DefaultQueueFactory(parallel int, stateDir string) QueueFactory {
 	}
 }
 
-// queueAdapter adapts *queue.Queue to Queue: two goroutines convert its
-// summaries and conflicts into the UI's types until Close.
+// queueAdapter gives *queue.Queue the UI's Conflict, whose Decide is a
+// plain function so model tests can answer a conflict without a queue.
+// Everything else is the queue's own.
 type queueAdapter struct {
 	*queue.Queue
-	updates   chan queueview.Summary
 	conflicts chan Conflict
 	stop      chan struct{}
+	stopOnce  sync.Once
 }
 
 func newQueueAdapter(q *queue.Queue) *queueAdapter {
-	a := &queueAdapter{Queue: q, updates: make(chan queueview.Summary, 1), conflicts: make(chan Conflict), stop: make(chan struct{})}
-	go a.forwardUpdates()
+	a := &queueAdapter{Queue: q, conflicts: make(chan Conflict), stop: make(chan struct{})}
 	go a.forwardConflicts()
 	return a
 }
 
-func (a *queueAdapter) forwardUpdates() {
-	defer close(a.updates)
-	src := a.Queue.Updates()
-	for {
-		select {
-		case s, ok := <-src:
-			if !ok {
-				return
-			}
-			v := convertSummary(s)
-			select { // keep only the newest when the UI is behind
-			case <-a.updates:
-			default:
-			}
-			a.updates <- v
-		case <-a.stop:
-			return
-		}
-	}
-}
-
+// forwardConflicts hands the queue's conflicts to the UI until Close; one
+// the UI can no longer take is skipped, so no worker waits forever.
 func (a *queueAdapter) forwardConflicts() {
-	src := a.Queue.Conflicts()
-	for {
+	for c := range a.Queue.Conflicts() {
 		select {
-		case c, ok := <-src:
-			if !ok {
-				return
-			}
-			uc := Conflict{Job: convertJob(c.Job), ExistingSize: c.ExistingSize, Decide: func(p Policy, all bool) {
-				c.Decide(convertPolicy(p), all)
-			}}
-			select {
-			case a.conflicts <- uc:
-			case <-a.stop:
-				c.Decide(queue.Skip, false)
-				return
-			}
+		case a.conflicts <- Conflict{Job: c.Job, ExistingSize: c.ExistingSize, Decide: c.Decide}:
 		case <-a.stop:
-			return
+			c.Decide(queue.Skip, false)
 		}
 	}
 }
 
-func (a *queueAdapter) Updates() <-chan queueview.Summary { return a.updates }
-func (a *queueAdapter) Conflicts() <-chan Conflict        { return a.conflicts }
-func (a *queueAdapter) Snapshot() queueview.Summary       { return convertSummary(a.Queue.Snapshot()) }
+// Conflicts returns the queue's conflicts in the UI's type.
+func (a *queueAdapter) Conflicts() <-chan Conflict { return a.conflicts }
 
+// Close stops forwarding conflicts and closes the queue.
 func (a *queueAdapter) Close() error {
-	select {
-	case <-a.stop:
-	default:
-		close(a.stop)
-	}
+	a.stopOnce.Do(func() { close(a.stop) })
 	return a.Queue.Close()
-}
-
-func (a *queueAdapter) AddDownload(ctx context.Context, c *transfer.Conn, remote string, isDir bool, localDir string) (int, error) {
-	return a.Queue.AddDownload(ctx, c, remote, isDir, localDir)
-}
-
-func convertPolicy(p Policy) queue.Policy {
-	switch p {
-	case Overwrite:
-		return queue.Overwrite
-	case Resume:
-		return queue.Resume
-	case Rename:
-		return queue.Rename
-	case Skip:
-	}
-	return queue.Skip
-}
-
-func convertJob(j queue.Job) queueview.Job {
-	return queueview.Job{
-		ID: j.ID, Dir: queueview.Direction(j.Dir), Remote: j.Remote, Local: j.Local,
-		Size: j.Size, Done: j.Done, State: queueview.State(j.State), Attempts: j.Attempts,
-		Err: j.Err, Mode: j.Mode, Speed: j.Speed,
-	}
-}
-
-func convertSummary(s queue.Summary) queueview.Summary {
-	jobs := make([]queueview.Job, len(s.Jobs))
-	for i, j := range s.Jobs {
-		jobs[i] = convertJob(j)
-	}
-	return queueview.Summary{
-		Jobs: jobs, Running: s.Running, Queued: s.Queued, Paused: s.Paused, Done: s.Done,
-		Failed: s.Failed, Skipped: s.Skipped, Canceled: s.Canceled,
-		BytesDone: s.BytesDone, BytesTotal: s.BytesTotal, Speed: s.Speed, SaveErr: s.SaveErr,
-	}
 }

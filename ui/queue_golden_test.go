@@ -1,26 +1,26 @@
 package ui
 
 import (
+	"ftpdeck/transfer/queue"
+
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
-
-	"ftpdeck/ui/queueview"
 )
 
 // busyQueue is a queue caught mid-work: one job of every state, fed as the
 // queue would report it.
-func busyQueue() queueview.Summary {
-	jobs := []queueview.Job{
-		{ID: 1, Dir: queueview.Download, Remote: "/pub/firmware-2.1.bin", Local: "/home/u/firmware-2.1.bin", Size: 3 << 20, Done: 3 << 20, State: queueview.Done},
-		{ID: 2, Dir: queueview.Download, Remote: "/pub/iso/debian-12.iso", Local: "/home/u/debian-12.iso", Size: 650 << 20, Done: 210 << 20, State: queueview.Running, Speed: 48 << 20},
-		{ID: 3, Dir: queueview.Upload, Remote: "/incoming/backup.tar", Local: "/home/u/backup.tar", Size: 80 << 20, Done: 20 << 20, State: queueview.Running, Speed: 12 << 20},
-		{ID: 4, Dir: queueview.Download, Remote: "/pub/notes.txt", Local: "/home/u/notes.txt", Size: 2048, State: queueview.Queued},
-		{ID: 5, Dir: queueview.Download, Remote: "/pub/big.dat", Local: "/home/u/big.dat", Size: 1 << 30, Done: 300 << 20, State: queueview.Paused},
-		{ID: 6, Dir: queueview.Download, Remote: "/pub/locked.bin", Local: "/home/u/locked.bin", Size: 4096, State: queueview.Failed, Attempts: 1, Err: "retr /pub/locked.bin: RETR: server replied 550 Permission denied."},
-		{ID: 7, Dir: queueview.Download, Remote: "/pub/old.txt", Local: "/home/u/old.txt", Size: 10, State: queueview.Skipped},
+func busyQueue() queue.Summary {
+	jobs := []queue.Job{
+		{ID: 1, Dir: queue.Download, Remote: "/pub/firmware-2.1.bin", Local: "/home/u/firmware-2.1.bin", Size: 3 << 20, Done: 3 << 20, State: queue.Done},
+		{ID: 2, Dir: queue.Download, Remote: "/pub/iso/debian-12.iso", Local: "/home/u/debian-12.iso", Size: 650 << 20, Done: 210 << 20, State: queue.Running, Speed: 48 << 20},
+		{ID: 3, Dir: queue.Upload, Remote: "/incoming/backup.tar", Local: "/home/u/backup.tar", Size: 80 << 20, Done: 20 << 20, State: queue.Running, Speed: 12 << 20},
+		{ID: 4, Dir: queue.Download, Remote: "/pub/notes.txt", Local: "/home/u/notes.txt", Size: 2048, State: queue.Queued},
+		{ID: 5, Dir: queue.Download, Remote: "/pub/big.dat", Local: "/home/u/big.dat", Size: 1 << 30, Done: 300 << 20, State: queue.Paused},
+		{ID: 6, Dir: queue.Download, Remote: "/pub/locked.bin", Local: "/home/u/locked.bin", Size: 4096, State: queue.Failed, Attempts: 1, Err: "retr /pub/locked.bin: RETR: server replied 550 Permission denied."},
+		{ID: 7, Dir: queue.Download, Remote: "/pub/old.txt", Local: "/home/u/old.txt", Size: 10, State: queue.Skipped},
 	}
-	return queueview.Summary{Jobs: jobs, Running: 2, Queued: 1, Paused: 1, Done: 1, Failed: 1, Skipped: 1,
+	return queue.Summary{Jobs: jobs, Running: 2, Queued: 1, Paused: 1, Done: 1, Failed: 1, Skipped: 1,
 		BytesDone: (3 + 210 + 20 + 300) << 20, BytesTotal: (3+650+80+1024)<<20 + 2048 + 4096 + 10, Speed: 60 << 20}
 }
 
@@ -43,9 +43,9 @@ func TestGoldenConflictDialog(t *testing.T) {
 	m := fedModel(t, 80, 24)
 	m.queue = &fakeQueue{}
 	m.conflicts = append(m.conflicts, Conflict{
-		Job:          queueview.Job{ID: 9, Dir: queueview.Download, Remote: "/pub/notes.txt", Local: "/home/u/notes.txt", Size: 2048},
+		Job:          queue.Job{ID: 9, Dir: queue.Download, Remote: "/pub/notes.txt", Local: "/home/u/notes.txt", Size: 2048},
 		ExistingSize: 1024,
-		Decide:       func(Policy, bool) {},
+		Decide:       func(queue.Policy, bool) {},
 	})
 	nm, _ := m.nextConflict()
 	golden.RequireEqual(t, view(nm.(Model)))

@@ -5,6 +5,8 @@
 package queueview
 
 import (
+	"ftpdeck/transfer/queue"
+
 	"fmt"
 	"path"
 	"path/filepath"
@@ -36,7 +38,7 @@ const (
 // ActionMsg asks the root to run op on job ID (the job as shown).
 type ActionMsg struct {
 	Op  Op
-	Job Job
+	Job queue.Job
 }
 
 // KeyMap is the queue pane's bindings.
@@ -108,7 +110,7 @@ func DefaultStyles() Styles {
 type Model struct {
 	keys    KeyMap
 	styles  Styles
-	sum     Summary
+	sum     queue.Summary
 	note    string // shown when there is no queue
 	cursor  int
 	offset  int
@@ -142,7 +144,7 @@ func (m *Model) SetNote(s string) { m.note = s }
 
 // SetSummary shows a new snapshot of the queue, keeping the cursor on the
 // same job where it can.
-func (m *Model) SetSummary(s Summary) {
+func (m *Model) SetSummary(s queue.Summary) {
 	var id int64 = -1
 	if j, ok := m.Current(); ok {
 		id = j.ID
@@ -157,12 +159,12 @@ func (m *Model) SetSummary(s Summary) {
 }
 
 // Summary returns the snapshot shown.
-func (m Model) Summary() Summary { return m.sum }
+func (m Model) Summary() queue.Summary { return m.sum }
 
 // Current returns the job under the cursor.
-func (m Model) Current() (Job, bool) {
+func (m Model) Current() (queue.Job, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.sum.Jobs) {
-		return Job{}, false
+		return queue.Job{}, false
 	}
 	return m.sum.Jobs[m.cursor], true
 }
@@ -261,7 +263,7 @@ func (m Model) View() string {
 func (m Model) row(i int) string {
 	j := m.sum.Jobs[i]
 	arrow, name := "↓", path.Base(j.Remote)
-	if j.Dir == Upload {
+	if j.Dir == queue.Upload {
 		arrow, name = "↑", filepath.Base(j.Local)
 	}
 	size := "?"
@@ -272,11 +274,11 @@ func (m Model) row(i int) string {
 	if j.Mode != "" {
 		state += " (" + j.Mode + ")"
 	}
-	if j.Err != "" && (j.State == Failed || j.State == Queued) {
+	if j.Err != "" && (j.State == queue.Failed || j.State == queue.Queued) {
 		state += ": " + wire.Escape(j.Err)
 	}
 	speed, eta := "", ""
-	if j.State == Running {
+	if j.State == queue.Running {
 		speed = Rate(j.Speed)
 		if j.Speed > 0 && j.Size > j.Done {
 			eta = ETA(time.Duration(float64(j.Size-j.Done) / j.Speed * float64(time.Second)))
@@ -296,7 +298,7 @@ func (m Model) row(i int) string {
 	pct := 0.0
 	if j.Size > 0 {
 		pct = float64(j.Done) / float64(j.Size)
-	} else if j.State == Done {
+	} else if j.State == queue.Done {
 		pct = 1
 	}
 	line := arrow + " " + padRight(wire.Escape(name), nameW) + " " + fmt.Sprintf("%7s", size) + " "
@@ -317,17 +319,17 @@ func (m Model) bar(pct float64, w int) string {
 	return m.styles.BarFull.Render(strings.Repeat("█", full)) + m.styles.BarEmpty.Render(strings.Repeat("░", w-full))
 }
 
-func (m Model) stateStyle(s State) lipgloss.Style {
+func (m Model) stateStyle(s queue.State) lipgloss.Style {
 	switch s {
-	case Running:
+	case queue.Running:
 		return m.styles.Running
-	case Done:
+	case queue.Done:
 		return m.styles.Done
-	case Failed:
+	case queue.Failed:
 		return m.styles.Failed
-	case Paused:
+	case queue.Paused:
 		return m.styles.Paused
-	case Queued, Skipped, Canceled:
+	case queue.Queued, queue.Skipped, queue.Canceled:
 		return m.styles.Dim
 	}
 	return m.styles.Dim
