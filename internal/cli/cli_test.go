@@ -119,7 +119,7 @@ func TestLsAndPutBothModes(t *testing.T) {
 	}
 	base := "ftp://" + url.UserPassword(d.User, d.Password).String() + "@" + d.Addr() + "/"
 	for _, mode := range []string{"--passive", "--active"} {
-		code, _, stderr := run(t, "put", mode, src, base)
+		code, _, stderr := run(t, "put", mode, "--on-conflict", "overwrite", src, base)
 		if code != 0 {
 			t.Fatalf("put %s: exit %d %s", mode, code, stderr)
 		}

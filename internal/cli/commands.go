@@ -2,18 +2,15 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
-	"strconv"
-	"syscall"
-	"time"
+	"strings"
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
 )
 
@@ -81,23 +78,21 @@ func runBookmarks(flags Flags, args []string, env Env) error {
 	return usagef("bookmarks takes no argument, or: import FILE")
 }
 
-// runGet downloads files named by URLs into LOCAL.
+// runGet downloads the files and folders named by URLs into LOCAL. Files
+// go through the transfer queue (NAME.part, size check, conflict policy,
+// --parallel workers); "-" and devices are written as a stream on one
+// connection.
 func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 	if len(args) < 2 {
 		return usagef("get takes URL... LOCAL")
 	}
 	local := args[len(args)-1]
 	urls := args[:len(args)-1]
-	log, closeLog, err := newLog(flags, env)
+	policy, err := headlessPolicy(flags)
 	if err != nil {
 		return err
 	}
-	defer closeLog()
-	policy := flags.OnConflict
-	if policy == "" || policy == "ask" {
-		policy = "skip"
-	}
-	failed, skipped, done := 0, 0, 0
+	targets := make([]target, 0, len(urls))
 	for _, u := range urls {
 		t, err := resolveTarget(flags, u, env)
 		if err != nil {
@@ -106,151 +101,181 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		if t.path == "" || t.path == "/" {
 			return usagef("get %s: the URL names no file", u)
 		}
-		dest, stream, err := downloadTarget(local, remoteBase(t.path), len(urls) > 1)
+		targets = append(targets, t)
+	}
+	stream, intoDir, err := getDestination(local, len(urls) > 1)
+	if err != nil {
+		return err
+	}
+	log, closeLog, err := newLog(flags, env)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	if stream {
+		return getStreams(ctx, targets, local, log, env)
+	}
+	r := newRun(ctx, flags, env, "get")
+	for _, g := range groupBySite(targets) {
+		sess, c, err := connect(ctx, g[0], log)
 		if err != nil {
+			r.fail(len(g), err)
+			continue
+		}
+		q, err := r.start(sess, policy)
+		if err != nil {
+			_ = c.Close()
 			return err
 		}
+		for _, t := range g {
+			if err := queueGet(ctx, q, c, t.path, local, intoDir); err != nil {
+				r.failf("get %s: %s", wire.Escape(t.path), userMessage(err))
+			}
+		}
+		_ = c.Close()
+		if r.finish(q) > 0 {
+			g[0].worked(sess.Mode(), env)
+		}
+	}
+	return r.result()
+}
+
+// getDestination classifies LOCAL per INTERFACE.md: "-" and devices are
+// streams, an existing folder receives the files, anything else is the
+// target file (or, for a remote folder, the folder to create).
+func getDestination(local string, many bool) (stream, intoDir bool, err error) {
+	if local == "-" {
+		if many {
+			return false, false, usagef("get: - (stdout) takes one file")
+		}
+		return true, false, nil
+	}
+	fi, err := os.Stat(local)
+	switch {
+	case err == nil && fi.IsDir():
+		return false, true, nil
+	case err == nil && fi.Mode()&(os.ModeDevice|os.ModeCharDevice|os.ModeNamedPipe) != 0:
+		return true, false, nil
+	case many:
+		return false, false, usagef("get: %s must be an existing folder for several files", local)
+	}
+	return false, false, nil
+}
+
+// queueGet queues one remote file or folder: into the folder local, or
+// as local itself.
+func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, local string, intoDir bool) error {
+	isDir, size, err := remoteKind(ctx, c, remote)
+	if err != nil {
+		return err
+	}
+	dest := local
+	if intoDir {
+		name := remoteBase(remote)
+		if reason := transfer.UnsafeName(name); reason != "" {
+			return fmt.Errorf("remote name %q: %s", name, reason)
+		}
+		dest = filepath.Join(local, name)
+	}
+	_, err = q.AddDownloadTo(ctx, c, remote, isDir, size, dest)
+	return err
+}
+
+// remoteKind says whether p is a folder on the server and, for a file, its
+// size: SIZE answers for a file; a folder is one CWD accepts (the
+// connection then goes back where it was). A path that is neither is
+// reported as a file of unknown size: its RETR gives the server's error.
+func remoteKind(ctx context.Context, c *transfer.Conn, p string) (isDir bool, size int64, err error) {
+	n, err := c.Size(ctx, p)
+	if err == nil {
+		return false, n, nil
+	}
+	if ctx.Err() != nil || c.Broken() {
+		return false, -1, err
+	}
+	return isRemoteDir(ctx, c, p), -1, nil
+}
+
+// isRemoteDir reports whether CWD accepts p, and returns to the working
+// folder.
+func isRemoteDir(ctx context.Context, c *transfer.Conn, p string) bool {
+	back, err := c.CurrentDir(ctx)
+	if err != nil {
+		return false
+	}
+	if c.ChangeDir(ctx, p) != nil {
+		return false
+	}
+	_ = c.ChangeDir(ctx, back)
+	return true
+}
+
+// getStreams writes each remote file to stdout ("-") or to a device, one
+// after the other on one connection per file: no .part, no conflict check.
+func getStreams(ctx context.Context, targets []target, local string, log *transfer.Log, env Env) error {
+	failed := 0
+	for _, t := range targets {
 		sess, c, err := connect(ctx, t, log)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", userMessage(err))
 			failed++
 			continue
 		}
-		res, err := download(ctx, c, t.path, dest, stream, policy, env)
+		err = stream(ctx, c, t.path, local, env)
 		_ = c.Close()
-		switch {
-		case err != nil:
+		if err != nil {
 			fmt.Fprintf(env.Stderr, "ftpdeck: get %s: %s\n", wire.Escape(t.path), userMessage(err))
 			failed++
-		case res == "skipped":
-			fmt.Fprintf(env.Stderr, "ftpdeck: skipped %s: %s exists (use --on-conflict)\n", wire.Escape(t.path), dest)
-			skipped++
-		default:
-			t.worked(sess.Mode(), env)
-			done++
+			continue
 		}
+		t.worked(sess.Mode(), env)
 	}
 	if failed > 0 {
-		fmt.Fprintf(env.Stderr, "ftpdeck: %d done, %d skipped, %d failed\n", done, skipped, failed)
 		return errReported
 	}
 	return nil
 }
 
-// downloadTarget decides where a remote file goes: "-" is stdout, a
-// device is written as a stream, an existing folder receives the file by
-// its remote name, anything else is the target file itself.
-func downloadTarget(local, name string, many bool) (dest string, stream bool, err error) {
-	if local == "-" {
-		if many {
-			return "", false, usagef("get: - (stdout) takes one file")
-		}
-		return "-", true, nil
-	}
-	fi, err := os.Stat(local)
-	switch {
-	case err == nil && fi.IsDir():
-		if reason := transfer.UnsafeName(name); reason != "" {
-			return "", false, fmt.Errorf("remote name %q: %s", name, reason)
-		}
-		return filepath.Join(local, name), false, nil
-	case err == nil && fi.Mode()&(os.ModeDevice|os.ModeCharDevice|os.ModeNamedPipe) != 0:
-		return local, true, nil
-	case many:
-		return "", false, usagef("get: %s must be an existing folder for several files", local)
-	}
-	return local, false, nil
-}
-
-// download fetches remote into dest through dest.part, renamed into place
-// only once the size is verified, so an existing file is never lost to a
-// failed transfer.
-func download(ctx context.Context, c *transfer.Conn, remote, dest string, stream bool, policy string, env Env) (string, error) {
+// stream fetches remote into stdout or the device dest and checks the
+// size when the server tells it.
+func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env) error {
 	size, sizeErr := c.Size(ctx, remote)
-	if stream {
-		w := env.Stdout
-		if dest != "-" {
-			f, err := os.OpenFile(dest, os.O_WRONLY, 0)
-			if err != nil {
-				return "", err
-			}
-			defer f.Close()
-			w = f
+	w := env.Stdout
+	if dest != "-" {
+		f, err := os.OpenFile(dest, os.O_WRONLY, 0)
+		if err != nil {
+			return err
 		}
-		n, err := c.Retrieve(ctx, remote, 0, w, nil)
-		if err == nil && sizeErr == nil && n != size {
-			err = fmt.Errorf("short transfer: %d of %d bytes", n, size)
-		}
-		return "done", err
+		defer f.Close()
+		w = f
 	}
-	if fi, err := os.Lstat(dest); err == nil {
-		if fi.Mode()&os.ModeSymlink != 0 || !fi.Mode().IsRegular() {
-			return "", fmt.Errorf("%s exists and is not a regular file: not writing through it", dest)
-		}
-		switch policy {
-		case "skip":
-			return "skipped", nil
-		case "rename":
-			dest = freeName(dest)
-		}
+	n, err := c.Retrieve(ctx, remote, 0, w, nil)
+	if err == nil && sizeErr == nil && n != size {
+		err = fmt.Errorf("short transfer: %d of %d bytes", n, size)
 	}
-	part := dest + ".part"
-	offset := int64(0)
-	flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL | syscall.O_NOFOLLOW
-	if policy == "resume" {
-		if fi, err := os.Lstat(part); err == nil && fi.Mode().IsRegular() && (sizeErr != nil || fi.Size() <= size) {
-			offset = fi.Size()
-			flag = os.O_WRONLY | os.O_APPEND | syscall.O_NOFOLLOW
-		}
-	}
-	if offset == 0 {
-		if fi, err := os.Lstat(part); err == nil && fi.Mode().IsRegular() {
-			_ = os.Remove(part) // a stale partial file from an earlier run
-		}
-	}
-	f, err := os.OpenFile(part, flag, 0o644)
-	if err != nil {
-		return "", fmt.Errorf("open %s: %w", part, err)
-	}
-	n, err := c.Retrieve(ctx, remote, offset, f, nil)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && sizeErr == nil && offset+n != size {
-		err = fmt.Errorf("size mismatch: got %d bytes, the server said %d; %s kept", offset+n, size, part)
-	}
-	if err != nil {
-		return "", err
-	}
-	if err := os.Rename(part, dest); err != nil {
-		return "", err
-	}
-	return "done", nil
+	return err
 }
 
-// freeName returns "name (1).ext", "name (2).ext"... that does not exist.
-func freeName(p string) string {
-	ext := filepath.Ext(p)
-	stem := p[:len(p)-len(ext)]
-	for i := 1; ; i++ {
-		c := stem + " (" + strconv.Itoa(i) + ")" + ext
-		if _, err := os.Lstat(c); errors.Is(err, os.ErrNotExist) {
-			return c
-		}
-	}
-}
-
-// runPut uploads local files to the folder or file named by the URL.
+// runPut uploads local files and folders into the folder (or as the file)
+// named by the URL, through the transfer queue; "-" streams stdin to one
+// remote file.
 func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 	if len(args) < 2 {
 		return usagef("put takes LOCAL... URL")
 	}
+	srcs := args[:len(args)-1]
+	policy, err := headlessPolicy(flags)
+	if err != nil {
+		return err
+	}
 	t, err := resolveTarget(flags, args[len(args)-1], env)
 	if err != nil {
 		return err
+	}
+	for _, s := range srcs {
+		if s == "-" && len(srcs) > 1 {
+			return usagef("put: - (stdin) takes one source")
+		}
 	}
 	log, closeLog, err := newLog(flags, env)
 	if err != nil {
@@ -261,56 +286,77 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	failed := 0
-	for _, src := range args[:len(args)-1] {
+	if srcs[0] == "-" {
+		defer c.Close()
 		remote := t.path
-		if remote == "" || len(args) > 2 || remote[len(remote)-1] == '/' {
-			remote = path.Join("/"+t.path, filepath.Base(src))
+		if remote == "" || strings.HasSuffix(remote, "/") {
+			return usagef("put: - (stdin) needs a remote file name in the URL")
 		}
-		if err := upload(ctx, c, src, remote, env); err != nil {
-			fmt.Fprintf(env.Stderr, "ftpdeck: put %s: %s\n", src, userMessage(err))
-			failed++
+		if err := putStream(ctx, c, env.Stdin, remote); err != nil {
+			fmt.Fprintf(env.Stderr, "ftpdeck: put -: %s\n", userMessage(err))
+			return errReported
 		}
+		t.worked(sess.Mode(), env)
+		return nil
 	}
-	if failed > 0 {
-		return errReported
-	}
-	t.worked(sess.Mode(), env)
-	return nil
-}
-
-func upload(ctx context.Context, c *transfer.Conn, src, remote string, env Env) error {
-	var r io.Reader
-	var size int64 = -1
-	if src == "-" {
-		r = env.Stdin
-	} else {
-		f, err := os.Open(src)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		fi, err := f.Stat()
-		if err != nil {
-			return err
-		}
-		if fi.IsDir() {
-			return fmt.Errorf("%s is a folder (folders arrive with the queue)", src)
-		}
-		r, size = f, fi.Size()
-	}
-	start := time.Now()
-	n, err := c.Store(ctx, remote, 0, r, nil)
+	r := newRun(ctx, flags, env, "put")
+	q, err := r.start(sess, policy)
 	if err != nil {
+		_ = c.Close()
 		return err
 	}
-	if size >= 0 {
-		if got, err := c.Size(ctx, remote); err == nil && got != size {
-			return fmt.Errorf("size mismatch after upload: server has %d bytes, sent %d", got, size)
+	remote := t.path
+	intoDir := remote == "" || strings.HasSuffix(remote, "/") || len(srcs) > 1 || isRemoteDir(ctx, c, remote)
+	for _, src := range srcs {
+		if intoDir {
+			_, err = q.AddUpload(ctx, c, src, remote)
+		} else {
+			_, err = q.AddUploadTo(ctx, c, src, remote)
+		}
+		if err != nil {
+			r.failf("put %s: %s", src, userMessage(err))
 		}
 	}
-	_ = start
-	_ = n
-	return nil
+	_ = c.Close()
+	if r.finish(q) > 0 {
+		t.worked(sess.Mode(), env)
+	}
+	return r.result()
+}
+
+// putStream uploads r to remote (no size to check).
+func putStream(ctx context.Context, c *transfer.Conn, r io.Reader, remote string) error {
+	_, err := c.Store(ctx, remote, 0, r, nil)
+	return err
+}
+
+// headlessPolicy is --on-conflict for get and put: skip unless told, and
+// never ask (no one is there to answer).
+func headlessPolicy(flags Flags) (queue.Policy, error) {
+	if flags.OnConflict == "" || flags.OnConflict == "ask" {
+		return queue.Skip, nil
+	}
+	p, err := queue.ParsePolicy(flags.OnConflict)
+	if err != nil {
+		return 0, usagef("--on-conflict: %v", err)
+	}
+	return p, nil
+}
+
+// groupBySite splits targets into runs on the same server and account, in
+// order: each run shares one session and one queue.
+func groupBySite(ts []target) [][]target {
+	var groups [][]target
+	key := func(t target) string {
+		s := t.site
+		return fmt.Sprintf("%d|%s|%d|%s|%s", s.TLS, s.Host, s.Port, s.User, s.Password)
+	}
+	for i, t := range ts {
+		if i > 0 && key(t) == key(ts[i-1]) {
+			groups[len(groups)-1] = append(groups[len(groups)-1], t)
+			continue
+		}
+		groups = append(groups, []target{t})
+	}
+	return groups
 }

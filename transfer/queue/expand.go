@@ -23,17 +23,6 @@ const maxDepth = 64
 // added (files already pending in the queue are not added twice). c is the
 // caller's connection, used from the caller's goroutine.
 func (q *Queue) AddDownload(ctx context.Context, c *transfer.Conn, remote string, isDir bool, localDir string) (int, error) {
-	root, err := filepath.Abs(localDir)
-	if err != nil {
-		return 0, fmt.Errorf("queue download: %w", err)
-	}
-	fi, err := os.Stat(root)
-	if err != nil {
-		return 0, fmt.Errorf("queue download: %w", err)
-	}
-	if !fi.IsDir() {
-		return 0, fmt.Errorf("queue download: %s is not a folder", root)
-	}
 	name := path.Base(path.Clean(remote))
 	if why := transfer.UnsafeName(name); why != "" || name == "/" {
 		if why == "" {
@@ -41,17 +30,38 @@ func (q *Queue) AddDownload(ctx context.Context, c *transfer.Conn, remote string
 		}
 		return 0, fmt.Errorf("queue download %s: name %q refused: %s", remote, name, why)
 	}
-	local := filepath.Join(root, name)
+	return q.AddDownloadTo(ctx, c, remote, isDir, -1, filepath.Join(localDir, name))
+}
+
+// AddDownloadTo is AddDownload under a local name of the caller's choice:
+// local is the target file (or, with isDir, the folder that receives the
+// remote folder's contents); its parent folder must exist and is the
+// folder the jobs may not write outside of. size, when not negative, is
+// the remote file's size already known to the caller (no SIZE is sent).
+func (q *Queue) AddDownloadTo(ctx context.Context, c *transfer.Conn, remote string, isDir bool, size int64, local string) (int, error) {
+	local, err := filepath.Abs(local)
+	if err != nil {
+		return 0, fmt.Errorf("queue download: %w", err)
+	}
+	root := filepath.Dir(local)
+	fi, err := os.Stat(root)
+	if err != nil {
+		return 0, fmt.Errorf("queue download: %w", err)
+	}
+	if !fi.IsDir() {
+		return 0, fmt.Errorf("queue download: %s is not a folder", root)
+	}
 	if _, err := safeRel(root, local); err != nil && !isDir {
 		return 0, fmt.Errorf("queue download: %w", err)
 	}
 	var jobs []Job
 	if !isDir {
-		size := int64(-1)
-		if n, err := c.Size(ctx, remote); err == nil {
-			size = n
-		} else if ctx.Err() != nil {
-			return 0, err
+		if size < 0 {
+			if n, err := c.Size(ctx, remote); err == nil {
+				size = n
+			} else if ctx.Err() != nil {
+				return 0, err
+			}
 		}
 		jobs = append(jobs, Job{Dir: Download, Remote: remote, Local: local, LocalRoot: root, Size: size})
 	} else if jobs, err = q.walkRemote(ctx, c, remote, root, local, nil, 0); err != nil {
@@ -101,11 +111,22 @@ func (q *Queue) AddUpload(ctx context.Context, c *transfer.Conn, local string, r
 	if err != nil {
 		return 0, fmt.Errorf("queue upload: %w", err)
 	}
+	return q.AddUploadTo(ctx, c, src, path.Join(remoteDir, filepath.Base(src)))
+}
+
+// AddUploadTo is AddUpload under a remote name of the caller's choice:
+// remote is the target file (or, for a local folder, the remote folder
+// that receives its contents).
+func (q *Queue) AddUploadTo(ctx context.Context, c *transfer.Conn, local string, remote string) (int, error) {
+	src, err := filepath.Abs(local)
+	if err != nil {
+		return 0, fmt.Errorf("queue upload: %w", err)
+	}
 	fi, err := os.Lstat(src)
 	if err != nil {
 		return 0, fmt.Errorf("queue upload: %w", err)
 	}
-	top := path.Join(remoteDir, filepath.Base(src))
+	top := remote
 	var jobs []Job
 	switch {
 	case fi.Mode()&fs.ModeSymlink != 0:

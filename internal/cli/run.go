@@ -1,0 +1,160 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
+	"ftpdeck/transfer/wire"
+)
+
+// headless is one headless get or put over the transfer queue: it starts a
+// queue per server, shows progress on a terminal, and tallies what was
+// done, skipped and failed.
+type headless struct {
+	ctx      context.Context
+	env      Env
+	verb     string
+	parallel int
+	progress bool // stderr is a terminal
+
+	done, skipped, failed int
+	interrupted           bool
+}
+
+func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
+	r := &headless{ctx: ctx, env: env, verb: verb, parallel: firstPositive(flags.Parallel, 2)}
+	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		r.progress = true
+	}
+	return r
+}
+
+// start returns a started queue for sess. Headless jobs are not persisted
+// (no StateDir): a run that stops leaves its NAME.part files, and running
+// the same command again with --on-conflict resume continues them; the
+// user's queue.json never collects them.
+func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Queue, error) {
+	q, err := queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy})
+	if err != nil {
+		return nil, err
+	}
+	q.Start()
+	return q, nil
+}
+
+// fail counts n sources that could not be queued because of err.
+func (r *headless) fail(n int, err error) {
+	fmt.Fprintf(r.env.Stderr, "ftpdeck: %s\n", userMessage(err))
+	r.failed += n
+}
+
+// failf counts one source that could not be queued.
+func (r *headless) failf(format string, args ...any) {
+	fmt.Fprintf(r.env.Stderr, "ftpdeck: "+format+"\n", args...)
+	r.failed++
+}
+
+// finish waits for q's jobs (showing progress on a terminal), closes it,
+// reports every failed and skipped job on stderr, and returns how many
+// jobs were done.
+func (r *headless) finish(q *queue.Queue) int {
+	done := r.done
+	shown := make(chan struct{})
+	if r.progress {
+		go r.showProgress(q.Updates(), shown)
+	} else {
+		close(shown)
+	}
+	if err := q.Wait(r.ctx); err != nil {
+		r.interrupted = true
+	}
+	_ = q.Close()
+	<-shown
+	for _, j := range q.Snapshot().Jobs {
+		name := j.Remote
+		if j.Dir == queue.Upload {
+			name = j.Local
+		}
+		switch j.State {
+		case queue.Done:
+			r.done++
+		case queue.Skipped:
+			r.skipped++
+			target := j.Local
+			if j.Dir == queue.Upload {
+				target = j.Remote
+			}
+			fmt.Fprintf(r.env.Stderr, "ftpdeck: skipped %s: %s exists (use --on-conflict)\n", wire.Escape(name), wire.Escape(target))
+		case queue.Failed:
+			r.failed++
+			fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: %s\n", r.verb, wire.Escape(name), hinted(j.Err))
+		default: // paused or queued: the run was interrupted
+			r.failed++
+			fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: interrupted after %d bytes\n", r.verb, wire.Escape(name), j.Done)
+		}
+	}
+	return r.done - done
+}
+
+// hinted words a job's error like userMessage: a data-connection failure
+// suggests the other mode.
+func hinted(msg string) string {
+	msg = wire.Escape(msg)
+	switch {
+	case strings.Contains(msg, transfer.Passive.String()+": "):
+		return msg + " (try --active)"
+	case strings.Contains(msg, transfer.Active.String()+": "):
+		return msg + " (try --passive)"
+	}
+	return msg
+}
+
+// showProgress draws one status line on stderr from queue summaries until
+// the channel closes, then clears it.
+func (r *headless) showProgress(updates <-chan queue.Summary, done chan<- struct{}) {
+	defer close(done)
+	last := time.Time{}
+	for s := range updates {
+		if time.Since(last) < 200*time.Millisecond {
+			continue
+		}
+		last = time.Now()
+		files := len(s.Jobs)
+		fin := s.Done + s.Failed + s.Skipped + s.Canceled
+		fmt.Fprintf(r.env.Stderr, "\r\x1b[K%d/%d files  %s / %s  %s/s", fin, files,
+			humanBytes(float64(s.BytesDone)), humanBytes(float64(s.BytesTotal)), humanBytes(s.Speed))
+	}
+	fmt.Fprint(r.env.Stderr, "\r\x1b[K")
+}
+
+func humanBytes(b float64) string {
+	const unit = 1024
+	if b < unit {
+		return fmt.Sprintf("%.0f B", b)
+	}
+	div, exp := float64(unit), 0
+	for n := b / unit; n >= unit && exp < 4; n /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", b/div, "KMGTP"[exp])
+}
+
+// result is the command's outcome: the summary on stderr when anything
+// was skipped or failed, and errReported when anything failed.
+func (r *headless) result() error {
+	if r.skipped > 0 || r.failed > 0 {
+		fmt.Fprintf(r.env.Stderr, "ftpdeck: %d done, %d skipped, %d failed\n", r.done, r.skipped, r.failed)
+	}
+	if r.failed > 0 || r.interrupted {
+		return errReported
+	}
+	return nil
+}
