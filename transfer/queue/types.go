@@ -192,6 +192,12 @@ type Options struct {
 	// Policy is what to do when a target exists (headless commands use
 	// Skip; the TUI Ask).
 	Policy Policy
+	// DeferSync closes and renames each download without an fsync: the
+	// caller makes the files durable itself, once, when the queue is done
+	// (the headless commands sync the file system before they report
+	// success). It applies only without a StateDir: a persisted queue
+	// records a job done only once its file is on disk.
+	DeferSync bool
 	// Backoff holds the waits before each retry of a transient failure;
 	// its length is the number of retries. nil means 0.5s, 1s, 2s.
 	Backoff []time.Duration

@@ -388,8 +388,10 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	case total < expected:
 		return 0, &shortError{got: total, want: expected}
 	}
-	if err := f.Sync(); err != nil {
-		return 0, &localErr{err}
+	if !q.opts.DeferSync || q.opts.StateDir != "" {
+		if err := f.Sync(); err != nil {
+			return 0, &localErr{err}
+		}
 	}
 	err = f.Close()
 	f = nil

@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# bench/run.sh — ftpdeck against lftp and curl on the same vsftpd, side by
+# side, in one run on one machine (issue #9).
+#
+# Starts vsftpd on 127.0.0.1 with a generated configuration (the one the
+# test helpers in internal/ftpd use), generates the data, runs every case
+# ROUNDS times alternating ftpdeck and its peers, and prints medians and
+# ratios. Nothing is installed: a missing tool is named and the script
+# stops (or, for a peer, its cases are left out).
+#
+# Needs: root (vsftpd chroots and switches user), the test user
+# ftpdeck-test with its PAM service (created by `go test ./internal/ftpd`
+# once), vsftpd (bash .ci/install-daemons.sh), go, python3, /usr/bin/time;
+# optional peers lftp and curl, and iperf3 for the loopback limit (without
+# it a Go TCP copy measures the limit).
+#
+# Environment: ROUNDS (default 5), BIG_MIB (default 1024), SMALL_FILES
+# (default 2000), EMPTY_FILES (default 50000), KEEP=1 keeps the work
+# folder, ONLY=regexp runs only the cases whose name matches.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-5}
+BIG_MIB=${BIG_MIB:-1024}
+SMALL_FILES=${SMALL_FILES:-2000}
+EMPTY_FILES=${EMPTY_FILES:-50000}
+ONLY=${ONLY:-.}
+USER_NAME=ftpdeck-test
+PASSWORD=ftpdeck-Test-pw1
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+missing=()
+need() { command -v "$1" >/dev/null 2>&1 || missing+=("$1 ($2)"); }
+need go "Go toolchain"
+need python3 "apt-get install python3"
+[[ -x /usr/bin/time ]] || missing+=("/usr/bin/time (apt-get install time)")
+VSFTPD=""
+for c in "${FTPDECK_DAEMONS_DIR:-/opt/ftpdeck-daemons}/root/usr/sbin/vsftpd" "$(command -v vsftpd || true)" /usr/sbin/vsftpd; do
+	[[ -n "$c" && -x "$c" ]] && { VSFTPD=$c; break; }
+done
+[[ -n "$VSFTPD" ]] || missing+=("vsftpd (bash .ci/install-daemons.sh)")
+[[ $(id -u) == 0 ]] || missing+=("root privileges (vsftpd must chroot)")
+id "$USER_NAME" >/dev/null 2>&1 && [[ -f /etc/pam.d/ftpdeck-vsftpd ]] ||
+	missing+=("user $USER_NAME and /etc/pam.d/ftpdeck-vsftpd (run: go test ./internal/ftpd once)")
+if ((${#missing[@]})); then
+	echo "bench/run.sh: missing, not installing anything:" >&2
+	printf '  - %s\n' "${missing[@]}" >&2
+	exit 2
+fi
+peers=()
+command -v lftp >/dev/null && peers+=(lftp) || echo "note: lftp not found (apt-get install lftp): its cases are left out" >&2
+command -v curl >/dev/null && peers+=(curl) || echo "note: curl not found (apt-get install curl): its cases are left out" >&2
+has() { [[ " ${peers[*]} " == *" $1 "* ]]; }
+
+work=$(mktemp -d /tmp/ftpdeck-bench.XXXXXX)
+chmod 755 "$work"
+vs_pid=""
+cleanup() {
+	[[ -n "$vs_pid" ]] && kill "$vs_pid" 2>/dev/null && wait "$vs_pid" 2>/dev/null || true
+	[[ "${KEEP:-}" == 1 ]] && echo "kept $work" >&2 || rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "building ftpdeck…" >&2
+(cd "$here" && go build -o "$work/ftpdeck" .)
+FTPDECK=$work/ftpdeck
+
+# --- data -----------------------------------------------------------------
+srv=$work/srv
+mkdir -p "$srv/up" "$srv/small" "$srv/empty" "$work/empty-root" "$work/local"
+echo "generating data: ${BIG_MIB} MiB random file, $SMALL_FILES × 4 KiB, $EMPTY_FILES empty files…" >&2
+head -c $((BIG_MIB << 20)) /dev/urandom >"$srv/big"
+python3 - "$srv/small" "$SMALL_FILES" "$srv/empty" "$EMPTY_FILES" <<'EOF'
+import os, sys
+small, n, empty, m = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+blob = os.urandom(4096)
+for i in range(n):
+    with open(os.path.join(small, "f%05d.bin" % i), "wb") as f:
+        f.write(blob)
+for i in range(m):
+    open(os.path.join(empty, "e%06d" % i), "wb").close()
+EOF
+cp "$srv/big" "$work/local/big"
+chown -R "$USER_NAME:" "$srv"
+
+# --- vsftpd ---------------------------------------------------------------
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+pasv_lo=$((40000 + RANDOM % 20000))
+cat >"$work/vsftpd.conf" <<EOF
+listen=YES
+listen_ipv6=NO
+listen_address=127.0.0.1
+listen_port=$port
+background=NO
+seccomp_sandbox=NO
+isolate=NO
+isolate_network=NO
+anonymous_enable=NO
+local_enable=YES
+write_enable=YES
+local_umask=022
+check_shell=NO
+userlist_enable=NO
+tcp_wrappers=NO
+pam_service_name=ftpdeck-vsftpd
+local_root=$srv
+chroot_local_user=YES
+allow_writeable_chroot=YES
+secure_chroot_dir=$work/empty-root
+nopriv_user=nobody
+pasv_enable=YES
+pasv_address=127.0.0.1
+pasv_min_port=$pasv_lo
+pasv_max_port=$((pasv_lo + 500))
+port_enable=YES
+connect_from_port_20=NO
+pasv_promiscuous=NO
+port_promiscuous=NO
+dirmessage_enable=NO
+use_localtime=NO
+xferlog_enable=NO
+idle_session_timeout=300
+data_connection_timeout=120
+max_per_ip=0
+max_clients=0
+delay_failed_login=0
+delay_successful_login=0
+EOF
+"$VSFTPD" "$work/vsftpd.conf" >"$work/vsftpd.out" 2>&1 &
+vs_pid=$!
+for _ in $(seq 50); do
+	exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null && { exec 3>&-; break; }
+	sleep 0.1
+done
+URL="ftp://$USER_NAME:$PASSWORD@127.0.0.1:$port"
+LFTP_LOGIN=(-u "$USER_NAME,$PASSWORD" -p "$port" 127.0.0.1)
+
+# --- measuring --------------------------------------------------------------
+# measure NAME UNITS CMD...: one run; appends "name seconds maxrss_kib" to
+# the results. The command's stdout goes to /dev/null unless it redirects.
+results=$work/results.txt
+: >"$results"
+measure() {
+	local name=$1
+	shift
+	if ! /usr/bin/time -o "$work/time.txt" -f '%e %M' "$@" >/dev/null 2>"$work/err.txt"; then
+		echo "FAILED: $name: $(tail -3 "$work/err.txt" | tr '\n' ' ')" >&2
+		echo "$name FAIL 0" >>"$results"
+		return 0
+	fi
+	echo "$name $(tail -1 "$work/time.txt")" >>"$results"
+}
+want() { [[ "$1" =~ $ONLY ]]; }
+
+loopback() {
+	if command -v iperf3 >/dev/null; then
+		local p
+		p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+		iperf3 -s -1 -B 127.0.0.1 -p "$p" >/dev/null 2>&1 &
+		local ip=$!
+		sleep 0.3
+		local bps
+		bps=$(iperf3 -c 127.0.0.1 -p "$p" -t 3 -J 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"])')
+		wait "$ip" 2>/dev/null || true
+		python3 -c "print('loopback-iperf3 %.3f 0' % ($((BIG_MIB << 20)) * 8 / $bps))" >>"$results"
+	else
+		echo "note: iperf3 not found (apt-get install iperf3): a Go TCP copy measures the loopback limit" >&2
+		(cd "$here" && go run ./bench/tcpcopy -bytes $((BIG_MIB << 20))) >>"$results"
+	fi
+}
+
+fresh() { rm -rf "$work/dl" && mkdir -p "$work/dl"; }
+
+case_round() {
+	local big=/big
+	# loopback limit, once per round (the machine is shared)
+	want loopback && loopback
+	# 1 GiB download, passive and active
+	for mode in passive active; do
+		local lmode=on cmode=()
+		[[ $mode == active ]] && { lmode=off; cmode=(-P 127.0.0.1); }
+		if want "get-$mode-file"; then
+			fresh; measure "get-$mode-file ftpdeck" "$FTPDECK" get --$mode "$URL$big" "$work/dl/big"
+			fresh; has lftp && measure "get-$mode-file lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; set xfer:clobber on; get $big -o $work/dl/big; quit"
+			fresh; has curl && measure "get-$mode-file curl" curl -sS "${cmode[@]}" -o "$work/dl/big" "$URL$big"
+		fi
+		if want "get-$mode-null"; then
+			measure "get-$mode-null ftpdeck" "$FTPDECK" get --$mode "$URL$big" /dev/null
+			measure "get-$mode-null ftpdeck(-)" "$FTPDECK" get --$mode "$URL$big" -
+			has lftp && measure "get-$mode-null lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; set xfer:clobber on; get $big -o /dev/null; quit"
+			has curl && measure "get-$mode-null curl" curl -sS "${cmode[@]}" -o /dev/null "$URL$big"
+		fi
+		if want "put-$mode"; then
+			measure "put-$mode ftpdeck" "$FTPDECK" put --$mode --on-conflict overwrite "$work/local/big" "$URL/up/"
+			has lftp && measure "put-$mode lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; put $work/local/big -o /up/big; quit"
+			has curl && measure "put-$mode curl" curl -sS "${cmode[@]}" -T "$work/local/big" "$URL/up/"
+		fi
+	done
+	# 2,000 × 4 KiB
+	for p in 4 1; do
+		if want "small-p$p"; then
+			fresh; measure "small-p$p ftpdeck" "$FTPDECK" get --parallel $p "$URL/small" "$work/dl"
+			fresh; has lftp && measure "small-p$p lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P $p /small $work/dl/small; quit"
+		fi
+	done
+	# ls of 50,000 entries
+	if want ls; then
+		measure "ls ftpdeck" "$FTPDECK" ls "$URL/empty"
+		has lftp && measure "ls lftp" lftp "${LFTP_LOGIN[@]}" -e "cls -1 /empty; quit"
+	fi
+}
+
+for r in $(seq "$ROUNDS"); do
+	echo "round $r of $ROUNDS…" >&2
+	case_round
+done
+
+# --- table ---------------------------------------------------------------
+python3 - "$results" "$BIG_MIB" "$SMALL_FILES" <<'EOF'
+import sys, statistics, collections
+path, big_mib, small = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+runs = collections.defaultdict(list)
+for line in open(path):
+    f = line.split()
+    if len(f) < 3:
+        continue
+    name, secs, rss = " ".join(f[:-2]), f[-2], f[-1]
+    runs[name].append((None if secs == "FAIL" else float(secs), int(rss)))
+def med(name):
+    v = [s for s, _ in runs.get(name, []) if s is not None]
+    return statistics.median(v) if v else None
+def rss(name):
+    v = [r for _, r in runs.get(name, [])]
+    return max(v) / 1024 if v else None
+loop = med("loopback-iperf3") or med("loopback-gocopy")
+loop_mibs = big_mib / loop if loop else None
+print(f"loopback TCP limit (single stream): {loop_mibs:,.0f} MiB/s" if loop_mibs else "loopback: not measured")
+print()
+print(f"{'case':<18} {'tool':<12} {'median s':>9} {'rate':>14} {'peak RSS':>9} {'n':>2}  ratio")
+cases = []
+for name in runs:
+    if name.startswith("loopback"):
+        continue
+    c, tool = name.split(" ", 1)
+    if c not in cases:
+        cases.append(c)
+for c in cases:
+    tools = [n.split(" ", 1)[1] for n in runs if n.startswith(c + " ")]
+    peers = [med(f"{c} {t}") for t in tools if not t.startswith("ftpdeck")]
+    best_peer = min([p for p in peers if p], default=None)
+    for t in tools:
+        n = f"{c} {t}"
+        m = med(n)
+        if m is None:
+            print(f"{c:<18} {t:<12} {'FAIL':>9}")
+            continue
+        if c.startswith("small"):
+            rate = f"{small / m:,.0f} files/s"
+        elif c == "ls":
+            rate = ""
+        else:
+            rate = f"{big_mib / m:,.0f} MiB/s"
+        extra = ""
+        if t.startswith("ftpdeck") and best_peer:
+            extra = f"{best_peer / m:.2f}× best peer"
+            if loop_mibs and not (c.startswith("small") or c == "ls"):
+                extra += f", {big_mib / m / loop_mibs:.0%} of loopback"
+        print(f"{c:<18} {t:<12} {m:>9.3f} {rate:>14} {rss(n):>6.1f} MiB {len(runs[n]):>2}  {extra}")
+EOF
