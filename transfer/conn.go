@@ -281,7 +281,15 @@ func (c *Conn) Retrieve(ctx context.Context, p string, offset int64, w io.Writer
 		if err != nil {
 			return err
 		}
-		n, err = copyCounting(w, resp, progress)
+		if f, ok := zeroCopyTarget(w); ok && c.cc.curData != nil {
+			if tcp := c.cc.curData.plainTCP(); tcp != nil {
+				n, err = c.cc.curData.spliceTo(f, tcp, progress, c.cc.wasInterrupted)
+			} else {
+				n, err = copyCounting(w, resp, progress)
+			}
+		} else {
+			n, err = copyCounting(w, resp, progress)
+		}
 		if err != nil {
 			_ = resp.Close() // the server's reply to the abort keeps the connection in sync
 			return err

@@ -584,7 +584,7 @@ func (c *controlConn) wrapData(conn net.Conn, m Mode) net.Conn {
 	if c.dataTLS != nil && m == Passive {
 		conn = c.tlsData(conn)
 	}
-	dc := &dataConn{Conn: conn, stall: c.timeout()}
+	dc := &dataConn{Conn: conn, stall: c.timeout(), interrupted: c.wasInterrupted}
 	c.curData = dc
 	return dc
 }

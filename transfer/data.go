@@ -52,6 +52,10 @@ type dataConn struct {
 	decoded io.Reader // a listing decoded from the site's charset; nil = raw
 	sample  []byte    // the start of a UTF-8 listing, kept to spot another charset
 	listing bool
+	// interrupted reports whether the control connection was interrupted
+	// (a cancelled context), so a zero-copy loop does not re-arm a
+	// deadline the interrupt set in the past.
+	interrupted func() bool
 }
 
 // sampleBytes is how much of a UTF-8 listing is kept to check it.
