@@ -209,9 +209,57 @@ case_round() {
 	fi
 }
 
+# --- TUI: a 1 GiB download with the TUI drawing progress ------------------
+# The TUI runs in a tmux session for the whole run; each round filters the
+# remote pane to "big", presses c, and times from the key to the moment all
+# bytes are in big.part (the persistent queue's fsync and rename that follow
+# are disk work, not progress drawing). The headless case beside it is the
+# whole `ftpdeck get` process, start-up and login included.
+tui_sock=ftpdeck-bench-$$
+tui_ready=""
+tui_start() {
+	command -v tmux >/dev/null || { echo "note: tmux not found (apt-get install tmux): the TUI case is left out" >&2; return 1; }
+	mkdir -p "$work/tui" "$work/cfg" "$work/state"
+	tmux -L "$tui_sock" new-session -d -s b -x 160 -y 45 \
+		"$FTPDECK --local $work/tui --config $work/cfg --state $work/state $URL/"
+	for _ in $(seq 100); do
+		tmux -L "$tui_sock" capture-pane -p -t b | grep -q ' big' && break
+		sleep 0.1
+	done
+	for k in / b i g Enter; do tmux -L "$tui_sock" send-keys -t b "$k"; sleep 0.2; done
+	tui_ready=1
+}
+tui_round() {
+	[[ -n "$tui_ready" ]] || tui_start || return 0
+	rm -f "$work/tui/big" "$work/tui/big.part"
+	python3 - "$tui_sock" "$work/tui/big" $((BIG_MIB << 20)) >>"$results" <<'PY'
+import os, subprocess, sys, time
+sock, target, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
+t0 = time.monotonic()
+subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "b", "c"], check=True)
+deadline = t0 + 120
+while time.monotonic() < deadline:
+    for p in (target + ".part", target):
+        try:
+            if os.stat(p).st_size >= size:
+                print("tui-1GiB ftpdeck-tui %.3f 0" % (time.monotonic() - t0))
+                sys.exit(0)
+        except FileNotFoundError:
+            pass
+    time.sleep(0.001)
+print("tui-1GiB ftpdeck-tui FAIL 0")
+PY
+	# let the queue finish its fsync and rename before the next case
+	for _ in $(seq 600); do [[ -f "$work/tui/big" ]] && break; sleep 0.1; done
+	fresh; measure "tui-1GiB ftpdeck-headless" "$FTPDECK" get "$URL/big" "$work/dl/big"
+}
+tui_stop() { [[ -n "$tui_ready" ]] && tmux -L "$tui_sock" kill-server 2>/dev/null || true; }
+trap 'tui_stop; cleanup' EXIT
+
 for r in $(seq "$ROUNDS"); do
 	echo "round $r of $ROUNDS…" >&2
 	case_round
+	want tui && tui_round
 done
 
 # --- table ---------------------------------------------------------------
@@ -260,6 +308,8 @@ for c in cases:
         else:
             rate = f"{big_mib / m:,.0f} MiB/s"
         extra = ""
+        if c.startswith("tui") and t == "ftpdeck-tui" and med(f"{c} ftpdeck-headless"):
+            extra = f"{med(c + ' ftpdeck-headless') / m:.3f}× headless (TUI {m / med(c + ' ftpdeck-headless') - 1:+.1%})"
         if t.startswith("ftpdeck") and best_peer:
             extra = f"{best_peer / m:.2f}× best peer"
             if loop_mibs and not (c.startswith("small") or c == "ls"):

@@ -116,10 +116,6 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		return getStreams(ctx, targets, local, log, env)
 	}
 	r := newRun(ctx, flags, env, "get")
-	r.syncDir = local
-	if !intoDir {
-		r.syncDir = filepath.Dir(local)
-	}
 	for _, g := range groupBySite(targets) {
 		sess, c, err := connect(ctx, g[0], log)
 		if err != nil {

@@ -26,11 +26,6 @@ type headless struct {
 
 	done, skipped, failed int
 	interrupted           bool
-
-	// syncDir, when set, is where get writes: downloads are not synced one
-	// by one but all at once before success is reported.
-	syncDir string
-	synced  []string // downloads to make durable
 }
 
 func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
@@ -46,7 +41,7 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // the same command again with --on-conflict resume continues them; the
 // user's queue.json never collects them.
 func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Queue, error) {
-	q, err := queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, DeferSync: r.syncDir != ""})
+	q, err := queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true})
 	if err != nil {
 		return nil, err
 	}
@@ -90,9 +85,6 @@ func (r *headless) finish(q *queue.Queue) int {
 		switch j.State {
 		case queue.Done:
 			r.done++
-			if j.Dir == queue.Download {
-				r.synced = append(r.synced, j.Local)
-			}
 		case queue.Skipped:
 			r.skipped++
 			target := j.Local
@@ -158,12 +150,6 @@ func humanBytes(b float64) string {
 // result is the command's outcome: the summary on stderr when anything
 // was skipped or failed, and errReported when anything failed.
 func (r *headless) result() error {
-	if r.syncDir != "" && len(r.synced) > 0 {
-		if err := makeDurable(r.syncDir, r.synced); err != nil {
-			fmt.Fprintf(r.env.Stderr, "ftpdeck: flushing the downloads to disk: %v\n", err)
-			r.failed++
-		}
-	}
 	if r.skipped > 0 || r.failed > 0 {
 		fmt.Fprintf(r.env.Stderr, "ftpdeck: %d done, %d skipped, %d failed\n", r.done, r.skipped, r.failed)
 	}

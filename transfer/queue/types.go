@@ -192,12 +192,14 @@ type Options struct {
 	// Policy is what to do when a target exists (headless commands use
 	// Skip; the TUI Ask).
 	Policy Policy
-	// DeferSync closes and renames each download without an fsync: the
-	// caller makes the files durable itself, once, when the queue is done
-	// (the headless commands sync the file system before they report
-	// success). It applies only without a StateDir: a persisted queue
-	// records a job done only once its file is on disk.
-	DeferSync bool
+	// NoSyncNew renames a download that creates a new file into place
+	// without an fsync: the durability of cp, curl and lftp (nothing is
+	// lost to any failure of ftpdeck, the server or the network, only to a
+	// power loss before the kernel writes back). A download that replaces
+	// an existing file is still synced before the rename, so an existing
+	// file is never put at risk. It applies only without a StateDir: a
+	// persisted queue records a job done only once its file is on disk.
+	NoSyncNew bool
 	// Backoff holds the waits before each retry of a transient failure;
 	// its length is the number of retries. nil means 0.5s, 1s, 2s.
 	Backoff []time.Duration

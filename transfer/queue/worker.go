@@ -260,10 +260,16 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	q := w.q
 	log := q.sess.Log()
 	expected := v.Size
-	if n, err := c.Size(ctx, v.Remote); err == nil {
-		expected = n
-	} else if transient(err) || ctx.Err() != nil {
-		return 0, err
+	// A fresh job trusts the size the listing gave (no SIZE round trip);
+	// a mismatch is checked with SIZE after the transfer, and every later
+	// attempt asks first.
+	trusted := v.Size >= 0 && v.Attempts <= 1 && v.Done == 0
+	if !trusted {
+		if n, err := c.Size(ctx, v.Remote); err == nil {
+			expected = n
+		} else if transient(err) || ctx.Err() != nil {
+			return 0, err
+		}
 	}
 	if expected != v.Size {
 		q.update(j, func(x *Job) { x.Size = expected })
@@ -378,6 +384,13 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		}
 	}
 	total := off + n
+	if trusted && total != expected {
+		if n, err := c.Size(ctx, v.Remote); err == nil && n != expected {
+			log.Notef(c.ID(), "queue: job %d %s: the file changed since it was listed (%d bytes, now %d)", v.ID, v.Remote, expected, n)
+			expected = n
+			q.update(j, func(x *Job) { x.Size = n })
+		}
+	}
 	switch {
 	case expected < 0:
 		log.Notef(c.ID(), "queue: job %d %s: size unknown, cannot check it (%d bytes)", v.ID, v.Remote, total)
@@ -388,7 +401,7 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	case total < expected:
 		return 0, &shortError{got: total, want: expected}
 	}
-	if !q.opts.DeferSync || q.opts.StateDir != "" {
+	if q.mustSync(root, rel) {
 		if err := f.Sync(); err != nil {
 			return 0, &localErr{err}
 		}
@@ -409,6 +422,16 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		return 0, &localErr{fmt.Errorf("rename %s: %w", relPart, err)}
 	}
 	return Done, nil
+}
+
+// mustSync reports whether a finished download must reach the disk before
+// its rename: always, unless NoSyncNew holds and nothing is replaced.
+func (q *Queue) mustSync(root *os.Root, rel string) bool {
+	if !q.opts.NoSyncNew || q.opts.StateDir != "" {
+		return true
+	}
+	_, err := root.Lstat(rel)
+	return !errors.Is(err, fs.ErrNotExist)
 }
 
 // upload sends v.Local to v.Remote: STOR to the name itself, REST+STOR
@@ -434,12 +457,19 @@ func (w *worker) upload(ctx context.Context, c *transfer.Conn, j *job, v Job) (S
 	}
 
 	var off int64
-	rs, err := c.Size(ctx, v.Remote)
-	exists := err == nil
-	if err != nil && (transient(err) || ctx.Err() != nil) {
-		return 0, err
-	}
 	policy := v.Resolved
+	rs, exists := int64(0), false
+	q.mu.Lock()
+	overwrite := policy == Overwrite || (policy == Ask && q.policy == Overwrite)
+	q.mu.Unlock()
+	if v.Done > 0 || !overwrite {
+		// Whether the target exists matters (conflict or resume): ask.
+		n, err := c.Size(ctx, v.Remote)
+		if err != nil && (transient(err) || ctx.Err() != nil) {
+			return 0, err
+		}
+		rs, exists = n, err == nil
+	}
 	resumeFrom := func() int64 {
 		if rs <= size {
 			return rs

@@ -26,3 +26,25 @@ func BenchmarkScroll100k(b *testing.B) {
 		_ = m.View()
 	}
 }
+
+// BenchmarkView100k renders one frame of a 100,000-entry folder with the
+// cursor in the middle (the target: 2 ms).
+func BenchmarkView100k(b *testing.B) {
+	m := New(1, "Remote", Local{}, "/big")
+	m.SetSize(160, 50)
+	m.Focus()
+	es := make([]Entry, 100000)
+	for i := range es {
+		es[i] = Entry{Name: fmt.Sprintf("file-%06d.dat", i), Size: int64(i)}
+	}
+	m.req = 1
+	m, _ = m.Update(ListedMsg{Pane: 1, Req: 1, Dir: "/big", Entries: es})
+	for range 50000 / 20 {
+		m, _ = m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		_ = m.View()
+	}
+}
