@@ -128,7 +128,7 @@ EOF
 "$VSFTPD" "$work/vsftpd.conf" >"$work/vsftpd.out" 2>&1 &
 vs_pid=$!
 for _ in $(seq 50); do
-	exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null && { exec 3>&-; break; }
+	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
 	sleep 0.1
 done
 URL="ftp://$USER_NAME:$PASSWORD@127.0.0.1:$port"
