@@ -496,7 +496,9 @@ func pasvNote(named, target netip.AddrPort, trust bool) string {
 }
 
 func (c *controlConn) dialData(target netip.AddrPort) (net.Conn, error) {
-	d := net.Dialer{Timeout: c.timeout()}
+	// No keep-alive: a data connection lives for one transfer and has its
+	// own stall timeout (and the probes cost four system calls per file).
+	d := net.Dialer{Timeout: c.timeout(), KeepAlive: -1}
 	if d.Timeout > 15*time.Second {
 		d.Timeout = 15 * time.Second
 	}

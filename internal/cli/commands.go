@@ -132,7 +132,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 				r.failf("get %s: %s", wire.Escape(t.path), userMessage(err))
 			}
 		}
-		_ = c.Close()
+		q.Adopt(c) // the first worker transfers on it: one login less
 		if r.finish(q) > 0 {
 			g[0].worked(sess.Mode(), env)
 		}
@@ -317,7 +317,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 			r.failf("put %s: %s", src, userMessage(err))
 		}
 	}
-	_ = c.Close()
+	q.Adopt(c)
 	if r.finish(q) > 0 {
 		t.worked(sess.Mode(), env)
 	}

@@ -36,16 +36,19 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 	return r
 }
 
-// start returns a started queue for sess. Headless jobs are not persisted
-// (no StateDir): a run that stops leaves its NAME.part files, and running
-// the same command again with --on-conflict resume continues them; the
-// user's queue.json never collects them.
+// start returns a queue for sess; its workers start in finish, once the
+// sources are queued and the walking connection adopted (the first worker
+// then transfers on it instead of logging in again). Headless jobs are
+// not persisted (no StateDir): a run that stops leaves its NAME.part
+// files, and running the same command again with --on-conflict resume
+// continues them; the user's queue.json never collects them. A download
+// that creates a new file is not fsynced (NoSyncNew: the durability of
+// cp, curl and lftp); one that replaces a file is.
 func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Queue, error) {
 	q, err := queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true})
 	if err != nil {
 		return nil, err
 	}
-	q.Start()
 	return q, nil
 }
 
@@ -61,11 +64,12 @@ func (r *headless) failf(format string, args ...any) {
 	r.failed++
 }
 
-// finish waits for q's jobs (showing progress on a terminal), closes it,
-// reports every failed and skipped job on stderr, and returns how many
-// jobs were done.
+// finish starts q's workers, waits for its jobs (showing progress on a
+// terminal), closes it, reports every failed and skipped job on stderr,
+// and returns how many jobs were done.
 func (r *headless) finish(q *queue.Queue) int {
 	done := r.done
+	q.Start()
 	shown := make(chan struct{})
 	if r.progress {
 		go r.showProgress(q.Updates(), shown)

@@ -28,10 +28,11 @@ type Queue struct {
 	policy  Policy
 	started bool
 	closed  bool
-	work    *sync.Cond      // workers wait here for a job (uses mu)
-	changed chan struct{}   // closed and replaced at every change (Wait)
-	busy    map[string]bool // targets of running jobs
-	pending []*Conflict     // conflicts waiting for a decision
+	work    *sync.Cond       // workers wait here for a job (uses mu)
+	changed chan struct{}    // closed and replaced at every change (Wait)
+	busy    map[string]bool  // targets of running jobs
+	pending []*Conflict      // conflicts waiting for a decision
+	idle    []*transfer.Conn // connections handed over by Adopt, for workers
 	saveErr string
 
 	kick      chan struct{} // wakes the reporter
@@ -126,6 +127,36 @@ func (q *Queue) Start() {
 	}
 }
 
+// Adopt hands c, a logged-in connection of the queue's session that the
+// caller has finished with (the one that walked the folders), to the
+// workers: the next worker without a connection takes it instead of
+// dialing and logging in again. The caller must not use c afterwards. A
+// connection not taken by the time the queue closes is closed.
+func (q *Queue) Adopt(c *transfer.Conn) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.closed || c.Session() != q.sess {
+		_ = c.Close()
+		return
+	}
+	q.idle = append(q.idle, c)
+}
+
+// takeIdle returns an adopted connection that still works, or nil.
+func (q *Queue) takeIdle() *transfer.Conn {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.idle) > 0 {
+		c := q.idle[len(q.idle)-1]
+		q.idle = q.idle[:len(q.idle)-1]
+		if !c.Broken() {
+			return c
+		}
+		_ = c.Close()
+	}
+	return nil
+}
+
 // Close stops the workers (running jobs become Paused, their .part kept),
 // saves the queue, closes the workers' connections and ends the Updates
 // and Conflicts channels. It returns the last error writing queue.json.
@@ -142,6 +173,9 @@ func (q *Queue) Close() error {
 		q.work.Broadcast()
 		q.mu.Unlock()
 		q.workers.Wait()
+		for c := q.takeIdle(); c != nil; c = q.takeIdle() {
+			_ = c.Close()
+		}
 		q.closeErr = q.saver.close()
 		close(q.stopRep)
 		<-q.repDone

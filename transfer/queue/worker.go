@@ -157,6 +157,9 @@ func (w *worker) connect(ctx context.Context) (*transfer.Conn, error) {
 		w.drop()
 	}
 	if w.conn == nil {
+		w.conn = w.q.takeIdle()
+	}
+	if w.conn == nil {
 		c, err := w.q.sess.Dial(ctx)
 		if err != nil {
 			return nil, err
