@@ -211,10 +211,11 @@ case_round() {
 
 # --- TUI: a 1 GiB download with the TUI drawing progress ------------------
 # The TUI runs in a tmux session for the whole run; each round filters the
-# remote pane to "big", presses c, and times from the key to the moment all
-# bytes are in big.part (the persistent queue's fsync and rename that follow
-# are disk work, not progress drawing). The headless case beside it is the
-# whole `ftpdeck get` process, start-up and login included.
+# remote pane to "big" and presses c. The headless `ftpdeck get` of the
+# same file runs beside it. Both are timed the same way, by a poller: from
+# the moment big.part appears (the transfer starts) to the moment all its
+# bytes are there — the logins, the TUI's queue.json saves and its fsync
+# before the rename are not the transfer, progress drawing is.
 tui_sock=ftpdeck-bench-$$
 tui_ready=""
 tui_start() {
@@ -229,29 +230,42 @@ tui_start() {
 	for k in / b i g Enter; do tmux -L "$tui_sock" send-keys -t b "$k"; sleep 0.2; done
 	tui_ready=1
 }
+# poll NAME TARGET CMD...: runs CMD, times TARGET.part from appearing to
+# holding every byte, appends the result.
+poll() {
+	local name=$1 target=$2
+	shift 2
+	python3 - "$name" "$target" $((BIG_MIB << 20)) "$@" >>"$results" <<'PY'
+import os, subprocess, sys, time
+name, target, size, cmd = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+deadline = time.monotonic() + 120
+start = None
+while time.monotonic() < deadline:
+    now = time.monotonic()
+    try:
+        st = os.stat(target + ".part").st_size
+    except FileNotFoundError:
+        st = os.stat(target).st_size if os.path.exists(target) else -1
+    if st >= 0 and start is None:
+        start = now
+    if st >= size:
+        print("%s %.3f 0" % (name, now - start))
+        break
+    time.sleep(0.0005)
+else:
+    print("%s FAIL 0" % name)
+proc.wait()
+PY
+}
 tui_round() {
 	[[ -n "$tui_ready" ]] || tui_start || return 0
 	rm -f "$work/tui/big" "$work/tui/big.part"
-	python3 - "$tui_sock" "$work/tui/big" $((BIG_MIB << 20)) >>"$results" <<'PY'
-import os, subprocess, sys, time
-sock, target, size = sys.argv[1], sys.argv[2], int(sys.argv[3])
-t0 = time.monotonic()
-subprocess.run(["tmux", "-L", sock, "send-keys", "-t", "b", "c"], check=True)
-deadline = t0 + 120
-while time.monotonic() < deadline:
-    for p in (target + ".part", target):
-        try:
-            if os.stat(p).st_size >= size:
-                print("tui-1GiB ftpdeck-tui %.3f 0" % (time.monotonic() - t0))
-                sys.exit(0)
-        except FileNotFoundError:
-            pass
-    time.sleep(0.001)
-print("tui-1GiB ftpdeck-tui FAIL 0")
-PY
+	poll "tui-1GiB ftpdeck-tui" "$work/tui/big" tmux -L "$tui_sock" send-keys -t b c
 	# let the queue finish its fsync and rename before the next case
 	for _ in $(seq 600); do [[ -f "$work/tui/big" ]] && break; sleep 0.1; done
-	fresh; measure "tui-1GiB ftpdeck-headless" "$FTPDECK" get "$URL/big" "$work/dl/big"
+	fresh
+	poll "tui-1GiB ftpdeck-headless" "$work/dl/big" "$FTPDECK" get "$URL/big" "$work/dl/big"
 }
 tui_stop() { [[ -n "$tui_ready" ]] && tmux -L "$tui_sock" kill-server 2>/dev/null || true; }
 trap 'tui_stop; cleanup' EXIT

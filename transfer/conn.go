@@ -275,10 +275,25 @@ const copyBufSize = 256 << 10
 // bytes written. progress, if set, is advanced as bytes arrive (atomically:
 // the UI reads it from another goroutine).
 func (c *Conn) Retrieve(ctx context.Context, p string, offset int64, w io.Writer, progress *atomic.Int64) (int64, error) {
+	return c.RetrieveTo(ctx, p, offset, func() (io.Writer, error) { return w, nil }, progress)
+}
+
+// RetrieveTo is Retrieve with the writer asked for only once the server
+// has accepted RETR, so the caller can prepare it (create a file) while
+// the data connection is negotiated. An error from open aborts the
+// transfer and is returned as it is.
+func (c *Conn) RetrieveTo(ctx context.Context, p string, offset int64, open func() (io.Writer, error), progress *atomic.Int64) (int64, error) {
 	var n int64
+	var openErr error
 	err := c.do(ctx, "retr "+p, []string{p}, func() error {
 		resp, err := c.sc.RetrFrom(p, uint64(offset))
 		if err != nil {
+			return err
+		}
+		w, err := open()
+		if err != nil {
+			openErr = err
+			_ = resp.Close()
 			return err
 		}
 		if f, ok := zeroCopyTarget(w); ok && c.cc.curData != nil {
@@ -296,6 +311,9 @@ func (c *Conn) Retrieve(ctx context.Context, p string, offset int64, w io.Writer
 		}
 		return resp.Close()
 	})
+	if openErr != nil {
+		return n, openErr
+	}
 	return n, err
 }
 

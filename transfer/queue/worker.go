@@ -337,11 +337,35 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	if err != nil {
 		return 0, &localErr{err}
 	}
-	f, off, err := openPart(root, relPart, true)
-	if err != nil {
+	// A fresh .part is created while the server prepares the transfer
+	// (EPSV, connect, RETR): on many file systems creating a file costs
+	// as much as those round trips, and a folder of small files is mostly
+	// that. Anything else (resume, a .part already there, the tests'
+	// writers) opens it first.
+	var f *os.File
+	var off int64
+	var opening chan openedPart
+	if _, err := root.Lstat(relPart); errors.Is(err, fs.ErrNotExist) && policy != Resume && q.testWriter == nil {
+		opening = make(chan openedPart, 1)
+		go func() {
+			f, _, err := openPart(root, relPart, false)
+			opening <- openedPart{f, err}
+		}()
+	} else if f, off, err = openPart(root, relPart, true); err != nil {
 		return 0, &localErr{fmt.Errorf("%s: %w", v.Local+partSuffix, err)}
 	}
+	opened := func() (*os.File, error) {
+		if opening != nil {
+			r := <-opening
+			opening, f = nil, r.f
+			if r.err != nil {
+				return nil, &localErr{fmt.Errorf("%s: %w", v.Local+partSuffix, r.err)}
+			}
+		}
+		return f, nil
+	}
 	defer func() {
+		_, _ = opened()
 		if f != nil {
 			_ = f.Close()
 		}
@@ -357,6 +381,9 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		log.Notef(c.ID(), "queue: job %d %s: %s; starting over from byte 0", v.ID, v.Remote, why)
 		q.update(j, func(x *Job) { x.NoRest = true })
 		j.progress.Store(0)
+		if _, err := opened(); err != nil {
+			return err
+		}
 		if err := f.Truncate(0); err != nil {
 			return &localErr{err}
 		}
@@ -368,23 +395,34 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		}
 		off = 0
 	}
-	if _, err := f.Seek(off, io.SeekStart); err != nil {
-		return 0, &localErr{err}
+	if f != nil {
+		if _, err := f.Seek(off, io.SeekStart); err != nil {
+			return 0, &localErr{err}
+		}
 	}
 	j.progress.Store(off)
 	var n int64
 	if off == 0 || expected < 0 || off < expected {
-		var dst io.Writer = f
-		if q.testWriter != nil {
-			dst = q.testWriter(v, f)
+		open := func() (io.Writer, error) {
+			f, err := opened()
+			if err != nil {
+				return nil, err
+			}
+			if q.testWriter != nil {
+				return q.testWriter(v, f), nil
+			}
+			return f, nil
 		}
-		n, err = c.Retrieve(ctx, v.Remote, off, dst, &j.progress)
+		n, err = c.RetrieveTo(ctx, v.Remote, off, open, &j.progress)
 		if err != nil {
 			if off > 0 && restRefused(err) {
 				return 0, restart("the server refused REST")
 			}
 			return 0, err
 		}
+	}
+	if _, err := opened(); err != nil {
+		return 0, err
 	}
 	total := off + n
 	if trusted && total != expected {
@@ -435,6 +473,12 @@ func (q *Queue) mustSync(root *os.Root, rel string) bool {
 	}
 	_, err := root.Lstat(rel)
 	return !errors.Is(err, fs.ErrNotExist)
+}
+
+// openedPart is the outcome of creating a .part in the background.
+type openedPart struct {
+	f   *os.File
+	err error
 }
 
 // upload sends v.Local to v.Remote: STOR to the name itself, REST+STOR
