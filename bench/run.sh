@@ -168,7 +168,10 @@ loopback() {
 	fi
 }
 
-fresh() { rm -rf "$work/dl" && mkdir -p "$work/dl"; }
+# fresh empties the download folder and flushes the page cache's dirty
+# pages (untimed), so every case that writes 1 GiB starts from the same
+# state instead of paying for the previous case's writeback.
+fresh() { rm -rf "$work/dl" && mkdir -p "$work/dl" && sync; }
 
 case_round() {
 	local big=/big
@@ -190,9 +193,9 @@ case_round() {
 			has curl && measure "get-$mode-null curl" curl -sS "${cmode[@]}" -o /dev/null "$URL$big"
 		fi
 		if want "put-$mode"; then
-			measure "put-$mode ftpdeck" "$FTPDECK" put --$mode --on-conflict overwrite "$work/local/big" "$URL/up/"
-			has lftp && measure "put-$mode lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; put $work/local/big -o /up/big; quit"
-			has curl && measure "put-$mode curl" curl -sS "${cmode[@]}" -T "$work/local/big" "$URL/up/"
+			sync; measure "put-$mode ftpdeck" "$FTPDECK" put --$mode --on-conflict overwrite "$work/local/big" "$URL/up/"
+			sync; has lftp && measure "put-$mode lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; put $work/local/big -o /up/big; quit"
+			sync; has curl && measure "put-$mode curl" curl -sS "${cmode[@]}" -T "$work/local/big" "$URL/up/"
 		fi
 	done
 	# 2,000 × 4 KiB
@@ -261,6 +264,7 @@ PY
 tui_round() {
 	[[ -n "$tui_ready" ]] || tui_start || return 0
 	rm -f "$work/tui/big" "$work/tui/big.part"
+	sync
 	poll "tui-1GiB ftpdeck-tui" "$work/tui/big" tmux -L "$tui_sock" send-keys -t b c
 	# let the queue finish its fsync and rename before the next case
 	for _ in $(seq 600); do [[ -f "$work/tui/big" ]] && break; sleep 0.1; done
