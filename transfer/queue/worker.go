@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -345,7 +346,10 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	var f *os.File
 	var off int64
 	var opening chan openedPart
-	if _, err := root.Lstat(relPart); errors.Is(err, fs.ErrNotExist) && policy != Resume && q.testWriter == nil {
+	// A folder that visibly refuses the file (read-only, no permission)
+	// fails here, before RETR goes out.
+	if _, err := root.Lstat(relPart); errors.Is(err, fs.ErrNotExist) && policy != Resume && q.testWriter == nil &&
+		syscall.Access(filepath.Dir(v.Local), accessWrite) == nil {
 		opening = make(chan openedPart, 1)
 		go func() {
 			f, _, err := openPart(root, relPart, false)
@@ -474,6 +478,9 @@ func (q *Queue) mustSync(root *os.Root, rel string) bool {
 	_, err := root.Lstat(rel)
 	return !errors.Is(err, fs.ErrNotExist)
 }
+
+// accessWrite is access(2)'s W_OK.
+const accessWrite = 2
 
 // openedPart is the outcome of creating a .part in the background.
 type openedPart struct {
