@@ -233,17 +233,27 @@ tui_start() {
 	for k in / b i g Enter; do tmux -L "$tui_sock" send-keys -t b "$k"; sleep 0.2; done
 	tui_ready=1
 }
-# poll NAME TARGET CMD...: runs CMD, times TARGET.part from appearing to
-# holding every byte, appends the result.
+# poll NAME TARGET PID CMD...: runs CMD, times TARGET.part from appearing
+# to holding every byte, and appends that and the CPU time the process PID
+# (or CMD itself when PID is -) used in between. It looks every 2 ms.
 poll() {
-	local name=$1 target=$2
-	shift 2
-	python3 - "$name" "$target" $((BIG_MIB << 20)) "$@" >>"$results" <<'PY'
+	local name=$1 target=$2 pid=$3
+	shift 3
+	python3 - "$name" "$target" $((BIG_MIB << 20)) "$pid" "$@" >>"$results" <<'PY'
 import os, subprocess, sys, time
-name, target, size, cmd = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+name, target, size, pid, cmd = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
 proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if pid == "-":
+    pid = str(proc.pid)
+tick = os.sysconf("SC_CLK_TCK")
+def cpu():
+    try:
+        f = open("/proc/%s/stat" % pid).read().rsplit(")", 1)[1].split()
+        return (int(f[11]) + int(f[12])) / tick
+    except (OSError, IndexError):
+        return None
 deadline = time.monotonic() + 120
-start = None
+start = c0 = None
 while time.monotonic() < deadline:
     now = time.monotonic()
     try:
@@ -251,25 +261,47 @@ while time.monotonic() < deadline:
     except FileNotFoundError:
         st = os.stat(target).st_size if os.path.exists(target) else -1
     if st >= 0 and start is None:
-        start = now
+        start, c0 = now, cpu()
     if st >= size:
+        c1 = cpu()
+        tool = name.split(" ", 1)[1]
         print("%s %.3f 0" % (name, now - start))
+        if c0 is not None and c1 is not None:
+            print("tui-cpu %s %.3f 0" % (tool, c1 - c0))
         break
-    time.sleep(0.0005)
+    time.sleep(0.002)
 else:
     print("%s FAIL 0" % name)
 proc.wait()
 PY
 }
-tui_round() {
-	[[ -n "$tui_ready" ]] || tui_start || return 0
+tui_one() {
 	rm -f "$work/tui/big" "$work/tui/big.part"
 	sync
-	poll "tui-1GiB ftpdeck-tui" "$work/tui/big" tmux -L "$tui_sock" send-keys -t b c
+	poll "tui-1GiB ftpdeck-tui" "$work/tui/big" "$tui_pid" tmux -L "$tui_sock" send-keys -t b c
 	# let the queue finish its fsync and rename before the next case
 	for _ in $(seq 600); do [[ -f "$work/tui/big" ]] && break; sleep 0.1; done
+}
+headless_one() {
 	fresh
-	poll "tui-1GiB ftpdeck-headless" "$work/dl/big" "$FTPDECK" get "$URL/big" "$work/dl/big"
+	poll "tui-1GiB ftpdeck-headless" "$work/dl/big" - "$FTPDECK" get "$URL/big" "$work/dl/big"
+}
+# tui_round ROUND: the two cases, in an order that alternates by round.
+tui_round() {
+	[[ -n "$tui_ready" ]] || tui_start || return 0
+	if [[ -z "${tui_pid:-}" ]]; then
+		local child
+		tui_pid=$(tmux -L "$tui_sock" display -p -t b '#{pane_pid}')
+		child=$(pgrep -P "$tui_pid" | head -1 || true)
+		[[ -n "$child" ]] && tui_pid=$child
+	fi
+	if (($1 % 2)); then
+		tui_one
+		headless_one
+	else
+		headless_one
+		tui_one
+	fi
 }
 tui_stop() { [[ -n "$tui_ready" ]] && tmux -L "$tui_sock" kill-server 2>/dev/null || true; }
 trap 'tui_stop; cleanup' EXIT
@@ -277,7 +309,7 @@ trap 'tui_stop; cleanup' EXIT
 for r in $(seq "$ROUNDS"); do
 	echo "round $r of $ROUNDS…" >&2
 	case_round
-	want tui && tui_round
+	want tui && tui_round "$r"
 done
 
 # --- table ---------------------------------------------------------------
@@ -301,7 +333,7 @@ loop = med("loopback-iperf3") or med("loopback-gocopy")
 loop_mibs = big_mib / loop if loop else None
 print(f"loopback TCP limit (single stream): {loop_mibs:,.0f} MiB/s" if loop_mibs else "loopback: not measured")
 print()
-print(f"{'case':<18} {'tool':<12} {'median s':>9} {'rate':>14} {'peak RSS':>9} {'n':>2}  ratio")
+print(f"{'case':<18} {'tool':<16} {'median s':>9} {'rate':>14} {'peak RSS':>9} {'n':>2}  ratio")
 cases = []
 for name in runs:
     if name.startswith("loopback"):
@@ -317,20 +349,24 @@ for c in cases:
         n = f"{c} {t}"
         m = med(n)
         if m is None:
-            print(f"{c:<18} {t:<12} {'FAIL':>9}")
+            print(f"{c:<18} {t:<16} {'FAIL':>9}")
             continue
-        if c.startswith("small"):
+        if c == "tui-cpu":
+            rate = "CPU seconds"
+        elif c.startswith("small"):
             rate = f"{small / m:,.0f} files/s"
         elif c == "ls":
             rate = ""
         else:
             rate = f"{big_mib / m:,.0f} MiB/s"
         extra = ""
-        if c.startswith("tui") and t == "ftpdeck-tui" and med(f"{c} ftpdeck-headless"):
+        if c == "tui-cpu" and t == "ftpdeck-tui" and med("tui-cpu ftpdeck-headless") is not None and med("tui-1GiB ftpdeck-tui"):
+            extra = f"TUI beyond headless: {(m - med('tui-cpu ftpdeck-headless')) / med('tui-1GiB ftpdeck-tui'):+.1%} of one core"
+        elif c == "tui-1GiB" and t == "ftpdeck-tui" and med(f"{c} ftpdeck-headless"):
             extra = f"{med(c + ' ftpdeck-headless') / m:.3f}× headless (TUI {m / med(c + ' ftpdeck-headless') - 1:+.1%})"
         if t.startswith("ftpdeck") and best_peer:
             extra = f"{best_peer / m:.2f}× best peer"
             if loop_mibs and not (c.startswith("small") or c == "ls"):
                 extra += f", {big_mib / m / loop_mibs:.0%} of loopback"
-        print(f"{c:<18} {t:<12} {m:>9.3f} {rate:>14} {rss(n):>6.1f} MiB {len(runs[n]):>2}  {extra}")
+        print(f"{c:<18} {t:<16} {m:>9.3f} {rate:>14} {rss(n):>6.1f} MiB {len(runs[n]):>2}  {extra}")
 EOF
