@@ -334,7 +334,7 @@ loop_mibs = big_mib / loop if loop else None
 print(f"loopback TCP limit (single stream): {loop_mibs:,.0f} MiB/s" if loop_mibs else "loopback: not measured")
 print()
 print(f"{'case':<18} {'tool':<16} {'median s':>9} {'rate':>14} {'peak RSS':>9} {'n':>2}  ratio")
-cases = []
+cases, samples = [], []
 for name in runs:
     if name.startswith("loopback"):
         continue
@@ -369,4 +369,9 @@ for c in cases:
             if loop_mibs and not (c.startswith("small") or c == "ls"):
                 extra += f", {big_mib / m / loop_mibs:.0%} of loopback"
         print(f"{c:<18} {t:<16} {m:>9.3f} {rate:>14} {rss(n):>6.1f} MiB {len(runs[n]):>2}  {extra}")
+        samples.append(f"{c} {t}: " + " ".join("FAIL" if x is None else f"{x:.2f}" for x, _ in runs[n]))
+print()
+print("every run, in order (seconds):")
+for line in samples:
+    print("  " + line)
 EOF
