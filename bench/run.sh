@@ -173,43 +173,54 @@ loopback() {
 # state instead of paying for the previous case's writeback.
 fresh() { rm -rf "$work/dl" && mkdir -p "$work/dl" && sync; }
 
+# rot ROUND F...: calls the functions F in an order rotated by ROUND, so
+# no tool always runs first after the set-up (the VM's memory and the disk
+# make the first writer of a round slower at times).
+rot() {
+	local r=$1
+	shift
+	local fs=("$@") i
+	for ((i = 0; i < ${#fs[@]}; i++)); do
+		"${fs[$(((i + r) % ${#fs[@]}))]}" || true
+	done
+}
+# The cases, one function per tool; they read big, mode, lmode, cmode and
+# p from case_round (bash's dynamic scope).
+gf_ftpdeck() { fresh; measure "get-$mode-file ftpdeck" "$FTPDECK" get --$mode "$URL$big" "$work/dl/big"; }
+gf_lftp() { has lftp && fresh && measure "get-$mode-file lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; set xfer:clobber on; get $big -o $work/dl/big; quit"; }
+gf_curl() { has curl && fresh && measure "get-$mode-file curl" curl -sS "${cmode[@]}" -o "$work/dl/big" "$URL$big"; }
+gn_ftpdeck() { measure "get-$mode-null ftpdeck" "$FTPDECK" get --$mode "$URL$big" /dev/null; }
+gn_stdout() { measure "get-$mode-null ftpdeck(-)" "$FTPDECK" get --$mode "$URL$big" -; }
+gn_lftp() { has lftp && measure "get-$mode-null lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; set xfer:clobber on; get $big -o /dev/null; quit"; }
+gn_curl() { has curl && measure "get-$mode-null curl" curl -sS "${cmode[@]}" -o /dev/null "$URL$big"; }
+pt_ftpdeck() { sync; measure "put-$mode ftpdeck" "$FTPDECK" put --$mode --on-conflict overwrite "$work/local/big" "$URL/up/"; }
+pt_lftp() { has lftp && sync && measure "put-$mode lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; put $work/local/big -o /up/big; quit"; }
+pt_curl() { has curl && sync && measure "put-$mode curl" curl -sS "${cmode[@]}" -T "$work/local/big" "$URL/up/"; }
+sm_ftpdeck() { fresh; measure "small-p$p ftpdeck" "$FTPDECK" get --parallel $p "$URL/small" "$work/dl"; }
+sm_lftp() { has lftp && fresh && measure "small-p$p lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P $p /small $work/dl/small; quit"; }
+ls_ftpdeck() { measure "ls ftpdeck" "$FTPDECK" ls "$URL/empty"; }
+ls_lftp() { has lftp && measure "ls lftp" lftp "${LFTP_LOGIN[@]}" -e "cls -1 /empty; quit"; }
+
+# case_round ROUND
 case_round() {
-	local big=/big
+	local r=$1 big=/big mode lmode cmode p
 	# loopback limit, once per round (the machine is shared)
 	want loopback && loopback
-	# 1 GiB download, passive and active
+	# 1 GiB download and upload, passive and active
 	for mode in passive active; do
-		local lmode=on cmode=()
+		lmode=on cmode=()
 		[[ $mode == active ]] && { lmode=off; cmode=(-P 127.0.0.1); }
-		if want "get-$mode-file"; then
-			fresh; measure "get-$mode-file ftpdeck" "$FTPDECK" get --$mode "$URL$big" "$work/dl/big"
-			fresh; has lftp && measure "get-$mode-file lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; set xfer:clobber on; get $big -o $work/dl/big; quit"
-			fresh; has curl && measure "get-$mode-file curl" curl -sS "${cmode[@]}" -o "$work/dl/big" "$URL$big"
-		fi
-		if want "get-$mode-null"; then
-			measure "get-$mode-null ftpdeck" "$FTPDECK" get --$mode "$URL$big" /dev/null
-			measure "get-$mode-null ftpdeck(-)" "$FTPDECK" get --$mode "$URL$big" -
-			has lftp && measure "get-$mode-null lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; set xfer:clobber on; get $big -o /dev/null; quit"
-			has curl && measure "get-$mode-null curl" curl -sS "${cmode[@]}" -o /dev/null "$URL$big"
-		fi
-		if want "put-$mode"; then
-			sync; measure "put-$mode ftpdeck" "$FTPDECK" put --$mode --on-conflict overwrite "$work/local/big" "$URL/up/"
-			sync; has lftp && measure "put-$mode lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; put $work/local/big -o /up/big; quit"
-			sync; has curl && measure "put-$mode curl" curl -sS "${cmode[@]}" -T "$work/local/big" "$URL/up/"
-		fi
+		want "get-$mode-file" && rot "$r" gf_ftpdeck gf_lftp gf_curl
+		want "get-$mode-null" && rot "$r" gn_ftpdeck gn_stdout gn_lftp gn_curl
+		want "put-$mode" && rot "$r" pt_ftpdeck pt_lftp pt_curl
 	done
 	# 2,000 × 4 KiB
 	for p in 4 1; do
-		if want "small-p$p"; then
-			fresh; measure "small-p$p ftpdeck" "$FTPDECK" get --parallel $p "$URL/small" "$work/dl"
-			fresh; has lftp && measure "small-p$p lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P $p /small $work/dl/small; quit"
-		fi
+		want "small-p$p" && rot "$r" sm_ftpdeck sm_lftp
 	done
 	# ls of 50,000 entries
-	if want ls; then
-		measure "ls ftpdeck" "$FTPDECK" ls "$URL/empty"
-		has lftp && measure "ls lftp" lftp "${LFTP_LOGIN[@]}" -e "cls -1 /empty; quit"
-	fi
+	want ls && rot "$r" ls_ftpdeck ls_lftp
+	return 0
 }
 
 # --- TUI: a 1 GiB download with the TUI drawing progress ------------------
@@ -308,7 +319,7 @@ trap 'tui_stop; cleanup' EXIT
 
 for r in $(seq "$ROUNDS"); do
 	echo "round $r of $ROUNDS…" >&2
-	case_round
+	case_round "$r"
 	want tui && tui_round "$r"
 done
 
@@ -343,6 +354,7 @@ for name in runs:
         cases.append(c)
 for c in cases:
     tools = [n.split(" ", 1)[1] for n in runs if n.startswith(c + " ")]
+    tools.sort(key=lambda t: (not t.startswith("ftpdeck"), t != "ftpdeck", t))
     peers = [med(f"{c} {t}") for t in tools if not t.startswith("ftpdeck")]
     best_peer = min([p for p in peers if p], default=None)
     for t in tools:
