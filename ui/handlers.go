@@ -597,8 +597,9 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.certSaved(msg)
 	case queueReadyMsg:
 		if msg.gen != m.gen {
-			if msg.q != nil {
-				_ = msg.q.Close()
+			if q := msg.q; q != nil {
+				// Close waits for the workers and writes queue.json: not in Update.
+				return m, func() tea.Msg { _ = q.Close(); return nil }
 			}
 			return m, nil
 		}
