@@ -1,7 +1,7 @@
 // Package dialog holds the modal dialogs of the root model: a yes/no
-// confirmation, a text input, the connect form (password masked), a choice
-// among lettered options (transfer conflicts, quit) and a filtered list
-// (bookmarks). A dialog never acts: when the user answers it returns a
+// confirmation, a text input, the connect form (password masked) and a
+// choice among lettered options (transfer conflicts, certificates). A
+// dialog never acts: when the user answers it returns a
 // command yielding DoneMsg with the Tag the root gave it, and the root acts.
 package dialog
 
@@ -26,7 +26,6 @@ const (
 	Input
 	Connect
 	Choice
-	List
 )
 
 // Form is the connect form's answer.
@@ -50,12 +49,11 @@ type DoneMsg struct {
 	Value  string // Input: the text
 	Form   Form   // Connect
 	Choice any    // Choice: the option's Value
-	Index  int    // List: the index of the chosen item
 }
 
 // KeyMap is the dialogs' bindings.
 type KeyMap struct {
-	Confirm, Cancel, Yes, No, Next, Prev, Up, Down, Cycle key.Binding
+	Confirm, Cancel, Yes, No, Next, Prev, Cycle key.Binding
 }
 
 // DefaultKeyMap returns the dialog bindings of INTERFACE.md.
@@ -67,8 +65,6 @@ func DefaultKeyMap() KeyMap {
 		No:      key.NewBinding(key.WithKeys("n", "N"), key.WithHelp("n", "no")),
 		Next:    key.NewBinding(key.WithKeys("tab", "down"), key.WithHelp("tab/↓", "next field")),
 		Prev:    key.NewBinding(key.WithKeys("shift+tab", "up"), key.WithHelp("shift+tab/↑", "previous field")),
-		Up:      key.NewBinding(key.WithKeys("up", "ctrl+p"), key.WithHelp("↑", "up")),
-		Down:    key.NewBinding(key.WithKeys("down", "ctrl+n"), key.WithHelp("↓", "down")),
 		Cycle:   key.NewBinding(key.WithKeys(" ", "left", "right"), key.WithHelp("space/←/→", "change")),
 	}
 }
@@ -122,11 +118,6 @@ type Model struct {
 	modeIdx int
 
 	options []Option // Choice
-
-	items    []string // List
-	shown    []int
-	cursor   int
-	filterIn lineedit.Model
 }
 
 func base(kind Kind, tag any, title string, body ...string) Model {
@@ -175,16 +166,6 @@ func NewChoice(tag any, title string, body []string, opts []Option) Model {
 	return m
 }
 
-// NewList offers items to pick from, with a filter typed at the top.
-func NewList(tag any, title string, items []string) Model {
-	m := base(List, tag, title)
-	m.items = items
-	m.filterIn = lineedit.New("filter: ")
-	m.filterIn.Focus()
-	m.refilter()
-	return m
-}
-
 func index(list []string, v string) int {
 	for i, s := range list {
 		if s == v {
@@ -224,11 +205,6 @@ func (m Model) done(ok bool) tea.Cmd {
 				User: strings.TrimSpace(m.inputs[2].Value()), Password: m.inputs[3].Value(),
 				TLS: tlsChoices[m.tlsIdx], Mode: modeChoices[m.modeIdx],
 			}
-		case List:
-			if len(m.shown) == 0 {
-				return nil
-			}
-			msg.Index = m.shown[m.cursor]
 		}
 	}
 	return func() tea.Msg { return msg }
@@ -266,18 +242,6 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 				return m, func() tea.Msg { return DoneMsg{Tag: tag, OK: true, Choice: v} }
 			}
 		}
-	case List:
-		switch {
-		case key.Matches(k, m.keys.Confirm):
-			return m, m.done(true)
-		case key.Matches(k, m.keys.Up):
-			m.cursor = max(m.cursor-1, 0)
-		case key.Matches(k, m.keys.Down):
-			m.cursor = min(m.cursor+1, max(len(m.shown)-1, 0))
-		default:
-			m.filterIn, _ = m.filterIn.Update(k)
-			m.refilter()
-		}
 	}
 	return m, nil
 }
@@ -310,17 +274,6 @@ func (m *Model) setFocus(i int) {
 	}
 }
 
-func (m *Model) refilter() {
-	needle := strings.ToLower(m.filterIn.Value())
-	m.shown = m.shown[:0]
-	for i, it := range m.items {
-		if needle == "" || strings.Contains(strings.ToLower(it), needle) {
-			m.shown = append(m.shown, i)
-		}
-	}
-	m.cursor = min(m.cursor, max(len(m.shown)-1, 0))
-}
-
 // View renders the dialog box (the root centres it).
 func (m Model) View() string {
 	inner := m.width - 4
@@ -347,20 +300,6 @@ func (m Model) View() string {
 			lines = append(lines, fit("  "+o.Key+"  "+o.Label, inner))
 		}
 		hint = "press a key · esc cancel"
-	case List:
-		lines = append(lines, m.filterIn.View(), "")
-		if len(m.shown) == 0 {
-			lines = append(lines, m.styles.Hint.Render("(nothing)"))
-		}
-		start := max(m.cursor-9, 0)
-		for i := start; i < len(m.shown) && i < start+10; i++ {
-			l := fit("  "+m.items[m.shown[i]], inner)
-			if i == m.cursor {
-				l = m.styles.Selected.Render(l)
-			}
-			lines = append(lines, l)
-		}
-		hint = "↑/↓ move · enter connect · esc cancel"
 	}
 	lines = append(lines, "", m.styles.Hint.Render(hint))
 	return m.styles.Box.Width(m.width - 2).Render(strings.Join(lines, "\n"))
