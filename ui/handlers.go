@@ -18,6 +18,7 @@ import (
 	"ftpdeck/transfer/wire"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
+	"ftpdeck/ui/internal/cells"
 	"ftpdeck/ui/queueview"
 )
 
@@ -704,7 +705,7 @@ func (m Model) nextConflict() (tea.Model, tea.Cmd) {
 	if c.Job.Dir == queue.Upload {
 		name = c.Job.Remote
 	}
-	body := []string{name, fmt.Sprintf("exists (%s); the transfer is %s.", filepane.HumanSize(c.ExistingSize), filepane.HumanSize(c.Job.Size))}
+	body := []string{name, fmt.Sprintf("exists (%s); the transfer is %s.", cells.HumanSize(c.ExistingSize), cells.HumanSize(c.Job.Size))}
 	opts := []dialog.Option{
 		{Key: "o", Label: "overwrite", Value: conflictChoice{queue.Overwrite, false}},
 		{Key: "r", Label: "resume", Value: conflictChoice{queue.Resume, false}},

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer"
+	"ftpdeck/ui/internal/cells"
 	"ftpdeck/ui/queueview"
 )
 
@@ -84,9 +85,9 @@ func (m Model) View() string {
 		if m.statusErr {
 			st = m.theme.Error
 		}
-		line := fitLine(m.status, w)
+		line := cells.Fit(m.status, w)
 		if h := m.statusHint; h != "" && ansi.StringWidth(m.status) > w {
-			line = fitLine(m.status, max(w-ansi.StringWidth(h)-3, 1)) + " — " + h
+			line = cells.Fit(m.status, max(w-ansi.StringWidth(h)-3, 1)) + " — " + h
 		}
 		parts = append(parts, st.Render(line))
 	}
@@ -232,23 +233,15 @@ func (m Model) fullHelp(w, h int) string {
 			cell = "  " + m.theme.Help.ShortKey.Render(fmt.Sprintf("%-10s", it.k)) + " " + m.theme.Help.ShortDesc.Render(it.d)
 		}
 		r := i % rows
-		lines[r] += fitLine(cell, colW)
+		lines[r] += cells.Fit(cell, colW)
 	}
 	title := m.theme.Help.ShortKey.Bold(true).Render(" ftpdeck keys") + m.theme.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
-	out := []string{fitLine(title, w), ""}
+	out := []string{cells.Fit(title, w), ""}
 	for _, l := range lines {
-		out = append(out, " "+fitLine(l, w-1))
+		out = append(out, " "+cells.Fit(l, w-1))
 	}
 	for len(out) < h {
 		out = append(out, strings.Repeat(" ", w))
 	}
 	return strings.Join(out[:h], "\n")
-}
-
-// fitLine truncates or pads s to w cells.
-func fitLine(s string, w int) string {
-	if sw := ansi.StringWidth(s); sw <= w {
-		return s + strings.Repeat(" ", w-sw)
-	}
-	return ansi.Truncate(s, w, "…")
 }

@@ -24,6 +24,7 @@ import (
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/ui/dialog"
+	"ftpdeck/ui/internal/cells"
 	"ftpdeck/ui/lineedit"
 )
 
@@ -471,7 +472,7 @@ func (m Model) edited() (bookmarks.Site, error) {
 // View renders the box; the root centres it in the body area.
 func (m Model) View() string {
 	inner := m.width - 4
-	lines := []string{m.styles.Title.Render(fit(m.title, inner)), ""}
+	lines := []string{m.styles.Title.Render(cells.Truncate(m.title, inner)), ""}
 	if m.kind == List {
 		lines = append(lines, m.listLines(inner)...)
 	} else {
@@ -483,9 +484,9 @@ func (m Model) View() string {
 func (m Model) listLines(inner int) []string {
 	var lines []string
 	if m.notice != "" {
-		lines = append(lines, m.styles.Danger.Render(fit("bookmarks.toml not loaded (it is not overwritten):", inner)))
+		lines = append(lines, m.styles.Danger.Render(cells.Truncate("bookmarks.toml not loaded (it is not overwritten):", inner)))
 		for _, l := range strings.Split(m.notice, "\n") {
-			lines = append(lines, fit("  "+l, inner))
+			lines = append(lines, cells.Truncate("  "+l, inner))
 		}
 		lines = append(lines, "")
 	}
@@ -502,7 +503,7 @@ func (m Model) listLines(inner int) []string {
 		nameW = max(nameW, min(ansi.StringWidth(m.sites[i].Name), 24))
 	}
 	if len(m.shown) > 0 {
-		lines = append(lines, m.styles.Label.Render(fit(fmt.Sprintf("  %-*s  %-28s %-8s %-9s %s", nameW, "NAME", "ADDRESS", "TLS", "MODE", "PASSWORD"), inner)))
+		lines = append(lines, m.styles.Label.Render(cells.Truncate(fmt.Sprintf("  %-*s  %-28s %-8s %-9s %s", nameW, "NAME", "ADDRESS", "TLS", "MODE", "PASSWORD"), inner)))
 	}
 	rows := max(m.height-len(lines)-8, 3)
 	start := max(m.cursor-rows+1, 0)
@@ -523,8 +524,8 @@ func (m Model) listLines(inner int) []string {
 		if i == m.cursor {
 			mark = "> "
 		}
-		row := fmt.Sprintf("%s%-*s  %-28s %-8s %-9s %s", mark, nameW, fit(s.Name, nameW), fit(s.Address(), 28), tls, mode, bookmarks.PasswordSourceLabel(s))
-		row = fit(row, inner)
+		row := fmt.Sprintf("%s%-*s  %-28s %-8s %-9s %s", mark, nameW, cells.Truncate(s.Name, nameW), cells.Truncate(s.Address(), 28), tls, mode, bookmarks.PasswordSourceLabel(s))
+		row = cells.Truncate(row, inner)
 		if i == m.cursor {
 			row = m.styles.Selected.Render(row + strings.Repeat(" ", max(inner-ansi.StringWidth(row), 0)))
 		}
@@ -534,11 +535,11 @@ func (m Model) listLines(inner int) []string {
 	switch {
 	case m.confirm:
 		b, _ := m.Current()
-		lines = append(lines, m.styles.Danger.Render(fit(fmt.Sprintf("Delete bookmark %s? y/n", b.Name), inner)))
+		lines = append(lines, m.styles.Danger.Render(cells.Truncate(fmt.Sprintf("Delete bookmark %s? y/n", b.Name), inner)))
 	case m.filtering:
-		lines = append(lines, m.styles.Hint.Render(fit("type to filter · ↑/↓ move · enter connect · esc clear", inner)))
+		lines = append(lines, m.styles.Hint.Render(cells.Truncate("type to filter · ↑/↓ move · enter connect · esc clear", inner)))
 	default:
-		lines = append(lines, m.styles.Hint.Render(fit(fmt.Sprintf("%d of %d · enter connect · / filter · e edit · d delete · esc close", len(m.shown), len(m.sites)), inner)))
+		lines = append(lines, m.styles.Hint.Render(cells.Truncate(fmt.Sprintf("%d of %d · enter connect · / filter · e edit · d delete · esc close", len(m.shown), len(m.sites)), inner)))
 	}
 	return lines
 }
@@ -546,7 +547,7 @@ func (m Model) listLines(inner int) []string {
 func (m Model) formLines(inner int) []string {
 	var lines []string
 	for _, b := range m.body {
-		lines = append(lines, fit(b, inner))
+		lines = append(lines, cells.Truncate(b, inner))
 	}
 	if len(m.body) > 0 {
 		lines = append(lines, "")
@@ -569,13 +570,13 @@ func (m Model) formLines(inner int) []string {
 	}
 	lines = append(lines, "")
 	if m.errMsg != "" {
-		lines = append(lines, m.styles.Danger.Render(fit(m.errMsg, inner)))
+		lines = append(lines, m.styles.Danger.Render(cells.Truncate(m.errMsg, inner)))
 	}
 	hint := "tab next · space change · enter save · esc cancel"
 	if m.kind == Password {
 		hint = "enter connect · esc cancel"
 	}
-	lines = append(lines, m.styles.Hint.Render(fit(hint, inner)))
+	lines = append(lines, m.styles.Hint.Render(cells.Truncate(hint, inner)))
 	return lines
 }
 
@@ -589,11 +590,4 @@ func choiceRow(choices []string, sel int, m Model) string {
 		}
 	}
 	return strings.Join(parts, " ")
-}
-
-func fit(s string, w int) string {
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
 }

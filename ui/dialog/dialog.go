@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"ftpdeck/ui/internal/cells"
 	"ftpdeck/ui/lineedit"
 )
 
@@ -278,9 +279,9 @@ func (m *Model) setFocus(i int) {
 func (m Model) View() string {
 	inner := m.width - 4
 	var lines []string
-	lines = append(lines, m.styles.Title.Render(fit(m.title, inner)), "")
+	lines = append(lines, m.styles.Title.Render(cells.Truncate(m.title, inner)), "")
 	for _, b := range m.body {
-		lines = append(lines, fit(b, inner))
+		lines = append(lines, cells.Truncate(b, inner))
 	}
 	if len(m.body) > 0 {
 		lines = append(lines, "")
@@ -297,7 +298,7 @@ func (m Model) View() string {
 		hint = "tab next · space change · enter connect · esc cancel"
 	case Choice:
 		for _, o := range m.options {
-			lines = append(lines, fit("  "+o.Key+"  "+o.Label, inner))
+			lines = append(lines, cells.Truncate("  "+o.Key+"  "+o.Label, inner))
 		}
 		hint = "press a key · esc cancel"
 	}
@@ -336,11 +337,4 @@ func choiceRow(choices []string, sel int, st lipgloss.Style) string {
 		}
 	}
 	return strings.Join(parts, " ")
-}
-
-func fit(s string, w int) string {
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
 }

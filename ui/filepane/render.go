@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer/wire"
+	"ftpdeck/ui/internal/cells"
 )
 
 // timeLayout is the fixed format of the time column.
@@ -22,18 +23,18 @@ func (m Model) View() string {
 	body := m.height - 1
 	switch {
 	case m.filtering:
-		lines = append(lines, fit(m.input.View(), m.width))
+		lines = append(lines, cells.Fit(m.input.View(), m.width))
 		body--
 	case m.err != nil:
-		lines = append(lines, m.styles.Error.Render(fit("! "+wire.Escape(m.err.Error()), m.width)))
+		lines = append(lines, m.styles.Error.Render(cells.Fit("! "+wire.Escape(m.err.Error()), m.width)))
 		body--
 	}
 	if m.lister == nil && len(m.entries) == 0 {
 		if body > 0 {
-			lines = append(lines, m.styles.Dim.Render(fit("  "+m.empty, m.width)))
+			lines = append(lines, m.styles.Dim.Render(cells.Fit("  "+m.empty, m.width)))
 		}
 	} else if len(m.rows) == 0 && !m.loading && body > 0 {
-		lines = append(lines, m.styles.Dim.Render(fit("  (empty)", m.width)))
+		lines = append(lines, m.styles.Dim.Render(cells.Fit("  (empty)", m.width)))
 	}
 	start := m.offset
 	if m.cursor >= start+body {
@@ -79,7 +80,7 @@ func (m Model) titleLine() string {
 	if m.focused {
 		st = m.styles.TitleFocused
 	}
-	return st.Render(fit(left, m.width))
+	return st.Render(cells.Fit(left, m.width))
 }
 
 func (m Model) row(i int) string {
@@ -89,7 +90,7 @@ func (m Model) row(i int) string {
 	if marked {
 		mark = "*"
 	}
-	kind, size := " ", humanSize(e.Size)
+	kind, size := " ", cells.HumanSize(e.Size)
 	switch e.Kind {
 	case Folder:
 		kind, size = "/", "<DIR>"
@@ -106,7 +107,7 @@ func (m Model) row(i int) string {
 	if e.Kind == Link && e.Target != "" {
 		name += " → " + wire.Escape(e.Target)
 	}
-	line := mark + kind + " " + fit(name, nameW) + " " + fmt.Sprintf("%7s", size)
+	line := mark + kind + " " + cells.Fit(name, nameW) + " " + fmt.Sprintf("%7s", size)
 	if showTime {
 		t := strings.Repeat(" ", len(timeLayout))
 		if !e.Time.IsZero() {
@@ -114,7 +115,7 @@ func (m Model) row(i int) string {
 		}
 		line += " " + t
 	}
-	line = fit(line, m.width)
+	line = cells.Fit(line, m.width)
 	switch {
 	case i == m.cursor && m.focused && marked:
 		return m.styles.CursorMarked.Render(line)
@@ -129,36 +130,3 @@ func (m Model) row(i int) string {
 	}
 	return line
 }
-
-// fit truncates or pads s to exactly w cells.
-func fit(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if sw := ansi.StringWidth(s); sw <= w {
-		return s + strings.Repeat(" ", w-sw)
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-// humanSize formats n bytes in at most 7 cells: 512, 1.5K, 23M, 4.0G.
-func humanSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d", n)
-	}
-	f := float64(n)
-	for _, u := range []string{"K", "M", "G", "T", "P"} {
-		f /= unit
-		if f < unit {
-			if f < 10 {
-				return fmt.Sprintf("%.1f%s", f, u)
-			}
-			return fmt.Sprintf("%.0f%s", f, u)
-		}
-	}
-	return fmt.Sprintf("%.0fE", f/unit)
-}
-
-// HumanSize formats a byte count the way the panes do.
-func HumanSize(n int64) string { return humanSize(n) }

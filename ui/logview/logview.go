@@ -11,9 +11,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer"
+	"ftpdeck/ui/internal/cells"
 )
 
 // KeyMap is the log pane's bindings (when it has the keyboard).
@@ -188,9 +188,9 @@ func (m Model) View() string {
 	if m.focused {
 		st = m.styles.TitleFocused
 	}
-	out = append(out, st.Render(fit(title, m.width)))
+	out = append(out, st.Render(cells.Fit(title, m.width)))
 	for i := top; i < len(m.lines) && len(out) < m.height; i++ {
-		out = append(out, m.style(m.lines[i]).Render(fit(m.lines[i].String(), m.width)))
+		out = append(out, m.style(m.lines[i]).Render(cells.Fit(m.lines[i].String(), m.width)))
 	}
 	for len(out) < m.height {
 		out = append(out, strings.Repeat(" ", m.width))
@@ -218,11 +218,4 @@ func (m Model) style(e transfer.Event) lipgloss.Style {
 		return m.styles.Reply5
 	}
 	return m.styles.Reply1
-}
-
-func fit(s string, w int) string {
-	if sw := ansi.StringWidth(s); sw <= w {
-		return s + strings.Repeat(" ", w-sw)
-	}
-	return ansi.Truncate(s, w, "…")
 }

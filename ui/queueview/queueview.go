@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer/wire"
+	"ftpdeck/ui/internal/cells"
 )
 
 // Op is what the user asked to do with a job.
@@ -247,9 +248,9 @@ func (m Model) View() string {
 	if m.focused {
 		st = m.styles.TitleFocused
 	}
-	out := []string{st.Render(fit(title, m.width))}
+	out := []string{st.Render(cells.Fit(title, m.width))}
 	if len(s.Jobs) == 0 && m.height > 1 {
-		out = append(out, m.styles.Dim.Render(fit("  "+m.note, m.width)))
+		out = append(out, m.styles.Dim.Render(cells.Fit("  "+m.note, m.width)))
 	}
 	for i := m.offset; i < len(s.Jobs) && len(out) < m.height; i++ {
 		out = append(out, m.row(i))
@@ -268,7 +269,7 @@ func (m Model) row(i int) string {
 	}
 	size := "?"
 	if j.Size >= 0 {
-		size = humanSize(j.Size)
+		size = cells.HumanSize(j.Size)
 	}
 	state := j.State.String()
 	if j.Mode != "" {
@@ -301,16 +302,16 @@ func (m Model) row(i int) string {
 	} else if j.State == queue.Done {
 		pct = 1
 	}
-	line := arrow + " " + padRight(wire.Escape(name), nameW) + " " + fmt.Sprintf("%7s", size) + " "
+	line := arrow + " " + cells.Fit(wire.Escape(name), nameW) + " " + fmt.Sprintf("%7s", size) + " "
 	if barW > 0 {
 		line += m.bar(pct, barW) + " "
 	}
 	line += fmt.Sprintf("%4.0f%%", pct*100) + " " + fmt.Sprintf("%9s", speed) + " " + fmt.Sprintf("%6s", eta) + " "
-	line += m.stateStyle(j.State).Render(padRight(state, max(m.width-ansi.StringWidth(line), 1)))
+	line += m.stateStyle(j.State).Render(cells.Fit(state, max(m.width-ansi.StringWidth(line), 1)))
 	if i == m.cursor && m.focused {
-		return m.styles.Cursor.Render(ansi.Strip(fit(line, m.width)))
+		return m.styles.Cursor.Render(ansi.Strip(cells.Fit(line, m.width)))
 	}
-	return fit(line, m.width)
+	return cells.Fit(line, m.width)
 }
 
 func (m Model) bar(pct float64, w int) string {
@@ -363,30 +364,3 @@ func ETA(d time.Duration) string {
 		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 	}
 }
-
-func humanSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d", n)
-	}
-	f := float64(n)
-	for _, u := range []string{"K", "M", "G", "T"} {
-		f /= unit
-		if f < unit {
-			if f < 10 {
-				return fmt.Sprintf("%.1f%s", f, u)
-			}
-			return fmt.Sprintf("%.0f%s", f, u)
-		}
-	}
-	return fmt.Sprintf("%.0fP", f/unit)
-}
-
-func padRight(s string, w int) string {
-	if sw := ansi.StringWidth(s); sw < w {
-		return s + strings.Repeat(" ", w-sw)
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-func fit(s string, w int) string { return padRight(s, w) }

@@ -1,0 +1,30 @@
+package cells
+
+import "testing"
+
+func TestFit(t *testing.T) {
+	for _, c := range []struct {
+		s    string
+		w    int
+		want string
+	}{
+		{"abc", 5, "abc  "},
+		{"abc", 3, "abc"},
+		{"abcdef", 4, "abc…"},
+		{"abc", 0, ""},
+		{"", -1, ""},
+		{"日本", 3, "日…"},
+	} {
+		if got := Fit(c.s, c.w); got != c.want {
+			t.Errorf("Fit(%q, %d) = %q, want %q", c.s, c.w, got, c.want)
+		}
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 1023: "1023", 1536: "1.5K", 23 << 20: "23M", 4 << 30: "4.0G", 1 << 50: "1.0P"} {
+		if got := HumanSize(n); got != want {
+			t.Errorf("HumanSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
