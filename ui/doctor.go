@@ -137,6 +137,6 @@ func (m Model) doctorBody(w, h int) string {
 		shown[i] = ansi.Truncate(l, inner, "…")
 	}
 	box := m.theme.HelpBox.Width(inner + 2)
-	title := m.theme.Help.ShortKey.Bold(true).Render(" Mode doctor") + m.theme.Help.ShortDesc.Render("  (↑/↓ scroll, esc closes)")
+	title := m.theme.HelpTitle.Render(" Mode doctor") + m.theme.Help.ShortDesc.Render("  (↑/↓ scroll, esc closes)")
 	return ansi.Truncate(title, w, "") + "\n" + box.Render(strings.Join(shown, "\n"))
 }

@@ -25,6 +25,7 @@ type Theme struct {
 	Info, Error          lipgloss.Style
 	Separator            lipgloss.Style
 	HelpBox              lipgloss.Style
+	HelpTitle            lipgloss.Style // overlay titles and help sections
 }
 
 // DefaultTheme returns the default theme (adaptive colours; with the ASCII
@@ -49,5 +50,6 @@ func DefaultTheme() Theme {
 		Error:      lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#C00", Dark: "#FF5F5F"}),
 		Separator:  lipgloss.NewStyle().Faint(true),
 		HelpBox:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),
+		HelpTitle:  h.ShortKey.Bold(true),
 	}
 }

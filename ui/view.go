@@ -228,14 +228,14 @@ func (m Model) fullHelp(w, h int) string {
 		case it.k == "" && it.d == "":
 			cell = ""
 		case it.d == "":
-			cell = m.theme.Help.ShortKey.Bold(true).Render(it.k)
+			cell = m.theme.HelpTitle.Render(it.k)
 		default:
 			cell = "  " + m.theme.Help.ShortKey.Render(fmt.Sprintf("%-10s", it.k)) + " " + m.theme.Help.ShortDesc.Render(it.d)
 		}
 		r := i % rows
 		lines[r] += cells.Fit(cell, colW)
 	}
-	title := m.theme.Help.ShortKey.Bold(true).Render(" ftpdeck keys") + m.theme.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
+	title := m.theme.HelpTitle.Render(" ftpdeck keys") + m.theme.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
 	out := []string{cells.Fit(title, w), ""}
 	for _, l := range lines {
 		out = append(out, " "+cells.Fit(l, w-1))
