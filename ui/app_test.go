@@ -65,7 +65,15 @@ func fedModel(t *testing.T, w, h int) Model {
 	lg := transfer.NewLog(100)
 	site := transfer.Site{Host: "127.0.0.1", Port: 2121, User: "demo", Password: "demo"}
 	sess := transfer.NewSession(site, lg)
-	m := New(Options{Session: sess, Log: lg, LocalDir: fixedLocal(t), NoQueue: true, Title: "ftpdeck"})
+	m := feedConnected(t, New(Options{Session: sess, Log: lg, LocalDir: fixedLocal(t), NoQueue: true, Title: "ftpdeck"}), w, h)
+	return update(t, m, logMsg{events: portExchange()})
+}
+
+// feedConnected sizes m and feeds it a connect and both panes' listings
+// (remoteEntries, the fixed local folder shown as ~/work); m is closed
+// when the test ends.
+func feedConnected(t *testing.T, m Model, w, h int) Model {
+	t.Helper()
 	t.Cleanup(m.Close)
 	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
 	m = update(t, m, connectedMsg{gen: m.gen, dir: "/"})
@@ -77,7 +85,6 @@ func fedModel(t *testing.T, w, h int) Model {
 	m = update(t, m, filepane.ListedMsg{Pane: localPane, Req: m.local.Request(), Dir: m.local.Dir(), Entries: es})
 	dir := m.local.Dir()
 	m.local.SetDirLabel(func(s string) string { return strings.Replace(s, dir, "~/work", 1) })
-	m = update(t, m, logMsg{events: portExchange()})
 	return m
 }
 

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -59,19 +58,7 @@ func bmModel(t *testing.T, w, h int, st *bookmarks.Store, bookmark string) Model
 	lg := transfer.NewLog(100)
 	site := transfer.Site{Host: "127.0.0.1", Port: 2121, User: "demo", Password: "demo-s3cret"}
 	sess := transfer.NewSession(site, lg)
-	m := New(Options{Session: sess, Log: lg, LocalDir: fixedLocal(t), NoQueue: true, Title: "ftpdeck", Bookmarks: st, Bookmark: bookmark})
-	t.Cleanup(m.Close)
-	m = update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
-	m = update(t, m, connectedMsg{gen: m.gen, dir: "/"})
-	m = update(t, m, filepane.ListedMsg{Pane: remotePane, Req: m.remote.Request(), Dir: "/", Entries: remoteEntries})
-	es, err := filepane.Local{}.List(context.Background(), m.local.Dir(), false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m = update(t, m, filepane.ListedMsg{Pane: localPane, Req: m.local.Request(), Dir: m.local.Dir(), Entries: es})
-	dir := m.local.Dir()
-	m.local.SetDirLabel(func(s string) string { return strings.Replace(s, dir, "~/work", 1) })
-	return m
+	return feedConnected(t, New(Options{Session: sess, Log: lg, LocalDir: fixedLocal(t), NoQueue: true, Title: "ftpdeck", Bookmarks: st, Bookmark: bookmark}), w, h)
 }
 
 // settle runs cmd and feeds back the bookmark messages it yields (not the
