@@ -287,19 +287,29 @@ func (t target) worked(mode transfer.Mode, env Env) {
 // The returned function closes the sink.
 func newLog(flags Flags, env Env) (*transfer.Log, func(), error) {
 	log := transfer.NewLog(5000)
-	switch flags.LogFile {
+	closeLog, err := addLogSink(log, flags.LogFile, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	return log, closeLog, nil
+}
+
+// addLogSink adds the --log sink to log: "-" is stderr, any other name a
+// file opened for appending. The returned function closes the file.
+func addLogSink(log *transfer.Log, file string, env Env) (func(), error) {
+	switch file {
 	case "":
-		return log, func() {}, nil
+		return func() {}, nil
 	case "-":
 		log.AddSink(env.Stderr)
-		return log, func() {}, nil
+		return func() {}, nil
 	}
-	f, err := os.OpenFile(flags.LogFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--log: %w", err)
+		return nil, fmt.Errorf("--log: %w", err)
 	}
 	log.AddSink(f)
-	return log, func() { _ = f.Close() }, nil
+	return func() { _ = f.Close() }, nil
 }
 
 // connect dials one connection for a headless command.

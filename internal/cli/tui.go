@@ -55,7 +55,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 	if flags.LogFile == "-" {
 		return opts, cleanup, usagef("--log - would write into the TUI's screen: give a file")
 	}
-	log, closeLog, err := withLogFile(log, flags)
+	closeLog, err := addLogSink(log, flags.LogFile, env)
 	if err != nil {
 		return opts, cleanup, err
 	}
@@ -152,17 +152,4 @@ func firstPositive(vs ...int) int {
 		}
 	}
 	return 0
-}
-
-// withLogFile adds the --log FILE sink to an existing log.
-func withLogFile(log *transfer.Log, flags Flags) (*transfer.Log, func(), error) {
-	if flags.LogFile == "" {
-		return log, func() {}, nil
-	}
-	f, err := os.OpenFile(flags.LogFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, nil, fmt.Errorf("--log: %w", err)
-	}
-	log.AddSink(f)
-	return log, func() { _ = f.Close() }, nil
 }
