@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
@@ -159,13 +160,28 @@ type target struct {
 // the bookmark's host), and fills in the password from the bookmark,
 // password_cmd, netrc or a prompt, per INTERFACE.md.
 func resolveTarget(flags Flags, arg string, env Env) (target, error) {
-	return resolve(flags, arg, env, false)
+	return resolve(flags, arg, env, openBookmarks(flags, env), false)
 }
 
-// resolve is resolveTarget; with askLater, a password that no source
-// holds is left empty and needPassword set (the TUI asks in its masked
-// dialog) instead of prompting on the terminal.
-func resolve(flags Flags, arg string, env Env, askLater bool) (target, error) {
+// openBookmarks returns a function that opens bookmarks.toml on its first
+// call, printing the store's notices on stderr, and returns the same store
+// (and error) on every later call: a command reads the file once however
+// many of its arguments name bookmarks.
+func openBookmarks(flags Flags, env Env) func() (*bookmarks.Store, error) {
+	return sync.OnceValues(func() (*bookmarks.Store, error) {
+		store, notices, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
+		for _, n := range notices {
+			fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
+		}
+		return store, err
+	})
+}
+
+// resolve is resolveTarget with the bookmarks store given by openStore
+// (called only for a bookmark name); with askLater, a password that no
+// source holds is left empty and needPassword set (the TUI asks in its
+// masked dialog) instead of prompting on the terminal.
+func resolve(flags Flags, arg string, env Env, openStore func() (*bookmarks.Store, error), askLater bool) (target, error) {
 	var t target
 	if askLater {
 		env.Prompt = nil
@@ -190,10 +206,7 @@ func resolve(flags Flags, arg string, env Env, askLater bool) (target, error) {
 		}
 		t.site = site
 	} else {
-		store, notices, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
-		for _, n := range notices {
-			fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
-		}
+		store, err := openStore()
 		if err != nil {
 			return target{}, err
 		}

@@ -53,10 +53,7 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 }
 
 func runBookmarks(flags Flags, args []string, env Env) error {
-	store, notices, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
-	for _, n := range notices {
-		fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
-	}
+	store, err := openBookmarks(flags, env)()
 	if err != nil {
 		return err
 	}
@@ -93,8 +90,9 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	targets := make([]target, 0, len(urls))
+	openStore := openBookmarks(flags, env)
 	for _, u := range urls {
-		t, err := resolveTarget(flags, u, env)
+		t, err := resolve(flags, u, env, openStore, false)
 		if err != nil {
 			return err
 		}

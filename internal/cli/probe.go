@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
 )
 
@@ -31,11 +30,7 @@ func runProbe(ctx context.Context, flags Flags, args []string, env Env) error {
 	fmt.Fprint(w, rep.Table())
 	if t.bookmark != "" && rep.Verdict.Works {
 		mode := rep.Verdict.Mode.String()
-		store, _, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
-		if err == nil {
-			err = store.SetLastGoodMode(t.bookmark, mode)
-		}
-		if err != nil {
+		if err := t.store.SetLastGoodMode(t.bookmark, mode); err != nil {
 			log.Notef(0, "probe: could not save last_good_mode for bookmark %s: %v", t.bookmark, err)
 			fmt.Fprintf(env.Stderr, "ftpdeck: bookmark %s: last_good_mode not saved: %v\n", t.bookmark, err)
 		} else {

@@ -106,7 +106,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		opts.QueueFor = nil
 		opts.Title = "ftpdeck demo"
 	case len(pos) == 1:
-		t, err := resolve(flags, pos[0], env, true)
+		t, err := resolve(flags, pos[0], env, func() (*bookmarks.Store, error) { return store, loadErr }, true)
 		if err != nil {
 			return opts, cleanup, err
 		}
