@@ -121,16 +121,14 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 				opts.Parallel = t.start.Parallel
 			}
 			t.noteMode(log)
+		} else if m, err := transfer.ParseMode(cfg.Mode); err == nil && flags.Mode == nil {
+			// config.toml's mode is for a URL; a bookmark keeps its own.
+			site.Mode = m
 		}
 	}
 	if site != nil {
 		if flags.Timeout == 0 && cfg.Timeout > 0 {
 			site.Timeout = cfg.Timeout
-		}
-		if flags.Mode == nil && cfg.Mode != "" && !flags.Demo {
-			if m, err := transfer.ParseMode(cfg.Mode); err == nil && len(pos) == 1 && isURL(pos[0]) {
-				site.Mode = m
-			}
 		}
 		flags.apply(site)
 		site.Trust = opts.Trust
@@ -138,11 +136,6 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 	}
 	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir)
 	return opts, cleanup, nil
-}
-
-func isURL(s string) bool {
-	_, _, err := transfer.ParseURL(s)
-	return err == nil
 }
 
 func firstPositive(vs ...int) int {
