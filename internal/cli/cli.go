@@ -144,8 +144,7 @@ func certMessage(ce *transfer.CertError) string {
 
 // target is a parsed URL argument with its settings.
 type target struct {
-	site transfer.Site
-	path string // remote path from the URL, "" for the login folder
+	site transfer.Site // site.Path is the remote path, "" for the login folder
 	// bookmark is the bookmark's name when the argument named one: the
 	// command records the mode that worked (last_good_mode) under it.
 	bookmark string
@@ -241,7 +240,6 @@ func resolve(flags Flags, arg string, env Env, openStore func() (*bookmarks.Stor
 			return target{}, err
 		}
 	}
-	t.path = t.site.Path
 	return t, nil
 }
 

@@ -32,7 +32,7 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer c.Close()
-	entries, err := c.List(ctx, t.path, true)
+	entries, err := c.List(ctx, t.site.Path, true)
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		if err != nil {
 			return err
 		}
-		if t.path == "" || t.path == "/" {
+		if t.site.Path == "" || t.site.Path == "/" {
 			return usagef("get %s: the URL names no file", u)
 		}
 		targets = append(targets, t)
@@ -126,8 +126,8 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			return err
 		}
 		for _, t := range g {
-			if err := queueGet(ctx, q, c, t.path, local, intoDir); err != nil {
-				r.failf("get %s: %s", wire.Escape(t.path), userMessage(err))
+			if err := queueGet(ctx, q, c, t.site.Path, local, intoDir); err != nil {
+				r.failf("get %s: %s", wire.Escape(t.site.Path), userMessage(err))
 			}
 		}
 		q.Adopt(c) // the first worker transfers on it: one login less
@@ -219,10 +219,10 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 			failed++
 			continue
 		}
-		err = stream(ctx, c, t.path, local, env)
+		err = stream(ctx, c, t.site.Path, local, env)
 		_ = c.Close()
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "ftpdeck: get %s: %s\n", wire.Escape(t.path), userMessage(err))
+			fmt.Fprintf(env.Stderr, "ftpdeck: get %s: %s\n", wire.Escape(t.site.Path), userMessage(err))
 			failed++
 			continue
 		}
@@ -286,7 +286,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 	}
 	if srcs[0] == "-" {
 		defer c.Close()
-		remote := t.path
+		remote := t.site.Path
 		if remote == "" || strings.HasSuffix(remote, "/") {
 			return usagef("put: - (stdin) needs a remote file name in the URL")
 		}
@@ -303,7 +303,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		_ = c.Close()
 		return err
 	}
-	remote := t.path
+	remote := t.site.Path
 	intoDir := remote == "" || strings.HasSuffix(remote, "/") || len(srcs) > 1 || isRemoteDir(ctx, c, remote)
 	for _, src := range srcs {
 		if intoDir {

@@ -24,7 +24,7 @@ func runProbe(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer closeLog()
-	opts := transfer.ProbeOptions{Dir: t.path, Timeout: flags.Timeout}
+	opts := transfer.ProbeOptions{Dir: t.site.Path, Timeout: flags.Timeout}
 	rep := transfer.Probe(ctx, t.site, log, opts)
 	w := newBufWriter(env.Stdout)
 	fmt.Fprint(w, rep.Table())
