@@ -159,13 +159,31 @@ type target struct {
 // the bookmark's host), and fills in the password from the bookmark,
 // password_cmd, netrc or a prompt, per INTERFACE.md.
 func resolveTarget(flags Flags, arg string, env Env) (target, error) {
-	return resolve(flags, arg, env, openBookmarks(flags, env), false)
+	return newResolver(flags, env).resolve(arg)
+}
+
+// resolver resolves one command's URL and bookmark arguments. It reads
+// bookmarks.toml and known_certs once, on first need, however many
+// arguments there are.
+type resolver struct {
+	flags    Flags
+	env      Env
+	store    func() (*bookmarks.Store, error) // called only for a bookmark name
+	verifier func() (*trust.Verifier, error)  // called only for a TLS site
+	// askLater: a password that no source holds is left empty and
+	// needPassword set (the TUI asks in its masked dialog) instead of
+	// prompting on the terminal.
+	askLater bool
+}
+
+// newResolver returns a headless command's resolver.
+func newResolver(flags Flags, env Env) *resolver {
+	return &resolver{flags: flags, env: env, store: openBookmarks(flags, env), verifier: sync.OnceValues(flags.verifier)}
 }
 
 // openBookmarks returns a function that opens bookmarks.toml on its first
 // call, printing the store's notices on stderr, and returns the same store
-// (and error) on every later call: a command reads the file once however
-// many of its arguments name bookmarks.
+// (and error) on every later call.
 func openBookmarks(flags Flags, env Env) func() (*bookmarks.Store, error) {
 	return sync.OnceValues(func() (*bookmarks.Store, error) {
 		store, notices, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
@@ -176,18 +194,16 @@ func openBookmarks(flags Flags, env Env) func() (*bookmarks.Store, error) {
 	})
 }
 
-// resolve is resolveTarget with the bookmarks store given by openStore
-// (called only for a bookmark name); with askLater, a password that no
-// source holds is left empty and needPassword set (the TUI asks in its
-// masked dialog) instead of prompting on the terminal.
-func resolve(flags Flags, arg string, env Env, openStore func() (*bookmarks.Store, error), askLater bool) (target, error) {
+// resolve is resolveTarget for one argument.
+func (r *resolver) resolve(arg string) (target, error) {
+	env := r.env // the prompt is dropped with askLater
 	var t target
-	if askLater {
+	if r.askLater {
 		env.Prompt = nil
 	}
 	ask := func(bm bookmarks.Site, site transfer.Site) (string, error) {
 		pw, err := askPassword(bm, site, env)
-		if askLater && errors.Is(err, bookmarks.ErrNoPassword) {
+		if r.askLater && errors.Is(err, bookmarks.ErrNoPassword) {
 			t.needPassword = true
 			return "", nil
 		}
@@ -205,7 +221,7 @@ func resolve(flags Flags, arg string, env Env, openStore func() (*bookmarks.Stor
 		}
 		t.site = site
 	} else {
-		store, err := openStore()
+		store, err := r.store()
 		if err != nil {
 			return target{}, err
 		}
@@ -229,14 +245,14 @@ func resolve(flags Flags, arg string, env Env, openStore func() (*bookmarks.Stor
 				t.site.Path = "/" + t.site.Path
 			}
 		}
-		if flags.Mode == nil {
+		if r.flags.Mode == nil {
 			t.modeNote = st.ModeNote
 		}
 	}
-	flags.apply(&t.site)
+	r.flags.apply(&t.site)
 	if t.site.TLS != transfer.TLSOff {
 		var err error
-		if t.site.Trust, err = flags.verifier(); err != nil {
+		if t.site.Trust, err = r.verifier(); err != nil {
 			return target{}, err
 		}
 	}

@@ -90,9 +90,9 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	targets := make([]target, 0, len(urls))
-	openStore := openBookmarks(flags, env)
+	res := newResolver(flags, env)
 	for _, u := range urls {
-		t, err := resolve(flags, u, env, openStore, false)
+		t, err := res.resolve(u)
 		if err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"ftpdeck/bookmarks"
 	"ftpdeck/internal/demoserver"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/trust"
 	"ftpdeck/ui"
 )
 
@@ -106,7 +107,12 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		opts.QueueFor = nil
 		opts.Title = "ftpdeck demo"
 	case len(pos) == 1:
-		t, err := resolve(flags, pos[0], env, func() (*bookmarks.Store, error) { return store, loadErr }, true)
+		res := &resolver{
+			flags: flags, env: env, askLater: true,
+			store:    func() (*bookmarks.Store, error) { return store, loadErr },
+			verifier: func() (*trust.Verifier, error) { return opts.Trust, nil },
+		}
+		t, err := res.resolve(pos[0])
 		if err != nil {
 			return opts, cleanup, err
 		}
