@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
@@ -143,8 +144,7 @@ func certMessage(ce *transfer.CertError) string {
 
 // target is a parsed URL argument with its settings.
 type target struct {
-	site transfer.Site
-	path string // remote path from the URL, "" for the login folder
+	site transfer.Site // site.Path is the remote path, "" for the login folder
 	// bookmark is the bookmark's name when the argument named one: the
 	// command records the mode that worked (last_good_mode) under it.
 	bookmark string
@@ -159,20 +159,51 @@ type target struct {
 // the bookmark's host), and fills in the password from the bookmark,
 // password_cmd, netrc or a prompt, per INTERFACE.md.
 func resolveTarget(flags Flags, arg string, env Env) (target, error) {
-	return resolve(flags, arg, env, false)
+	return newResolver(flags, env).resolve(arg)
 }
 
-// resolve is resolveTarget; with askLater, a password that no source
-// holds is left empty and needPassword set (the TUI asks in its masked
-// dialog) instead of prompting on the terminal.
-func resolve(flags Flags, arg string, env Env, askLater bool) (target, error) {
+// resolver resolves one command's URL and bookmark arguments. It reads
+// bookmarks.toml and known_certs once, on first need, however many
+// arguments there are.
+type resolver struct {
+	flags    Flags
+	env      Env
+	store    func() (*bookmarks.Store, error) // called only for a bookmark name
+	verifier func() (*trust.Verifier, error)  // called only for a TLS site
+	// askLater: a password that no source holds is left empty and
+	// needPassword set (the TUI asks in its masked dialog) instead of
+	// prompting on the terminal.
+	askLater bool
+}
+
+// newResolver returns a headless command's resolver.
+func newResolver(flags Flags, env Env) *resolver {
+	return &resolver{flags: flags, env: env, store: openBookmarks(flags, env), verifier: sync.OnceValues(flags.verifier)}
+}
+
+// openBookmarks returns a function that opens bookmarks.toml on its first
+// call, printing the store's notices on stderr, and returns the same store
+// (and error) on every later call.
+func openBookmarks(flags Flags, env Env) func() (*bookmarks.Store, error) {
+	return sync.OnceValues(func() (*bookmarks.Store, error) {
+		store, notices, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
+		for _, n := range notices {
+			fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
+		}
+		return store, err
+	})
+}
+
+// resolve is resolveTarget for one argument.
+func (r *resolver) resolve(arg string) (target, error) {
+	env := r.env // the prompt is dropped with askLater
 	var t target
-	if askLater {
+	if r.askLater {
 		env.Prompt = nil
 	}
 	ask := func(bm bookmarks.Site, site transfer.Site) (string, error) {
 		pw, err := askPassword(bm, site, env)
-		if askLater && errors.Is(err, bookmarks.ErrNoPassword) {
+		if r.askLater && errors.Is(err, bookmarks.ErrNoPassword) {
 			t.needPassword = true
 			return "", nil
 		}
@@ -190,10 +221,7 @@ func resolve(flags Flags, arg string, env Env, askLater bool) (target, error) {
 		}
 		t.site = site
 	} else {
-		store, notices, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
-		for _, n := range notices {
-			fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
-		}
+		store, err := r.store()
 		if err != nil {
 			return target{}, err
 		}
@@ -217,18 +245,17 @@ func resolve(flags Flags, arg string, env Env, askLater bool) (target, error) {
 				t.site.Path = "/" + t.site.Path
 			}
 		}
-		if flags.Mode == nil {
+		if r.flags.Mode == nil {
 			t.modeNote = st.ModeNote
 		}
 	}
-	flags.apply(&t.site)
+	r.flags.apply(&t.site)
 	if t.site.TLS != transfer.TLSOff {
 		var err error
-		if t.site.Trust, err = flags.verifier(); err != nil {
+		if t.site.Trust, err = r.verifier(); err != nil {
 			return target{}, err
 		}
 	}
-	t.path = t.site.Path
 	return t, nil
 }
 
@@ -287,19 +314,29 @@ func (t target) worked(mode transfer.Mode, env Env) {
 // The returned function closes the sink.
 func newLog(flags Flags, env Env) (*transfer.Log, func(), error) {
 	log := transfer.NewLog(5000)
-	switch flags.LogFile {
+	closeLog, err := addLogSink(log, flags.LogFile, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	return log, closeLog, nil
+}
+
+// addLogSink adds the --log sink to log: "-" is stderr, any other name a
+// file opened for appending. The returned function closes the file.
+func addLogSink(log *transfer.Log, file string, env Env) (func(), error) {
+	switch file {
 	case "":
-		return log, func() {}, nil
+		return func() {}, nil
 	case "-":
 		log.AddSink(env.Stderr)
-		return log, func() {}, nil
+		return func() {}, nil
 	}
-	f, err := os.OpenFile(flags.LogFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
-		return nil, nil, fmt.Errorf("--log: %w", err)
+		return nil, fmt.Errorf("--log: %w", err)
 	}
 	log.AddSink(f)
-	return log, func() { _ = f.Close() }, nil
+	return func() { _ = f.Close() }, nil
 }
 
 // connect dials one connection for a headless command.

@@ -32,7 +32,7 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer c.Close()
-	entries, err := c.List(ctx, t.path, true)
+	entries, err := c.List(ctx, t.site.Path, true)
 	if err != nil {
 		return err
 	}
@@ -53,10 +53,7 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 }
 
 func runBookmarks(flags Flags, args []string, env Env) error {
-	store, notices, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
-	for _, n := range notices {
-		fmt.Fprintf(env.Stderr, "ftpdeck: %s\n", n)
-	}
+	store, err := openBookmarks(flags, env)()
 	if err != nil {
 		return err
 	}
@@ -93,12 +90,13 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	targets := make([]target, 0, len(urls))
+	res := newResolver(flags, env)
 	for _, u := range urls {
-		t, err := resolveTarget(flags, u, env)
+		t, err := res.resolve(u)
 		if err != nil {
 			return err
 		}
-		if t.path == "" || t.path == "/" {
+		if t.site.Path == "" || t.site.Path == "/" {
 			return usagef("get %s: the URL names no file", u)
 		}
 		targets = append(targets, t)
@@ -128,8 +126,8 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			return err
 		}
 		for _, t := range g {
-			if err := queueGet(ctx, q, c, t.path, local, intoDir); err != nil {
-				r.failf("get %s: %s", wire.Escape(t.path), userMessage(err))
+			if err := queueGet(ctx, q, c, t.site.Path, local, intoDir); err != nil {
+				r.failf("get %s: %s", wire.Escape(t.site.Path), userMessage(err))
 			}
 		}
 		q.Adopt(c) // the first worker transfers on it: one login less
@@ -221,10 +219,10 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 			failed++
 			continue
 		}
-		err = stream(ctx, c, t.path, local, env)
+		err = stream(ctx, c, t.site.Path, local, env)
 		_ = c.Close()
 		if err != nil {
-			fmt.Fprintf(env.Stderr, "ftpdeck: get %s: %s\n", wire.Escape(t.path), userMessage(err))
+			fmt.Fprintf(env.Stderr, "ftpdeck: get %s: %s\n", wire.Escape(t.site.Path), userMessage(err))
 			failed++
 			continue
 		}
@@ -288,7 +286,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 	}
 	if srcs[0] == "-" {
 		defer c.Close()
-		remote := t.path
+		remote := t.site.Path
 		if remote == "" || strings.HasSuffix(remote, "/") {
 			return usagef("put: - (stdin) needs a remote file name in the URL")
 		}
@@ -305,7 +303,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		_ = c.Close()
 		return err
 	}
-	remote := t.path
+	remote := t.site.Path
 	intoDir := remote == "" || strings.HasSuffix(remote, "/") || len(srcs) > 1 || isRemoteDir(ctx, c, remote)
 	for _, src := range srcs {
 		if intoDir {

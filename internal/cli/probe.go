@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
 )
 
@@ -25,17 +24,13 @@ func runProbe(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer closeLog()
-	opts := transfer.ProbeOptions{Dir: t.path, Timeout: flags.Timeout}
+	opts := transfer.ProbeOptions{Dir: t.site.Path, Timeout: flags.Timeout}
 	rep := transfer.Probe(ctx, t.site, log, opts)
 	w := newBufWriter(env.Stdout)
 	fmt.Fprint(w, rep.Table())
 	if t.bookmark != "" && rep.Verdict.Works {
 		mode := rep.Verdict.Mode.String()
-		store, _, err := bookmarks.Open(bookmarks.ConfigDir(flags.ConfigDir))
-		if err == nil {
-			err = store.SetLastGoodMode(t.bookmark, mode)
-		}
-		if err != nil {
+		if err := t.store.SetLastGoodMode(t.bookmark, mode); err != nil {
 			log.Notef(0, "probe: could not save last_good_mode for bookmark %s: %v", t.bookmark, err)
 			fmt.Fprintf(env.Stderr, "ftpdeck: bookmark %s: last_good_mode not saved: %v\n", t.bookmark, err)
 		} else {

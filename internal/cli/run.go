@@ -45,11 +45,7 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // that creates a new file is not fsynced (NoSyncNew: the durability of
 // cp, curl and lftp); one that replaces a file is.
 func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Queue, error) {
-	q, err := queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true})
-	if err != nil {
-		return nil, err
-	}
-	return q, nil
+	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true})
 }
 
 // fail counts n sources that could not be queued because of err.

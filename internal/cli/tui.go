@@ -9,6 +9,7 @@ import (
 	"ftpdeck/bookmarks"
 	"ftpdeck/internal/demoserver"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/trust"
 	"ftpdeck/ui"
 )
 
@@ -55,7 +56,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 	if flags.LogFile == "-" {
 		return opts, cleanup, usagef("--log - would write into the TUI's screen: give a file")
 	}
-	log, closeLog, err := withLogFile(log, flags)
+	closeLog, err := addLogSink(log, flags.LogFile, env)
 	if err != nil {
 		return opts, cleanup, err
 	}
@@ -106,7 +107,12 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		opts.QueueFor = nil
 		opts.Title = "ftpdeck demo"
 	case len(pos) == 1:
-		t, err := resolve(flags, pos[0], env, true)
+		res := &resolver{
+			flags: flags, env: env, askLater: true,
+			store:    func() (*bookmarks.Store, error) { return store, loadErr },
+			verifier: func() (*trust.Verifier, error) { return opts.Trust, nil },
+		}
+		t, err := res.resolve(pos[0])
 		if err != nil {
 			return opts, cleanup, err
 		}
@@ -121,16 +127,14 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 				opts.Parallel = t.start.Parallel
 			}
 			t.noteMode(log)
+		} else if m, err := transfer.ParseMode(cfg.Mode); err == nil && flags.Mode == nil {
+			// config.toml's mode is for a URL; a bookmark keeps its own.
+			site.Mode = m
 		}
 	}
 	if site != nil {
 		if flags.Timeout == 0 && cfg.Timeout > 0 {
 			site.Timeout = cfg.Timeout
-		}
-		if flags.Mode == nil && cfg.Mode != "" && !flags.Demo {
-			if m, err := transfer.ParseMode(cfg.Mode); err == nil && len(pos) == 1 && isURL(pos[0]) {
-				site.Mode = m
-			}
 		}
 		flags.apply(site)
 		site.Trust = opts.Trust
@@ -140,11 +144,6 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 	return opts, cleanup, nil
 }
 
-func isURL(s string) bool {
-	_, _, err := transfer.ParseURL(s)
-	return err == nil
-}
-
 func firstPositive(vs ...int) int {
 	for _, v := range vs {
 		if v > 0 {
@@ -152,17 +151,4 @@ func firstPositive(vs ...int) int {
 		}
 	}
 	return 0
-}
-
-// withLogFile adds the --log FILE sink to an existing log.
-func withLogFile(log *transfer.Log, flags Flags) (*transfer.Log, func(), error) {
-	if flags.LogFile == "" {
-		return log, func() {}, nil
-	}
-	f, err := os.OpenFile(flags.LogFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
-	if err != nil {
-		return nil, nil, fmt.Errorf("--log: %w", err)
-	}
-	log.AddSink(f)
-	return log, func() { _ = f.Close() }, nil
 }
