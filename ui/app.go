@@ -21,6 +21,7 @@ import (
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/trust"
 	"ftpdeck/ui/bookmarkview"
 	"ftpdeck/ui/dialog"
@@ -42,7 +43,8 @@ type Options struct {
 	DialTimeout time.Duration
 	LogLines    int          // log pane bound (default 5000)
 	ShowHidden  bool         // start with dot files shown
-	NewQueue    QueueFactory // nil: DefaultQueueFactory(Parallel, StateDir)
+	NewQueue    QueueFactory // nil: DefaultQueueFactory(Parallel, StateDir, Policy)
+	Policy      queue.Policy // --on-conflict for the default queue; queue.Ask (the zero value) asks
 	NoQueue     bool         // no transfer queue at all (c says so)
 	// Trust decides which TLS certificates are accepted (known_certs,
 	// --tls-fingerprint); the certificate dialog adds to it. nil: system
@@ -190,7 +192,7 @@ func New(opts Options) Model {
 		opts.NewQueue = nil
 		m.queuev.SetNote("no transfer queue in this view")
 	case opts.NewQueue == nil:
-		opts.NewQueue = DefaultQueueFactory(opts.Parallel, opts.StateDir)
+		opts.NewQueue = DefaultQueueFactory(opts.Parallel, opts.StateDir, opts.Policy)
 	}
 	m.opts = opts
 	m.logCh, m.unsub = lg.Subscribe(4096)

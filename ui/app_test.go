@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"ftpdeck/transfer/queue"
-
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +17,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
 )

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"ftpdeck/transfer/queue"
-
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"ftpdeck/transfer/queue"
-
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +11,7 @@ import (
 
 	"ftpdeck/internal/demoserver"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
 )

@@ -1,14 +1,13 @@
 package ui
 
 import (
-	"ftpdeck/transfer/queue"
-
 	"context"
 
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
 )
 
-// Queue is what the UI needs of the transfer queue. ui/uiqueue adapts
+// Queue is what the UI needs of the transfer queue. queueAdapter adapts
 // *queue.Queue to it; tests may fake it. AddDownload and AddUpload walk
 // folders on the connection they are given (the browsing one, serialized).
 type Queue interface {

@@ -8,11 +8,11 @@ import (
 )
 
 // DefaultQueueFactory returns the factory Options.NewQueue defaults to: a
-// transfer/queue.Queue with opts' parallelism and state folder, asking on
-// conflicts.
-func DefaultQueueFactory(parallel int, stateDir string) QueueFactory {
+// transfer/queue.Queue with opts' parallelism, state folder and conflict
+// policy (queue.Ask shows the conflict dialog).
+func DefaultQueueFactory(parallel int, stateDir string, policy queue.Policy) QueueFactory {
 	return func(sess *transfer.Session) (Queue, error) {
-		q, err := queue.New(sess, queue.Options{Parallel: parallel, StateDir: stateDir, Policy: queue.Ask})
+		q, err := queue.New(sess, queue.Options{Parallel: parallel, StateDir: stateDir, Policy: policy})
 		if err != nil {
 			return nil, err
 		}

@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"ftpdeck/transfer/queue"
-
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+
+	"ftpdeck/transfer/queue"
 )
 
 // busyQueue is a queue caught mid-work: one job of every state, fed as the

@@ -9,6 +9,7 @@ import (
 	"ftpdeck/bookmarks"
 	"ftpdeck/internal/demoserver"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/trust"
 	"ftpdeck/ui"
 )
@@ -63,6 +64,14 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 	closers = append(closers, closeLog)
 
 	stateDir := bookmarks.StateDir(flags.StateDir)
+	// --on-conflict in the TUI: ask unless told (flags.go admits only the
+	// five policy names).
+	policy := queue.Ask
+	if flags.OnConflict != "" {
+		if policy, err = queue.ParsePolicy(flags.OnConflict); err != nil {
+			return opts, nil, usagef("--on-conflict: %v", err)
+		}
+	}
 	opts = ui.Options{
 		Log:        log,
 		LocalDir:   flags.Local,
@@ -72,7 +81,8 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		Bookmarks:  store,
 		LogLines:   cfg.LogLines,
 		ShowHidden: cfg.ShowHidden,
-		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir) },
+		Policy:     policy,
+		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir, policy) },
 	}
 	for _, n := range notices {
 		opts.Notices = append(opts.Notices, n.String())
@@ -140,7 +150,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		site.Trust = opts.Trust
 		opts.Session = transfer.NewSession(*site, log)
 	}
-	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir)
+	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir, opts.Policy)
 	return opts, cleanup, nil
 }
 

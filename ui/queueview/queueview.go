@@ -5,8 +5,6 @@
 package queueview
 
 import (
-	"ftpdeck/transfer/queue"
-
 	"fmt"
 	"path"
 	"path/filepath"
@@ -18,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
+	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
 	"ftpdeck/ui/internal/cells"
 )
