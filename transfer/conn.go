@@ -94,18 +94,13 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 	// rather than the RETR or STOR the operation is named after.
 	verb := c.cc.lastVerb
 	if verb == "" {
-		verb = opVerb(op)
+		verb = verbOf(op)
 	}
 	err = convertErr(verb, err)
 	if errors.Is(err, ErrTimeout) {
 		c.cc.broken.Store(true)
 	}
 	return fmt.Errorf("%s: %w", op, err)
-}
-
-func opVerb(op string) string {
-	v, _, _ := strings.Cut(op, " ")
-	return strings.ToUpper(v)
 }
 
 // List lists a remote folder: MLSD where the server has it, else LIST
