@@ -361,19 +361,16 @@ func (c *controlConn) negotiate(verb string) {
 	}
 }
 
-func (c *controlConn) peer() netip.AddrPort {
-	if a, ok := c.tcp.RemoteAddr().(*net.TCPAddr); ok {
-		return a.AddrPort()
-	}
-	ap, _ := netip.ParseAddrPort(c.tcp.RemoteAddr().String())
-	return ap
-}
+func (c *controlConn) peer() netip.AddrPort  { return addrPort(c.tcp.RemoteAddr()) }
+func (c *controlConn) local() netip.AddrPort { return addrPort(c.tcp.LocalAddr()) }
 
-func (c *controlConn) local() netip.AddrPort {
-	if a, ok := c.tcp.LocalAddr().(*net.TCPAddr); ok {
-		return a.AddrPort()
+// addrPort returns a socket address as a netip.AddrPort (zero if it is
+// not an IP address).
+func addrPort(a net.Addr) netip.AddrPort {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.AddrPort()
 	}
-	ap, _ := netip.ParseAddrPort(c.tcp.LocalAddr().String())
+	ap, _ := netip.ParseAddrPort(a.String())
 	return ap
 }
 
