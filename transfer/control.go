@@ -520,11 +520,10 @@ func (c *controlConn) openActive() (net.Conn, error) {
 	if err != nil {
 		return nil, &DataConnError{Mode: Active, Err: err, Cause: fmt.Sprintf("could not listen on %s for the server to connect back (%v)", local, err)}
 	}
-	lport := uint16(ln.Addr().(*net.TCPAddr).Port)
-	advAP := netip.AddrPortFrom(adv, lport)
+	listen := addrPort(ln.Addr())
+	advAP := netip.AddrPortFrom(adv, listen.Port())
 	if c.attempt != nil {
-		c.attempt.Advertised = advAP
-		c.attempt.Listen, _ = netip.ParseAddrPort(ln.Addr().String())
+		c.attempt.Advertised, c.attempt.Listen = advAP, listen
 	}
 	var line string
 	if adv.Is4() && c.force != MethodEPRT {
