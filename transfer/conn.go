@@ -293,7 +293,7 @@ func (c *Conn) RetrieveTo(ctx context.Context, p string, offset int64, open func
 		}
 		if f, ok := zeroCopyTarget(w); ok && c.cc.curData != nil {
 			if tcp := c.cc.curData.plainTCP(); tcp != nil {
-				n, err = c.cc.curData.spliceTo(f, tcp, progress, c.cc.wasInterrupted)
+				n, err = c.cc.curData.spliceTo(f, tcp, progress)
 			} else {
 				n, err = copyCounting(w, resp, progress)
 			}

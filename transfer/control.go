@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -63,8 +62,7 @@ type controlConn struct {
 
 	lastVerb    string // the verb of the last command sent: whose reply a failure is
 	broken      atomic.Bool
-	mu          sync.Mutex // guards interrupted
-	interrupted bool
+	interrupted atomic.Bool  // set by interrupt, from any goroutine
 	curTLS      *tlsDataConn // the TLS layer of the current data connection, if any
 }
 
@@ -111,18 +109,12 @@ func (c *controlConn) readRaw(p []byte) (int, error) {
 	return n, err
 }
 
-func (c *controlConn) wasInterrupted() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.interrupted
-}
+func (c *controlConn) wasInterrupted() bool { return c.interrupted.Load() }
 
 // interrupt unblocks any read or write in progress (a cancelled context).
 // The connection is out of sync afterwards.
 func (c *controlConn) interrupt() {
-	c.mu.Lock()
-	c.interrupted = true
-	c.mu.Unlock()
+	c.interrupted.Store(true)
 	c.broken.Store(true)
 	_ = c.raw.SetDeadline(time.Unix(1, 0))
 	if c.curData != nil {

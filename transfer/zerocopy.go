@@ -52,14 +52,14 @@ func zeroCopyTarget(w io.Writer) (*os.File, bool) {
 
 // rearm sets the stall deadline for the next chunk; an interrupt that
 // landed meanwhile is not undone.
-func (d *dataConn) rearm(tcp *net.TCPConn, interrupted func() bool, read bool) {
+func (d *dataConn) rearm(tcp *net.TCPConn, read bool) {
 	t := time.Now().Add(d.stall)
 	if read {
 		_ = tcp.SetReadDeadline(t)
 	} else {
 		_ = tcp.SetWriteDeadline(t)
 	}
-	if interrupted != nil && interrupted() {
+	if d.interrupted() {
 		_ = tcp.SetDeadline(time.Unix(1, 0))
 	}
 }
@@ -68,17 +68,17 @@ func (d *dataConn) rearm(tcp *net.TCPConn, interrupted func() bool, read bool) {
 // it through this process (os.File.ReadFrom uses splice(2) for a TCP
 // source). A chunk that times out after moving bytes is not a stall: the
 // stall timeout still holds, detected within one to two periods.
-func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64, interrupted func() bool) (int64, error) {
+func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64) (int64, error) {
 	var total int64
 	for {
-		d.rearm(tcp, interrupted, true)
+		d.rearm(tcp, true)
 		n, err := f.ReadFrom(&io.LimitedReader{R: tcp, N: zeroCopyChunk})
 		total += n
 		if progress != nil && n > 0 {
 			progress.Add(n)
 		}
 		switch {
-		case err != nil && isTimeout(err) && n > 0 && (interrupted == nil || !interrupted()):
+		case err != nil && isTimeout(err) && n > 0 && !d.interrupted():
 			continue
 		case err != nil && isTimeout(err):
 			return total, fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
@@ -94,10 +94,10 @@ func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64
 
 // sendFrom sends the rest of f on tcp with sendfile(2) (net.TCPConn's
 // ReadFrom for a file source), counting into cr.
-func (d *dataConn) sendFrom(tcp *net.TCPConn, f *os.File, cr *countingReader, interrupted func() bool) (int64, error) {
+func (d *dataConn) sendFrom(tcp *net.TCPConn, f *os.File, cr *countingReader) (int64, error) {
 	var total int64
 	for {
-		d.rearm(tcp, interrupted, false)
+		d.rearm(tcp, false)
 		n, err := tcp.ReadFrom(&io.LimitedReader{R: f, N: zeroCopyChunk})
 		total += n
 		cr.n += n
@@ -105,7 +105,7 @@ func (d *dataConn) sendFrom(tcp *net.TCPConn, f *os.File, cr *countingReader, in
 			cr.progress.Add(n)
 		}
 		switch {
-		case err != nil && isTimeout(err) && n > 0 && (interrupted == nil || !interrupted()):
+		case err != nil && isTimeout(err) && n > 0 && !d.interrupted():
 			continue
 		case err != nil && isTimeout(err):
 			return total, fmt.Errorf("data connection stalled: server took no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
@@ -127,7 +127,7 @@ func (d *dataConn) ReadFrom(r io.Reader) (int64, error) {
 		if f, ok := cr.r.(*os.File); ok {
 			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 				if tcp := d.plainTCP(); tcp != nil {
-					return d.sendFrom(tcp, f, cr, d.interrupted)
+					return d.sendFrom(tcp, f, cr)
 				}
 			}
 		}
