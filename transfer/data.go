@@ -127,7 +127,7 @@ func (d *dataConn) readRaw(p []byte) (int, error) {
 		}
 	}
 	if err != nil && isTimeout(err) {
-		err = fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+		err = d.stalled(true, err)
 	}
 	return n, err
 }
@@ -138,9 +138,18 @@ func (d *dataConn) Write(p []byte) (int, error) {
 	}
 	n, err := d.Conn.Write(p)
 	if err != nil && isTimeout(err) {
-		err = fmt.Errorf("data connection stalled: server took no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+		err = d.stalled(false, err)
 	}
 	return n, err
+}
+
+// stalled is the error for a data connection that moved no bytes for the
+// stall timeout, reading (from the server) or writing (to it).
+func (d *dataConn) stalled(read bool, err error) error {
+	if read {
+		return fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+	}
+	return fmt.Errorf("data connection stalled: server took no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
 }
 
 // Handshake lets jlaffaye/ftp finish an empty upload: it is called when
