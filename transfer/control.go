@@ -255,9 +255,7 @@ func (c *controlConn) handleCommand(line string) error {
 		line = "LIST -a" + line[4:]
 	}
 	if c.dataCmd && c.curData != nil && isListCommand(verb) {
-		c.curData.limit = MaxListingBytes
-		c.curData.decodeListing(c.enc)
-		c.curData.maxLines = maxListingEntries
+		c.curData.startListing(c.enc)
 	}
 	return c.sendLine(line, "")
 }

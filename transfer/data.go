@@ -61,11 +61,13 @@ type dataConn struct {
 // sampleBytes is how much of a UTF-8 listing is kept to check it.
 const sampleBytes = 64 << 10
 
-// decodeListing marks the connection as carrying a listing: its bytes are
-// decoded from enc to UTF-8, or, for UTF-8 (enc nil), sampled so that a
-// listing in another charset can be spotted.
-func (d *dataConn) decodeListing(enc encoding.Encoding) {
+// startListing marks the connection as carrying a listing: it is bounded
+// by MaxListingBytes and maxListingEntries, and its bytes are decoded from
+// enc to UTF-8, or, for UTF-8 (enc nil), sampled so that a listing in
+// another charset can be spotted.
+func (d *dataConn) startListing(enc encoding.Encoding) {
 	d.listing = true
+	d.limit, d.maxLines = MaxListingBytes, maxListingEntries
 	if enc != nil {
 		d.decoded = transform.NewReader(readerFunc(d.readRaw), enc.NewDecoder())
 	}
