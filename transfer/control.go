@@ -90,21 +90,18 @@ func (c *controlConn) readRaw(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := c.raw.Read(p)
-	if err != nil {
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			if c.wasInterrupted() {
-				return n, fmt.Errorf("interrupted: %w", err)
-			}
-			if a := c.curActive; a != nil && c.dataCmd && !c.prelimSeen && !a.accepted() {
-				// In active mode the server answers a transfer command only
-				// once it has connected back (or given up): silence here
-				// means it could not reach our listener.
-				c.lastDataErr = a.notConnected(d, err)
-				return n, c.lastDataErr
-			}
-			return n, timeoutError("waiting for reply", d, err)
+	if err != nil && isTimeout(err) {
+		if c.wasInterrupted() {
+			return n, fmt.Errorf("interrupted: %w", err)
 		}
+		if a := c.curActive; a != nil && c.dataCmd && !c.prelimSeen && !a.accepted() {
+			// In active mode the server answers a transfer command only
+			// once it has connected back (or given up): silence here
+			// means it could not reach our listener.
+			c.lastDataErr = a.notConnected(d, err)
+			return n, c.lastDataErr
+		}
+		return n, timeoutError("waiting for reply", d, err)
 	}
 	return n, err
 }
