@@ -214,9 +214,7 @@ func (c *controlConn) startTLS() error {
 	c.log.Notef(c.id, "tls: control connection protected (%s, %s)", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
 	c.raw = tc
 	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
-	data := cfg.Clone()
-	data.ClientSessionCache = cfg.ClientSessionCache
-	c.dataTLS = data
+	c.dataTLS = cfg.Clone() // the clone shares cfg's session cache: data connections resume
 	return nil
 }
 
