@@ -405,8 +405,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 			failed = &DataConnError{Mode: Passive, Err: decodeErr, Cause: fmt.Sprintf("server sent a malformed EPSV reply (%v); nothing was dialed", decodeErr)}
 		default:
 			c.log.Notef(c.id, "passive: server refused EPSV; using PASV on this connection")
-			failed = &DataConnError{Mode: Passive, Err: &ReplyError{Cmd: "EPSV", Code: r.Code, Text: r.Text()},
-				Cause: fmt.Sprintf("server refused EPSV: %d %s — PASV or active mode may work", r.Code, wire.Escape(r.Text()))}
+			failed = refused(Passive, "", "EPSV", r, "PASV or active mode may work")
 		}
 		if c.force == MethodEPSV {
 			return nil, failed
@@ -433,7 +432,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 	}
 	rec.Reply, rec.Named = lastLine(r), named
 	if r.Code != 227 {
-		return nil, &DataConnError{Mode: Passive, Cause: fmt.Sprintf("server refused PASV: %d %s — active mode may work", r.Code, wire.Escape(r.Text())), Err: &ReplyError{Cmd: "PASV", Code: r.Code, Text: r.Text()}}
+		return nil, refused(Passive, "", "PASV", r, "active mode may work")
 	}
 	if decodeErr != nil {
 		return nil, &DataConnError{Mode: Passive, Cause: fmt.Sprintf("server sent a malformed PASV reply (%v); nothing was dialed", decodeErr), Err: decodeErr}
@@ -538,8 +537,7 @@ func (c *controlConn) openActive() (net.Conn, error) {
 	}
 	if r.Class() != 2 {
 		_ = ln.Close()
-		return nil, &DataConnError{Mode: Active, Addr: advAP.String(), Err: &ReplyError{Cmd: verbOf(line), Code: r.Code, Text: r.Text()},
-			Cause: fmt.Sprintf("server refused %s: %d %s — passive mode may work", verbOf(line), r.Code, wire.Escape(r.Text()))}
+		return nil, refused(Active, advAP.String(), verbOf(line), r, "passive mode may work")
 	}
 	c.curActive = &activeConn{ctl: c, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}
 	return c.wrapData(c.curActive, Active), nil
@@ -620,6 +618,13 @@ func rootCause(err error) error {
 		}
 		err = u
 	}
+}
+
+// refused is the error for a server that refused verb, the command that
+// sets up a data connection in mode m; advice says what may work instead.
+func refused(m Mode, addr, verb string, r wire.Reply, advice string) *DataConnError {
+	return &DataConnError{Mode: m, Addr: addr, Err: &ReplyError{Cmd: verb, Code: r.Code, Text: r.Text()},
+		Cause: fmt.Sprintf("server refused %s: %d %s — %s", verb, r.Code, wire.Escape(r.Text()), advice)}
 }
 
 // dataRefused explains a 425 ("can't open data connection") to a transfer
