@@ -157,8 +157,11 @@ func (d *dataConn) stalled(read bool, err error) error {
 // Handshake lets jlaffaye/ftp finish an empty upload: it is called when
 // nothing was written, so an active-mode connection is accepted and a TLS
 // one completes its handshake.
-func (d *dataConn) Handshake() error {
-	if h, ok := d.Conn.(interface{ Handshake() error }); ok {
+func (d *dataConn) Handshake() error { return handshake(d.Conn) }
+
+// handshake completes c's TLS handshake (or accept) when it has one.
+func handshake(c net.Conn) error {
+	if h, ok := c.(interface{ Handshake() error }); ok {
 		return h.Handshake()
 	}
 	return nil
@@ -261,10 +264,7 @@ func (a *activeConn) Handshake() error {
 	if err != nil {
 		return err
 	}
-	if h, ok := c.(interface{ Handshake() error }); ok {
-		return h.Handshake()
-	}
-	return nil
+	return handshake(c)
 }
 
 // Close takes the server's connection first when the server has said it is
