@@ -51,7 +51,6 @@ type controlConn struct {
 	prelimSeen  bool     // a 1xx reply to that command arrived
 	curData     *dataConn
 	curActive   *activeConn // the active listener of the current data connection
-	curMode     Mode        // the mode the current data connection was negotiated in
 	pinned      *Mode
 	listAll     bool              // send "LIST -a" for LIST (hidden files)
 	dataTLS     *tls.Config       // non-nil when data connections must be TLS
@@ -324,10 +323,9 @@ func (c *controlConn) negotiate(verb string) {
 	c.dropPending()
 	c.lastDataErr = nil
 	c.curData, c.curActive, c.curTLS = nil, nil, nil
-	c.curMode = c.mode()
 	var dc net.Conn
 	var err error
-	if c.curMode == Active {
+	if c.mode() == Active {
 		dc, err = c.openActive()
 	} else {
 		dc, err = c.openPassive()
@@ -632,10 +630,14 @@ func refused(m Mode, addr, verb string, r wire.Reply, advice string) *DataConnEr
 func (c *controlConn) dataRefused(r wire.Reply) error {
 	re := &ReplyError{Code: r.Code, Text: r.Text()}
 	if t := c.curTLS; t != nil && t.noted && !t.resumed {
-		return &DataConnError{Mode: c.curMode, Err: re,
+		m := Passive
+		if c.curActive != nil {
+			m = Active
+		}
+		return &DataConnError{Mode: m, Err: re,
 			Cause: fmt.Sprintf("server refused the TLS data connection (%d %s): it did not resume the control connection's TLS session, and this server requires that (vsftpd's require_ssl_reuse) — switching modes will not help", r.Code, wire.Escape(r.Text()))}
 	}
-	if c.curMode == Active && c.curActive != nil {
+	if c.curActive != nil {
 		return &DataConnError{Mode: Active, Addr: c.curActive.advertised.String(), Err: re,
 			Cause: fmt.Sprintf("server could not connect back to %s (%d %s) — a NAT or firewall on this side is the usual cause; passive mode may work", c.curActive.advertised, r.Code, wire.Escape(r.Text()))}
 	}
