@@ -94,18 +94,13 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 	// rather than the RETR or STOR the operation is named after.
 	verb := c.cc.lastVerb
 	if verb == "" {
-		verb = opVerb(op)
+		verb = verbOf(op)
 	}
 	err = convertErr(verb, err)
 	if errors.Is(err, ErrTimeout) {
 		c.cc.broken.Store(true)
 	}
 	return fmt.Errorf("%s: %w", op, err)
-}
-
-func opVerb(op string) string {
-	v, _, _ := strings.Cut(op, " ")
-	return strings.ToUpper(v)
 }
 
 // List lists a remote folder: MLSD where the server has it, else LIST
@@ -296,15 +291,7 @@ func (c *Conn) RetrieveTo(ctx context.Context, p string, offset int64, open func
 			_ = resp.Close()
 			return err
 		}
-		if f, ok := zeroCopyTarget(w); ok && c.cc.curData != nil {
-			if tcp := c.cc.curData.plainTCP(); tcp != nil {
-				n, err = c.cc.curData.spliceTo(f, tcp, progress, c.cc.wasInterrupted)
-			} else {
-				n, err = copyCounting(w, resp, progress)
-			}
-		} else {
-			n, err = copyCounting(w, resp, progress)
-		}
+		n, err = c.receive(w, resp, progress)
 		if err != nil {
 			_ = resp.Close() // the server's reply to the abort keeps the connection in sync
 			return err
@@ -335,6 +322,18 @@ func (c *Conn) Close() error {
 	err := c.sc.Quit()
 	_ = c.cc.Close()
 	return err
+}
+
+// receive copies a download from r, the library's reader of the data
+// connection, into w: spliced by the kernel when w is a file and the data
+// connection plain TCP, else through a buffer.
+func (c *Conn) receive(w io.Writer, r io.Reader, progress *atomic.Int64) (int64, error) {
+	if f, ok := zeroCopyTarget(w); ok && c.cc.curData != nil {
+		if tcp := c.cc.curData.plainTCP(); tcp != nil {
+			return c.cc.curData.spliceTo(f, tcp, progress)
+		}
+	}
+	return copyCounting(w, r, progress)
 }
 
 func copyCounting(w io.Writer, r io.Reader, progress *atomic.Int64) (int64, error) {

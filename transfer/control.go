@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/netip"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -52,7 +51,6 @@ type controlConn struct {
 	prelimSeen  bool     // a 1xx reply to that command arrived
 	curData     *dataConn
 	curActive   *activeConn // the active listener of the current data connection
-	curMode     Mode        // the mode the current data connection was negotiated in
 	pinned      *Mode
 	listAll     bool              // send "LIST -a" for LIST (hidden files)
 	dataTLS     *tls.Config       // non-nil when data connections must be TLS
@@ -63,8 +61,7 @@ type controlConn struct {
 
 	lastVerb    string // the verb of the last command sent: whose reply a failure is
 	broken      atomic.Bool
-	mu          sync.Mutex // guards interrupted
-	interrupted bool
+	interrupted atomic.Bool  // set by interrupt, from any goroutine
 	curTLS      *tlsDataConn // the TLS layer of the current data connection, if any
 }
 
@@ -92,37 +89,28 @@ func (c *controlConn) readRaw(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := c.raw.Read(p)
-	if err != nil {
-		var ne net.Error
-		if errors.As(err, &ne) && ne.Timeout() {
-			if c.wasInterrupted() {
-				return n, fmt.Errorf("interrupted: %w", err)
-			}
-			if a := c.curActive; a != nil && c.dataCmd && !c.prelimSeen && !a.accepted() {
-				// In active mode the server answers a transfer command only
-				// once it has connected back (or given up): silence here
-				// means it could not reach our listener.
-				c.lastDataErr = a.notConnected(d, err)
-				return n, c.lastDataErr
-			}
-			return n, timeoutError("waiting for reply", d, err)
+	if err != nil && isTimeout(err) {
+		if c.wasInterrupted() {
+			return n, fmt.Errorf("interrupted: %w", err)
 		}
+		if a := c.curActive; a != nil && c.dataCmd && !c.prelimSeen && !a.accepted() {
+			// In active mode the server answers a transfer command only
+			// once it has connected back (or given up): silence here
+			// means it could not reach our listener.
+			c.lastDataErr = a.notConnected(d, err)
+			return n, c.lastDataErr
+		}
+		return n, timeoutError("waiting for reply", d, err)
 	}
 	return n, err
 }
 
-func (c *controlConn) wasInterrupted() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.interrupted
-}
+func (c *controlConn) wasInterrupted() bool { return c.interrupted.Load() }
 
 // interrupt unblocks any read or write in progress (a cancelled context).
 // The connection is out of sync afterwards.
 func (c *controlConn) interrupt() {
-	c.mu.Lock()
-	c.interrupted = true
-	c.mu.Unlock()
+	c.interrupted.Store(true)
 	c.broken.Store(true)
 	_ = c.raw.SetDeadline(time.Unix(1, 0))
 	if c.curData != nil {
@@ -263,9 +251,7 @@ func (c *controlConn) handleCommand(line string) error {
 		line = "LIST -a" + line[4:]
 	}
 	if c.dataCmd && c.curData != nil && isListCommand(verb) {
-		c.curData.limit = MaxListingBytes
-		c.curData.decodeListing(c.enc)
-		c.curData.maxLines = maxListingEntries
+		c.curData.startListing(c.enc)
 	}
 	return c.sendLine(line, "")
 }
@@ -337,10 +323,9 @@ func (c *controlConn) negotiate(verb string) {
 	c.dropPending()
 	c.lastDataErr = nil
 	c.curData, c.curActive, c.curTLS = nil, nil, nil
-	c.curMode = c.mode()
 	var dc net.Conn
 	var err error
-	if c.curMode == Active {
+	if c.mode() == Active {
 		dc, err = c.openActive()
 	} else {
 		dc, err = c.openPassive()
@@ -361,19 +346,16 @@ func (c *controlConn) negotiate(verb string) {
 	}
 }
 
-func (c *controlConn) peer() netip.AddrPort {
-	if a, ok := c.tcp.RemoteAddr().(*net.TCPAddr); ok {
-		return a.AddrPort()
-	}
-	ap, _ := netip.ParseAddrPort(c.tcp.RemoteAddr().String())
-	return ap
-}
+func (c *controlConn) peer() netip.AddrPort  { return addrPort(c.tcp.RemoteAddr()) }
+func (c *controlConn) local() netip.AddrPort { return addrPort(c.tcp.LocalAddr()) }
 
-func (c *controlConn) local() netip.AddrPort {
-	if a, ok := c.tcp.LocalAddr().(*net.TCPAddr); ok {
-		return a.AddrPort()
+// addrPort returns a socket address as a netip.AddrPort (zero if it is
+// not an IP address).
+func addrPort(a net.Addr) netip.AddrPort {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t.AddrPort()
 	}
-	ap, _ := netip.ParseAddrPort(c.tcp.LocalAddr().String())
+	ap, _ := netip.ParseAddrPort(a.String())
 	return ap
 }
 
@@ -421,8 +403,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 			failed = &DataConnError{Mode: Passive, Err: decodeErr, Cause: fmt.Sprintf("server sent a malformed EPSV reply (%v); nothing was dialed", decodeErr)}
 		default:
 			c.log.Notef(c.id, "passive: server refused EPSV; using PASV on this connection")
-			failed = &DataConnError{Mode: Passive, Err: &ReplyError{Cmd: "EPSV", Code: r.Code, Text: r.Text()},
-				Cause: fmt.Sprintf("server refused EPSV: %d %s — PASV or active mode may work", r.Code, wire.Escape(r.Text()))}
+			failed = refused(Passive, "", "EPSV", r, "PASV or active mode may work")
 		}
 		if c.force == MethodEPSV {
 			return nil, failed
@@ -449,7 +430,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 	}
 	rec.Reply, rec.Named = lastLine(r), named
 	if r.Code != 227 {
-		return nil, &DataConnError{Mode: Passive, Cause: fmt.Sprintf("server refused PASV: %d %s — active mode may work", r.Code, wire.Escape(r.Text())), Err: &ReplyError{Cmd: "PASV", Code: r.Code, Text: r.Text()}}
+		return nil, refused(Passive, "", "PASV", r, "active mode may work")
 	}
 	if decodeErr != nil {
 		return nil, &DataConnError{Mode: Passive, Cause: fmt.Sprintf("server sent a malformed PASV reply (%v); nothing was dialed", decodeErr), Err: decodeErr}
@@ -523,11 +504,10 @@ func (c *controlConn) openActive() (net.Conn, error) {
 	if err != nil {
 		return nil, &DataConnError{Mode: Active, Err: err, Cause: fmt.Sprintf("could not listen on %s for the server to connect back (%v)", local, err)}
 	}
-	lport := uint16(ln.Addr().(*net.TCPAddr).Port)
-	advAP := netip.AddrPortFrom(adv, lport)
+	listen := addrPort(ln.Addr())
+	advAP := netip.AddrPortFrom(adv, listen.Port())
 	if c.attempt != nil {
-		c.attempt.Advertised = advAP
-		c.attempt.Listen, _ = netip.ParseAddrPort(ln.Addr().String())
+		c.attempt.Advertised, c.attempt.Listen = advAP, listen
 	}
 	var line string
 	if adv.Is4() && c.force != MethodEPRT {
@@ -555,8 +535,7 @@ func (c *controlConn) openActive() (net.Conn, error) {
 	}
 	if r.Class() != 2 {
 		_ = ln.Close()
-		return nil, &DataConnError{Mode: Active, Addr: advAP.String(), Err: &ReplyError{Cmd: verbOf(line), Code: r.Code, Text: r.Text()},
-			Cause: fmt.Sprintf("server refused %s: %d %s — passive mode may work", verbOf(line), r.Code, wire.Escape(r.Text()))}
+		return nil, refused(Active, advAP.String(), verbOf(line), r, "passive mode may work")
 	}
 	c.curActive = &activeConn{ctl: c, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}
 	return c.wrapData(c.curActive, Active), nil
@@ -639,15 +618,26 @@ func rootCause(err error) error {
 	}
 }
 
+// refused is the error for a server that refused verb, the command that
+// sets up a data connection in mode m; advice says what may work instead.
+func refused(m Mode, addr, verb string, r wire.Reply, advice string) *DataConnError {
+	return &DataConnError{Mode: m, Addr: addr, Err: &ReplyError{Cmd: verb, Code: r.Code, Text: r.Text()},
+		Cause: fmt.Sprintf("server refused %s: %d %s — %s", verb, r.Code, wire.Escape(r.Text()), advice)}
+}
+
 // dataRefused explains a 425 ("can't open data connection") to a transfer
 // command in terms of the mode it was negotiated in.
 func (c *controlConn) dataRefused(r wire.Reply) error {
 	re := &ReplyError{Code: r.Code, Text: r.Text()}
 	if t := c.curTLS; t != nil && t.noted && !t.resumed {
-		return &DataConnError{Mode: c.curMode, Err: re,
+		m := Passive
+		if c.curActive != nil {
+			m = Active
+		}
+		return &DataConnError{Mode: m, Err: re,
 			Cause: fmt.Sprintf("server refused the TLS data connection (%d %s): it did not resume the control connection's TLS session, and this server requires that (vsftpd's require_ssl_reuse) — switching modes will not help", r.Code, wire.Escape(r.Text()))}
 	}
-	if c.curMode == Active && c.curActive != nil {
+	if c.curActive != nil {
 		return &DataConnError{Mode: Active, Addr: c.curActive.advertised.String(), Err: re,
 			Cause: fmt.Sprintf("server could not connect back to %s (%d %s) — a NAT or firewall on this side is the usual cause; passive mode may work", c.curActive.advertised, r.Code, wire.Escape(r.Text()))}
 	}

@@ -61,11 +61,13 @@ type dataConn struct {
 // sampleBytes is how much of a UTF-8 listing is kept to check it.
 const sampleBytes = 64 << 10
 
-// decodeListing marks the connection as carrying a listing: its bytes are
-// decoded from enc to UTF-8, or, for UTF-8 (enc nil), sampled so that a
-// listing in another charset can be spotted.
-func (d *dataConn) decodeListing(enc encoding.Encoding) {
+// startListing marks the connection as carrying a listing: it is bounded
+// by MaxListingBytes and maxListingEntries, and its bytes are decoded from
+// enc to UTF-8, or, for UTF-8 (enc nil), sampled so that a listing in
+// another charset can be spotted.
+func (d *dataConn) startListing(enc encoding.Encoding) {
 	d.listing = true
+	d.limit, d.maxLines = MaxListingBytes, maxListingEntries
 	if enc != nil {
 		d.decoded = transform.NewReader(readerFunc(d.readRaw), enc.NewDecoder())
 	}
@@ -127,7 +129,7 @@ func (d *dataConn) readRaw(p []byte) (int, error) {
 		}
 	}
 	if err != nil && isTimeout(err) {
-		err = fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+		err = d.stalled(true, err)
 	}
 	return n, err
 }
@@ -138,16 +140,28 @@ func (d *dataConn) Write(p []byte) (int, error) {
 	}
 	n, err := d.Conn.Write(p)
 	if err != nil && isTimeout(err) {
-		err = fmt.Errorf("data connection stalled: server took no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+		err = d.stalled(false, err)
 	}
 	return n, err
+}
+
+// stalled is the error for a data connection that moved no bytes for the
+// stall timeout, reading (from the server) or writing (to it).
+func (d *dataConn) stalled(read bool, err error) error {
+	if read {
+		return fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+	}
+	return fmt.Errorf("data connection stalled: server took no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
 }
 
 // Handshake lets jlaffaye/ftp finish an empty upload: it is called when
 // nothing was written, so an active-mode connection is accepted and a TLS
 // one completes its handshake.
-func (d *dataConn) Handshake() error {
-	if h, ok := d.Conn.(interface{ Handshake() error }); ok {
+func (d *dataConn) Handshake() error { return handshake(d.Conn) }
+
+// handshake completes c's TLS handshake (or accept) when it has one.
+func handshake(c net.Conn) error {
+	if h, ok := c.(interface{ Handshake() error }); ok {
 		return h.Handshake()
 	}
 	return nil
@@ -250,10 +264,7 @@ func (a *activeConn) Handshake() error {
 	if err != nil {
 		return err
 	}
-	if h, ok := c.(interface{ Handshake() error }); ok {
-		return h.Handshake()
-	}
-	return nil
+	return handshake(c)
 }
 
 // Close takes the server's connection first when the server has said it is

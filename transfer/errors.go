@@ -105,10 +105,10 @@ func IsTransient(err error) bool {
 		errors.Is(err, os.ErrDeadlineExceeded) || isNetErr(err)
 }
 
+// isNetErr reports a network error (*net.OpError is one too).
 func isNetErr(err error) bool {
 	var ne net.Error
-	var oe *net.OpError
-	return errors.As(err, &ne) || errors.As(err, &oe)
+	return errors.As(err, &ne)
 }
 
 // convertErr turns errors from jlaffaye/ftp into our own types so that the
@@ -133,8 +133,7 @@ func convertErr(cmd string, err error) error {
 	if errors.As(err, &te) {
 		return &ReplyError{Cmd: cmd, Code: te.Code, Text: te.Msg}
 	}
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() && !errors.Is(err, ErrTimeout) {
+	if isTimeout(err) {
 		return fmt.Errorf("%s: %w: %w", cmd, ErrTimeout, err)
 	}
 	return err

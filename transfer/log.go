@@ -72,16 +72,15 @@ func (e Event) ReplyCode() int {
 // subscribers (the log pane), and sinks (--log FILE). It is safe for
 // concurrent use; Add never blocks on a slow subscriber.
 type Log struct {
-	mu      sync.Mutex
-	ring    []Event
-	next    int // index where the next event goes
-	full    bool
-	subs    map[int]chan Event
-	subID   int
-	sinks   []io.Writer
-	dropped int
-	now     func() time.Time
-	conns   atomic.Int32 // connection numbers, unique across every session on this log
+	mu    sync.Mutex
+	ring  []Event
+	next  int // index where the next event goes
+	full  bool
+	subs  map[int]chan Event
+	subID int
+	sinks []io.Writer
+	now   func() time.Time
+	conns atomic.Int32 // connection numbers, unique across every session on this log
 }
 
 // NextConn returns a new connection number: numbers are unique per log, so
@@ -114,8 +113,7 @@ func (l *Log) Add(e Event) {
 	for _, ch := range l.subs {
 		select {
 		case ch <- e:
-		default:
-			l.dropped++ // the subscriber still has the ring via Snapshot
+		default: // dropped for this subscriber, which still has the ring via Snapshot
 		}
 	}
 	if len(l.sinks) > 0 {

@@ -438,10 +438,10 @@ func verdictOf(r *Report) Verdict {
 	default:
 		out = append(out, "no method works.")
 	}
-	if s := r.explainPassive(pas, pOK); s != "" {
+	if s := r.explainPassive(pas, pOK, aOK); s != "" {
 		out = append(out, s)
 	}
-	if s := r.explainActive(act, aOK); s != "" {
+	if s := r.explainActive(act, aOK, pOK); s != "" {
 		out = append(out, s)
 	}
 	if r.TLS != TLSOff && (!pOK || !aOK) {
@@ -449,8 +449,6 @@ func verdictOf(r *Report) Verdict {
 	}
 	v.Text = strings.Join(out, " ")
 	if !pOK && !aOK {
-		// Advice to use the other mode would only send the user in circles.
-		v.Text = strings.NewReplacer(": use active.", ".", "; use passive.", ".").Replace(v.Text)
 		v.Text += " Ask the server's administrator which data-connection mode it allows, and check the firewalls on both sides."
 	}
 	return v
@@ -475,8 +473,9 @@ func find(as []Attempt, m Method) (Attempt, bool) {
 }
 
 // explainPassive says why passive methods failed (or a warning when they
-// work but something is odd).
-func (r *Report) explainPassive(pas []Attempt, ok bool) string {
+// work but something is odd). It advises active mode only when activeOK:
+// otherwise the advice would only send the user in circles.
+func (r *Report) explainPassive(pas []Attempt, ok, activeOK bool) string {
 	epsv, hasE := find(pas, MethodEPSV)
 	pasv, hasP := find(pas, MethodPASV)
 	var out []string
@@ -490,20 +489,24 @@ func (r *Report) explainPassive(pas []Attempt, ok bool) string {
 		}
 		return strings.Join(out, " ")
 	}
+	useActive := ": use active."
+	if !activeOK {
+		useActive = "."
+	}
 	unreach := func(a Attempt) bool {
 		return a.Result == ResultNoConnect || a.Result == ResultTimeout
 	}
 	switch {
 	case hasE && unreach(epsv) && (!hasP || unreach(pasv) || pasv.Result == ResultRefused):
-		out = append(out, fmt.Sprintf("passive fails: EPSV accepted but its port %s is unreachable — the server's firewall blocks passive ports: use active.", epsv.Dialed))
+		out = append(out, fmt.Sprintf("passive fails: EPSV accepted but its port %s is unreachable — the server's firewall blocks passive ports%s", epsv.Dialed, useActive))
 	case hasP && unreach(pasv):
-		out = append(out, fmt.Sprintf("passive fails: PASV accepted but port %s did not answer — the server's firewall (or its NAT) blocks its passive ports: use active.", pasv.Dialed))
+		out = append(out, fmt.Sprintf("passive fails: PASV accepted but port %s did not answer — the server's firewall (or its NAT) blocks its passive ports%s", pasv.Dialed, useActive))
 	case (!hasE || epsv.Result == ResultRefused) && (!hasP || pasv.Result == ResultRefused):
 		reply := epsv.Reply
 		if hasP {
 			reply = pasv.Reply
 		}
-		out = append(out, fmt.Sprintf("passive fails: the server refuses passive mode (%q): use active.", reply))
+		out = append(out, fmt.Sprintf("passive fails: the server refuses passive mode (%q)%s", reply, useActive))
 	default:
 		for _, a := range pas {
 			if a.Result == ResultNoData {
@@ -518,10 +521,15 @@ func (r *Report) explainPassive(pas []Attempt, ok bool) string {
 	return strings.Join(out, " ")
 }
 
-// explainActive says why active methods failed.
-func (r *Report) explainActive(act []Attempt, ok bool) string {
+// explainActive says why active methods failed, advising passive mode
+// only when passiveOK.
+func (r *Report) explainActive(act []Attempt, ok, passiveOK bool) string {
 	if ok || len(act) == 0 {
 		return ""
+	}
+	usePassive := "; use passive."
+	if !passiveOK {
+		usePassive = "."
 	}
 	// The most telling attempt: one the server accepted over one it refused.
 	a := act[0]
@@ -540,9 +548,9 @@ func (r *Report) explainActive(act []Attempt, ok bool) string {
 		case behindNAT:
 			return fmt.Sprintf("active fails: the server could not reach %s — this machine is behind NAT; use passive, or set --active-addr to the NAT's public address and forward --active-ports.", adv)
 		case r.ActiveAddr.IsValid():
-			return fmt.Sprintf("active fails: the server could not reach %s, the --active-addr — the port forwarding for --active-ports on the NAT is missing, or a firewall blocks it; use passive.", adv)
+			return fmt.Sprintf("active fails: the server could not reach %s, the --active-addr — the port forwarding for --active-ports on the NAT is missing, or a firewall blocks it%s", adv, usePassive)
 		default:
-			return fmt.Sprintf("active fails: the server could not reach %s — a firewall on this machine or between us blocks incoming connections; use passive.", adv)
+			return fmt.Sprintf("active fails: the server could not reach %s — a firewall on this machine or between us blocks incoming connections%s", adv, usePassive)
 		}
 	case ResultRefused:
 		s := fmt.Sprintf("active fails: the server refuses %s (%q)", a.Method, a.Reply)
@@ -555,7 +563,7 @@ func (r *Report) explainActive(act []Attempt, ok bool) string {
 		default:
 			s += " — active mode is disabled on that server"
 		}
-		return s + "; use passive."
+		return s + usePassive
 	case ResultNoData:
 		return fmt.Sprintf("active fails: the server connected from %s but no listing arrived (%s).", a.From, a.detail())
 	}

@@ -56,7 +56,7 @@ func (s *Session) Mode() Mode { return Mode(s.mode.Load()) }
 func (s *Session) SetMode(m Mode) {
 	old := Mode(s.mode.Swap(int32(m)))
 	if old != m {
-		s.log.Notef(0, "mode: %s → %s (from the next data connection, on every connection)", old, m)
+		s.noteMode(old, m)
 	}
 }
 
@@ -66,10 +66,14 @@ func (s *Session) ToggleMode() Mode {
 		old := s.mode.Load()
 		nm := Mode(old).Other()
 		if s.mode.CompareAndSwap(old, int32(nm)) {
-			s.log.Notef(0, "mode: %s → %s (from the next data connection, on every connection)", Mode(old), nm)
+			s.noteMode(Mode(old), nm)
 			return nm
 		}
 	}
+}
+
+func (s *Session) noteMode(old, m Mode) {
+	s.log.Notef(0, "mode: %s → %s (from the next data connection, on every connection)", old, m)
 }
 
 // Dial opens and logs in a new control connection. The context bounds the
@@ -214,9 +218,7 @@ func (c *controlConn) startTLS() error {
 	c.log.Notef(c.id, "tls: control connection protected (%s, %s)", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
 	c.raw = tc
 	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
-	data := cfg.Clone()
-	data.ClientSessionCache = cfg.ClientSessionCache
-	c.dataTLS = data
+	c.dataTLS = cfg.Clone() // the clone shares cfg's session cache: data connections resume
 	return nil
 }
 

@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"os"
@@ -52,69 +51,62 @@ func zeroCopyTarget(w io.Writer) (*os.File, bool) {
 
 // rearm sets the stall deadline for the next chunk; an interrupt that
 // landed meanwhile is not undone.
-func (d *dataConn) rearm(tcp *net.TCPConn, interrupted func() bool, read bool) {
+func (d *dataConn) rearm(tcp *net.TCPConn, read bool) {
 	t := time.Now().Add(d.stall)
 	if read {
 		_ = tcp.SetReadDeadline(t)
 	} else {
 		_ = tcp.SetWriteDeadline(t)
 	}
-	if interrupted != nil && interrupted() {
+	if d.interrupted() {
 		_ = tcp.SetDeadline(time.Unix(1, 0))
 	}
 }
 
 // spliceTo moves the rest of the transfer from tcp into f without copying
 // it through this process (os.File.ReadFrom uses splice(2) for a TCP
-// source). A chunk that times out after moving bytes is not a stall: the
-// stall timeout still holds, detected within one to two periods.
-func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64, interrupted func() bool) (int64, error) {
+// source).
+func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64) (int64, error) {
+	return d.zeroCopy(tcp, true, progress, func() (int64, error) {
+		return f.ReadFrom(&io.LimitedReader{R: tcp, N: zeroCopyChunk})
+	})
+}
+
+// sendFrom sends the rest of f on tcp with sendfile(2) (net.TCPConn's
+// ReadFrom for a file source), counting into cr.
+func (d *dataConn) sendFrom(tcp *net.TCPConn, f *os.File, cr *countingReader) (int64, error) {
+	n, err := d.zeroCopy(tcp, false, cr.progress, func() (int64, error) {
+		return tcp.ReadFrom(&io.LimitedReader{R: f, N: zeroCopyChunk})
+	})
+	cr.n += n
+	return n, err
+}
+
+// zeroCopy calls move, which moves one chunk of at most zeroCopyChunk
+// bytes, until it moves nothing, re-arming the stall deadline (for reading
+// from tcp, or writing to it) before each chunk. A chunk that times out
+// after moving bytes is not a stall: the stall timeout still holds,
+// detected within one to two periods.
+func (d *dataConn) zeroCopy(tcp *net.TCPConn, read bool, progress *atomic.Int64, move func() (int64, error)) (int64, error) {
 	var total int64
 	for {
-		d.rearm(tcp, interrupted, true)
-		n, err := f.ReadFrom(&io.LimitedReader{R: tcp, N: zeroCopyChunk})
+		d.rearm(tcp, read)
+		n, err := move()
 		total += n
 		if progress != nil && n > 0 {
 			progress.Add(n)
 		}
 		switch {
-		case err != nil && isTimeout(err) && n > 0 && (interrupted == nil || !interrupted()):
+		case err != nil && isTimeout(err) && n > 0 && !d.interrupted():
 			continue
 		case err != nil && isTimeout(err):
-			return total, fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+			return total, d.stalled(read, err)
 		case err != nil && localErrno(err):
 			return total, &LocalError{Err: err}
 		case err != nil:
 			return total, err
 		case n == 0:
 			return total, nil // end of file
-		}
-	}
-}
-
-// sendFrom sends the rest of f on tcp with sendfile(2) (net.TCPConn's
-// ReadFrom for a file source), counting into cr.
-func (d *dataConn) sendFrom(tcp *net.TCPConn, f *os.File, cr *countingReader, interrupted func() bool) (int64, error) {
-	var total int64
-	for {
-		d.rearm(tcp, interrupted, false)
-		n, err := tcp.ReadFrom(&io.LimitedReader{R: f, N: zeroCopyChunk})
-		total += n
-		cr.n += n
-		if cr.progress != nil && n > 0 {
-			cr.progress.Add(n)
-		}
-		switch {
-		case err != nil && isTimeout(err) && n > 0 && (interrupted == nil || !interrupted()):
-			continue
-		case err != nil && isTimeout(err):
-			return total, fmt.Errorf("data connection stalled: server took no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
-		case err != nil && localErrno(err):
-			return total, &LocalError{Err: err}
-		case err != nil:
-			return total, err
-		case n == 0:
-			return total, nil
 		}
 	}
 }
@@ -127,7 +119,7 @@ func (d *dataConn) ReadFrom(r io.Reader) (int64, error) {
 		if f, ok := cr.r.(*os.File); ok {
 			if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 				if tcp := d.plainTCP(); tcp != nil {
-					return d.sendFrom(tcp, f, cr, d.interrupted)
+					return d.sendFrom(tcp, f, cr)
 				}
 			}
 		}

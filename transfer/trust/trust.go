@@ -23,6 +23,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -102,11 +104,9 @@ func (e *CertError) Error() string {
 		e.Addr(), e.Reason, e.Subject, e.Issuer, FormatFingerprint(e.SHA256))
 }
 
+// hostPort is the key of a pin: the same form as Site.Addr.
 func hostPort(host string, port int) string {
-	if strings.Contains(host, ":") {
-		return fmt.Sprintf("[%s]:%d", host, port)
-	}
-	return fmt.Sprintf("%s:%d", host, port)
+	return net.JoinHostPort(host, strconv.Itoa(port))
 }
 
 // Verifier holds the pins: the saved known_certs (may be nil), the

@@ -125,7 +125,7 @@ func DecodeEPSV(text string) (uint16, error) {
 		return 0, fmt.Errorf("%w: 229 not of the form (|||port|)", ErrMalformed)
 	}
 	end := strings.IndexByte(rest[3:], d)
-	if end <= 0 || 3+end+1 >= len(rest)+1 {
+	if end <= 0 {
 		return 0, fmt.Errorf("%w: 229 without port", ErrMalformed)
 	}
 	if 3+end+1 >= len(rest) || rest[3+end+1] != ')' {

@@ -91,8 +91,8 @@ func (rr *ReplyReader) ReadLine() (string, error) {
 			return "", err
 		}
 		if len(buf)+len(chunk) > MaxLineBytes {
-			// Drain the rest of the line so the error is not repeated for
-			// every 4 KiB of it, but never more than a bounded amount.
+			// The rest of the line is left unread: the reader is out of
+			// step with the server from here, and its owner must drop it.
 			return "", fmt.Errorf("%w: more than %d bytes", ErrLineTooLong, MaxLineBytes)
 		}
 		buf = append(buf, chunk...)

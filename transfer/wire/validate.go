@@ -15,7 +15,7 @@ var ErrUnsafeArgument = errors.New("argument holds CR, LF or NUL")
 // CheckArg is the one place every path or name that goes into a command is
 // checked before it is sent.
 func CheckArg(what, s string) error {
-	if i := strings.IndexAny(s, "\r\n\x00"); i >= 0 {
+	if strings.ContainsAny(s, "\r\n\x00") {
 		return fmt.Errorf("%s %q: %w", what, s, ErrUnsafeArgument)
 	}
 	return nil
