@@ -26,7 +26,7 @@ var (
 )
 
 // Reply is one complete server reply: a three-digit code and its lines as
-// received (without CRLF). Text is the message of the final line.
+// received (without CRLF); Text returns its message.
 type Reply struct {
 	Code  int
 	Lines []string
