@@ -165,9 +165,8 @@ func (q *Queue) Close() error {
 		q.mu.Lock()
 		q.closed = true
 		for _, j := range q.jobs {
-			if j.State == Running && j.cancel != nil {
-				j.stop = errClosing
-				j.cancel(errClosing)
+			if j.State == Running {
+				j.stopLocked(errClosing)
 			}
 		}
 		q.work.Broadcast()
