@@ -17,10 +17,8 @@ import (
 // except New, the Add methods (they list and create folders), Close and
 // Wait. Workers each own one connection of the session.
 type Queue struct {
-	sess    *transfer.Session
-	opts    Options
-	backoff []time.Duration
-	now     func() time.Time
+	sess *transfer.Session
+	opts Options // defaults filled in by New
 
 	mu      sync.Mutex
 	jobs    []*job // in queue order
@@ -81,11 +79,12 @@ func New(sess *transfer.Session, opts Options) (*Queue, error) {
 	if opts.Parallel <= 0 {
 		opts.Parallel = 2
 	}
+	if opts.Backoff == nil {
+		opts.Backoff = defaultBackoff
+	}
 	q := &Queue{
 		sess:      sess,
 		opts:      opts,
-		backoff:   opts.Backoff,
-		now:       opts.Now,
 		nextID:    1,
 		policy:    opts.Policy,
 		changed:   make(chan struct{}),
@@ -95,12 +94,6 @@ func New(sess *transfer.Session, opts Options) (*Queue, error) {
 		conflicts: make(chan *Conflict, 64),
 		stopRep:   make(chan struct{}),
 		repDone:   make(chan struct{}),
-	}
-	if q.backoff == nil {
-		q.backoff = defaultBackoff
-	}
-	if q.now == nil {
-		q.now = time.Now
 	}
 	q.work = sync.NewCond(&q.mu)
 	if opts.StateDir != "" {
@@ -535,7 +528,7 @@ func (q *Queue) report() {
 			return
 		}
 		now := time.Now()
-		running := q.tick()
+		running := q.tick(now)
 		if (pending || running > 0) && now.Sub(lastSend) >= every-10*time.Millisecond {
 			q.send(q.Snapshot())
 			lastSend, pending = now, false
@@ -563,9 +556,8 @@ func (q *Queue) send(s Summary) {
 	}
 }
 
-// tick updates the running jobs' speeds and returns how many run.
-func (q *Queue) tick() int {
-	now := q.now()
+// tick updates the running jobs' speeds at now and returns how many run.
+func (q *Queue) tick(now time.Time) int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	n := 0
