@@ -293,26 +293,48 @@ func (j *job) stopLocked(why error) {
 	}
 }
 
+// pauseLocked pauses a queued or running job (a running one is asked to
+// stop) and reports whether it did.
+func (j *job) pauseLocked() bool {
+	switch j.State {
+	case Queued:
+		j.State = Paused
+	case Running:
+		j.stopLocked(errPause)
+	default:
+		return false
+	}
+	return true
+}
+
+// resumeLocked queues a paused job again, or one still stopping for a
+// pause once it has stopped, and reports whether it did.
+func (j *job) resumeLocked() bool {
+	switch {
+	case j.State == Paused:
+		j.State = Queued
+	case j.State == Running && j.stop == errPause:
+		j.stop = errRequeue
+	default:
+		return false
+	}
+	return true
+}
+
 // Pause pauses a job: a queued one is not taken, a running one stops
 // (its .part is kept) and becomes Paused.
 func (q *Queue) Pause(id int64) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	_, j := q.find(id)
-	if j == nil {
+	switch {
+	case j == nil:
 		return fmt.Errorf("pause %d: %w", id, ErrNoJob)
-	}
-	switch j.State {
-	case Queued:
-		j.State = Paused
-	case Running:
-		j.stopLocked(errPause)
-	case Paused:
-		return nil
-	default:
+	case j.pauseLocked():
+		q.userChangeLocked()
+	case j.State != Paused:
 		return fmt.Errorf("pause job %d: it is %s", id, j.State)
 	}
-	q.userChangeLocked()
 	return nil
 }
 
@@ -321,20 +343,14 @@ func (q *Queue) Resume(id int64) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	_, j := q.find(id)
-	if j == nil {
-		return fmt.Errorf("resume %d: %w", id, ErrNoJob)
-	}
 	switch {
-	case j.State == Paused:
-		j.State = Queued
-	case j.State == Running && j.stop == errPause:
-		j.stop = errRequeue // still stopping: queue it again when it has
-	case j.State == Queued || j.State == Running:
-		return nil
-	default:
+	case j == nil:
+		return fmt.Errorf("resume %d: %w", id, ErrNoJob)
+	case j.resumeLocked():
+		q.userChangeLocked()
+	case j.State != Queued && j.State != Running:
 		return fmt.Errorf("resume job %d: it is %s (use retry)", id, j.State)
 	}
-	q.userChangeLocked()
 	return nil
 }
 
@@ -343,12 +359,7 @@ func (q *Queue) PauseAll() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, j := range q.jobs {
-		switch j.State {
-		case Queued:
-			j.State = Paused
-		case Running:
-			j.stopLocked(errPause)
-		}
+		j.pauseLocked()
 	}
 	q.userChangeLocked()
 }
@@ -358,12 +369,7 @@ func (q *Queue) ResumeAll() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, j := range q.jobs {
-		switch {
-		case j.State == Paused:
-			j.State = Queued
-		case j.State == Running && j.stop == errPause:
-			j.stop = errRequeue
-		}
+		j.resumeLocked()
 	}
 	q.userChangeLocked()
 }
