@@ -27,13 +27,7 @@ func TestHelperProcess(t *testing.T) {
 	if os.Getenv(helperEnv) != "1" {
 		t.Skip("helper process for TestCrashKill")
 	}
-	port, _ := strconv.Atoi(os.Getenv("FTPDECK_QUEUE_PORT"))
-	site := transfer.Site{Host: "127.0.0.1", Port: port, User: "demo", Password: "demo", Timeout: 10 * time.Second}
-	sess := transfer.NewSession(site, transfer.NewLog(100))
-	q, err := New(sess, Options{Parallel: 2, StateDir: os.Getenv("FTPDECK_QUEUE_STATE"), Policy: Ask})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess, q := helperQueue(t, "demo", "demo", 2)
 	c, err := sess.Dial(testCtx(t, 10*time.Second))
 	if err != nil {
 		t.Fatal(err)

@@ -183,17 +183,7 @@ func TestTransientCutRetried(t *testing.T) {
 	srv.Handle("RETR", ftpscript.Sequence(ftpscript.CloseMidTransfer(300000), ftpscript.Builtin))
 	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
 	q := startQueue(t, sess, Options{Parallel: 1})
-	local := t.TempDir()
-	if _, err := q.AddDownload(testCtx(t, 5*time.Second), dial(t, sess), "/f.bin", false, local); err != nil {
-		t.Fatal(err)
-	}
-	s := waitDone(t, q, 20*time.Second)
-	if s.Done != 1 {
-		t.Fatalf("%s", failures(s))
-	}
-	if got, _ := os.ReadFile(filepath.Join(local, "f.bin")); !bytes.Equal(got, data) {
-		t.Fatal("file differs")
-	}
+	s := getFile(t, q, sess, t.TempDir(), data)
 	if !slices.Contains(srv.Transcript(), "REST 300000") {
 		t.Errorf("no REST 300000 in %q", srv.Transcript())
 	}
@@ -210,16 +200,7 @@ func TestShortTransferRetried(t *testing.T) {
 	srv.Handle("RETR", ftpscript.Sequence(ftpscript.Truncated(1000), ftpscript.Builtin))
 	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
 	q := startQueue(t, sess, Options{Parallel: 1})
-	local := t.TempDir()
-	if _, err := q.AddDownload(testCtx(t, 5*time.Second), dial(t, sess), "/f.bin", false, local); err != nil {
-		t.Fatal(err)
-	}
-	if s := waitDone(t, q, 20*time.Second); s.Done != 1 {
-		t.Fatalf("%s", failures(s))
-	}
-	if got, _ := os.ReadFile(filepath.Join(local, "f.bin")); !bytes.Equal(got, data) {
-		t.Fatal("file differs")
-	}
+	getFile(t, q, sess, t.TempDir(), data)
 	if !slices.Contains(srv.Transcript(), "REST 1000") {
 		t.Errorf("no REST 1000 in %q", srv.Transcript())
 	}
@@ -246,16 +227,7 @@ func TestRestRefusedOrIgnored(t *testing.T) {
 			}
 			sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
 			q := startQueue(t, sess, Options{Parallel: 1, Backoff: []time.Duration{}})
-			if _, err := q.AddDownload(testCtx(t, 5*time.Second), dial(t, sess), "/f.bin", false, local); err != nil {
-				t.Fatal(err)
-			}
-			s := waitDone(t, q, 20*time.Second)
-			if s.Done != 1 {
-				t.Fatalf("%s", failures(s))
-			}
-			if got, _ := os.ReadFile(filepath.Join(local, "f.bin")); !bytes.Equal(got, data) {
-				t.Fatal("file differs")
-			}
+			s := getFile(t, q, sess, local, data)
 			if !s.Jobs[0].NoRest || !strings.Contains(notes(sess.Log()), name+" REST") {
 				t.Errorf("NoRest %v, notes:\n%s", s.Jobs[0].NoRest, notes(sess.Log()))
 			}

@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,6 +10,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -179,6 +181,38 @@ func waitDone(t testing.TB, q *Queue, d time.Duration) Summary {
 		t.Fatalf("wait: %v (running %d, queued %d, done %d)", err, s.Running, s.Queued, s.Done)
 	}
 	return q.Snapshot()
+}
+
+// helperQueue is a helper process's queue: a session on the demo server
+// its parent started ($FTPDECK_QUEUE_PORT), persisted in the parent's state
+// folder ($FTPDECK_QUEUE_STATE), conflicts asked.
+func helperQueue(t testing.TB, user, password string, parallel int) (*transfer.Session, *Queue) {
+	t.Helper()
+	port, _ := strconv.Atoi(os.Getenv("FTPDECK_QUEUE_PORT"))
+	site := transfer.Site{Host: "127.0.0.1", Port: port, User: user, Password: password, Timeout: 10 * time.Second}
+	sess := transfer.NewSession(site, transfer.NewLog(100))
+	q, err := New(sess, Options{Parallel: parallel, StateDir: os.Getenv("FTPDECK_QUEUE_STATE"), Policy: Ask})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess, q
+}
+
+// getFile downloads /f.bin into local and waits for the queue; the test
+// fails unless the job is done and the file holds want.
+func getFile(t testing.TB, q *Queue, sess *transfer.Session, local string, want []byte) Summary {
+	t.Helper()
+	if _, err := q.AddDownload(testCtx(t, 5*time.Second), dial(t, sess), "/f.bin", false, local); err != nil {
+		t.Fatal(err)
+	}
+	s := waitDone(t, q, 20*time.Second)
+	if s.Done != 1 {
+		t.Fatalf("%s", failures(s))
+	}
+	if got, _ := os.ReadFile(filepath.Join(local, "f.bin")); !bytes.Equal(got, want) {
+		t.Fatal("file differs")
+	}
+	return s
 }
 
 func failures(s Summary) string {

@@ -224,13 +224,7 @@ func TestManyHelperProcess(t *testing.T) {
 	if os.Getenv(manyHelperEnv) != "1" {
 		t.Skip("helper process for TestLoadKillMany")
 	}
-	port, _ := strconv.Atoi(os.Getenv("FTPDECK_QUEUE_PORT"))
-	site := transfer.Site{Host: "127.0.0.1", Port: port, User: "u", Password: "p", Timeout: 10 * time.Second}
-	sess := transfer.NewSession(site, transfer.NewLog(100))
-	q, err := New(sess, Options{Parallel: 4, StateDir: os.Getenv("FTPDECK_QUEUE_STATE"), Policy: Ask})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess, q := helperQueue(t, "u", "p", 4)
 	conflicts, err := os.OpenFile(os.Getenv("FTPDECK_QUEUE_CONFLICTS"), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		t.Fatal(err)

@@ -17,10 +17,8 @@ import (
 // except New, the Add methods (they list and create folders), Close and
 // Wait. Workers each own one connection of the session.
 type Queue struct {
-	sess    *transfer.Session
-	opts    Options
-	backoff []time.Duration
-	now     func() time.Time
+	sess *transfer.Session
+	opts Options // defaults filled in by New
 
 	mu      sync.Mutex
 	jobs    []*job // in queue order
@@ -81,11 +79,12 @@ func New(sess *transfer.Session, opts Options) (*Queue, error) {
 	if opts.Parallel <= 0 {
 		opts.Parallel = 2
 	}
+	if opts.Backoff == nil {
+		opts.Backoff = defaultBackoff
+	}
 	q := &Queue{
 		sess:      sess,
 		opts:      opts,
-		backoff:   opts.Backoff,
-		now:       opts.Now,
 		nextID:    1,
 		policy:    opts.Policy,
 		changed:   make(chan struct{}),
@@ -95,12 +94,6 @@ func New(sess *transfer.Session, opts Options) (*Queue, error) {
 		conflicts: make(chan *Conflict, 64),
 		stopRep:   make(chan struct{}),
 		repDone:   make(chan struct{}),
-	}
-	if q.backoff == nil {
-		q.backoff = defaultBackoff
-	}
-	if q.now == nil {
-		q.now = time.Now
 	}
 	q.work = sync.NewCond(&q.mu)
 	if opts.StateDir != "" {
@@ -165,9 +158,8 @@ func (q *Queue) Close() error {
 		q.mu.Lock()
 		q.closed = true
 		for _, j := range q.jobs {
-			if j.State == Running && j.cancel != nil {
-				j.stop = errClosing
-				j.cancel(errClosing)
+			if j.State == Running {
+				j.stopLocked(errClosing)
 			}
 		}
 		q.work.Broadcast()
@@ -301,26 +293,48 @@ func (j *job) stopLocked(why error) {
 	}
 }
 
+// pauseLocked pauses a queued or running job (a running one is asked to
+// stop) and reports whether it did.
+func (j *job) pauseLocked() bool {
+	switch j.State {
+	case Queued:
+		j.State = Paused
+	case Running:
+		j.stopLocked(errPause)
+	default:
+		return false
+	}
+	return true
+}
+
+// resumeLocked queues a paused job again, or one still stopping for a
+// pause once it has stopped, and reports whether it did.
+func (j *job) resumeLocked() bool {
+	switch {
+	case j.State == Paused:
+		j.State = Queued
+	case j.State == Running && j.stop == errPause:
+		j.stop = errRequeue
+	default:
+		return false
+	}
+	return true
+}
+
 // Pause pauses a job: a queued one is not taken, a running one stops
 // (its .part is kept) and becomes Paused.
 func (q *Queue) Pause(id int64) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	_, j := q.find(id)
-	if j == nil {
+	switch {
+	case j == nil:
 		return fmt.Errorf("pause %d: %w", id, ErrNoJob)
-	}
-	switch j.State {
-	case Queued:
-		j.State = Paused
-	case Running:
-		j.stopLocked(errPause)
-	case Paused:
-		return nil
-	default:
+	case j.pauseLocked():
+		q.userChangeLocked()
+	case j.State != Paused:
 		return fmt.Errorf("pause job %d: it is %s", id, j.State)
 	}
-	q.userChangeLocked()
 	return nil
 }
 
@@ -329,20 +343,14 @@ func (q *Queue) Resume(id int64) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	_, j := q.find(id)
-	if j == nil {
-		return fmt.Errorf("resume %d: %w", id, ErrNoJob)
-	}
 	switch {
-	case j.State == Paused:
-		j.State = Queued
-	case j.State == Running && j.stop == errPause:
-		j.stop = errRequeue // still stopping: queue it again when it has
-	case j.State == Queued || j.State == Running:
-		return nil
-	default:
+	case j == nil:
+		return fmt.Errorf("resume %d: %w", id, ErrNoJob)
+	case j.resumeLocked():
+		q.userChangeLocked()
+	case j.State != Queued && j.State != Running:
 		return fmt.Errorf("resume job %d: it is %s (use retry)", id, j.State)
 	}
-	q.userChangeLocked()
 	return nil
 }
 
@@ -351,12 +359,7 @@ func (q *Queue) PauseAll() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, j := range q.jobs {
-		switch j.State {
-		case Queued:
-			j.State = Paused
-		case Running:
-			j.stopLocked(errPause)
-		}
+		j.pauseLocked()
 	}
 	q.userChangeLocked()
 }
@@ -366,12 +369,7 @@ func (q *Queue) ResumeAll() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, j := range q.jobs {
-		switch {
-		case j.State == Paused:
-			j.State = Queued
-		case j.State == Running && j.stop == errPause:
-			j.stop = errRequeue
-		}
+		j.resumeLocked()
 	}
 	q.userChangeLocked()
 }
@@ -536,7 +534,7 @@ func (q *Queue) report() {
 			return
 		}
 		now := time.Now()
-		running := q.tick()
+		running := q.tick(now)
 		if (pending || running > 0) && now.Sub(lastSend) >= every-10*time.Millisecond {
 			q.send(q.Snapshot())
 			lastSend, pending = now, false
@@ -564,9 +562,8 @@ func (q *Queue) send(s Summary) {
 	}
 }
 
-// tick updates the running jobs' speeds and returns how many run.
-func (q *Queue) tick() int {
-	now := q.now()
+// tick updates the running jobs' speeds at now and returns how many run.
+func (q *Queue) tick(now time.Time) int {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	n := 0

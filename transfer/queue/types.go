@@ -203,8 +203,6 @@ type Options struct {
 	// Backoff holds the waits before each retry of a transient failure;
 	// its length is the number of retries. nil means 0.5s, 1s, 2s.
 	Backoff []time.Duration
-	// Now is the clock (nil means time.Now).
-	Now func() time.Time
 }
 
 // defaultBackoff is the retry schedule when Options.Backoff is nil.

@@ -199,12 +199,12 @@ func (w *worker) run(ctx context.Context, j *job) {
 			restarts++
 			continue
 		}
-		if !transient(err) || retries >= len(q.backoff) {
+		if !transient(err) || retries >= len(q.opts.Backoff) {
 			break
 		}
-		d := q.backoff[retries]
+		d := q.opts.Backoff[retries]
 		retries++
-		q.sess.Log().Notef(w.connID(), "queue: job %d %s: %v; retry %d of %d in %s on a new connection", j.ID, j.Remote, err, retries, len(q.backoff), d)
+		q.sess.Log().Notef(w.connID(), "queue: job %d %s: %v; retry %d of %d in %s on a new connection", j.ID, j.Remote, err, retries, len(q.opts.Backoff), d)
 		w.drop()
 		t := time.NewTimer(d)
 		select {
