@@ -2,6 +2,7 @@ package queue
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,6 +28,22 @@ type cutter struct {
 	seen atomic.Int64
 }
 
+// errCut ends a transfer at the cut. Pause cancels the job at once, but
+// bytes already handed over could still fill the loopback socket buffers
+// and finish an 8 MiB transfer before the cancel lands: the cut must also
+// stop the bytes.
+var errCut = errors.New("cut by the test")
+
+// cut counts n bytes and reports whether the transfer is past the cut; the
+// first time it is, the job is paused.
+func (c *cutter) cut(id int64, n int) bool {
+	if c.seen.Add(int64(n)) < c.n {
+		return false
+	}
+	c.once.Do(func() { _ = c.q.Pause(id) })
+	return true
+}
+
 type cutWriter struct {
 	c  *cutter
 	id int64
@@ -34,10 +51,12 @@ type cutWriter struct {
 }
 
 func (w *cutWriter) Write(p []byte) (int, error) {
-	if w.c.seen.Add(int64(len(p))) >= w.c.n {
-		w.c.once.Do(func() { _ = w.c.q.Pause(w.id) })
+	cut := w.c.cut(w.id, len(p))
+	n, err := w.w.Write(p)
+	if err == nil && cut {
+		err = errCut
 	}
-	return w.w.Write(p)
+	return n, err
 }
 
 type cutReader struct {
@@ -48,8 +67,8 @@ type cutReader struct {
 
 func (r *cutReader) Read(p []byte) (int, error) {
 	n, err := r.r.Read(p)
-	if r.c.seen.Add(int64(n)) >= r.c.n {
-		r.c.once.Do(func() { _ = r.c.q.Pause(r.id) })
+	if r.c.cut(r.id, n) && err == nil {
+		err = errCut
 	}
 	return n, err
 }
