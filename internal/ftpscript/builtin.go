@@ -318,18 +318,28 @@ func builtinSTOR(c *Conn, arg string) {
 		c.Reply("553 Could not create file.")
 		return
 	}
+	data, ok := c.receive()
+	if !ok {
+		return
+	}
+	c.srv.Files.write(name, off, data, c.verb == "APPE")
+	c.Reply("226 Transfer complete.")
+}
+
+// receive is the data half of an upload: open data, 150, read all, close.
+// On failure it has replied (425, 522, 426) and reports false.
+func (c *Conn) receive() ([]byte, bool) {
 	d := c.openData("150 Ok to send data.")
 	if d == nil {
-		return
+		return nil, false
 	}
 	data, err := io.ReadAll(d)
 	_ = d.Close()
 	if err != nil {
 		c.Reply("426 Failure reading network stream.")
-		return
+		return nil, false
 	}
-	c.srv.Files.write(name, off, data, c.verb == "APPE")
-	c.Reply("226 Transfer complete.")
+	return data, true
 }
 
 func builtinDELE(c *Conn, arg string) {

@@ -2,7 +2,6 @@ package ftpscript
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"time"
@@ -244,14 +243,8 @@ func Stall() Handler {
 func StoreReply(delay time.Duration, lines ...string) Handler {
 	return func(c *Conn, arg string) {
 		off := c.Rest()
-		d := c.openData("150 Ok to send data.")
-		if d == nil {
-			return
-		}
-		data, err := io.ReadAll(d)
-		_ = d.Close()
-		if err != nil {
-			c.Reply("426 Failure reading network stream.")
+		data, ok := c.receive()
+		if !ok {
 			return
 		}
 		if !c.Wait(delay) {
