@@ -296,16 +296,23 @@ func builtinLIST(c *Conn, arg string) {
 	c.send("150 Here comes the directory listing.", []byte(b.String()))
 }
 
-func builtinRETR(c *Conn, arg string) {
-	off := c.Rest()
-	data, ok := c.srv.Files.Get(c.Path(arg))
+// retrFile resolves a RETR argument: the whole file and the REST offset
+// (cleared, at most the file's size), or a 550 reply and false.
+func (c *Conn) retrFile(arg string) (data []byte, off int64, ok bool) {
+	off = c.Rest()
+	data, ok = c.srv.Files.Get(c.Path(arg))
 	if !ok {
 		c.dropPending()
 		c.Reply("550 Failed to open file.")
-		return
+		return nil, 0, false
 	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
+	return data, min(off, int64(len(data))), true
+}
+
+func builtinRETR(c *Conn, arg string) {
+	data, off, ok := c.retrFile(arg)
+	if !ok {
+		return
 	}
 	c.send(fmt.Sprintf("150 Opening BINARY mode data connection for %s (%d bytes).", arg, len(data)), data[off:])
 }

@@ -274,14 +274,9 @@ func AuthPipelined(extra string) Handler {
 // and passes its bytes from the REST offset.
 func retr(f func(c *Conn, data []byte)) Handler {
 	return func(c *Conn, arg string) {
-		off := c.Rest()
-		data, ok := c.srv.Files.Get(c.Path(arg))
-		if !ok {
-			c.dropPending()
-			c.Reply("550 Failed to open file.")
-			return
+		if data, off, ok := c.retrFile(arg); ok {
+			f(c, data[off:])
 		}
-		f(c, data[min(off, int64(len(data))):])
 	}
 }
 
