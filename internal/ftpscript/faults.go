@@ -2,6 +2,7 @@ package ftpscript
 
 import (
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -223,17 +224,22 @@ func Stall() Handler {
 		if d == nil {
 			return
 		}
-		var one [1]byte
-		for {
-			// Data a client uploads meanwhile is read and dropped; the
-			// stall ends at EOF or shutdown.
-			if _, err := d.Read(one[:]); err != nil {
-				break
-			}
-		}
-		_ = d.Close()
-		c.Reply("426 Connection closed; transfer aborted.")
+		c.stallUntilClosed(d)
 	}
+}
+
+// stallUntilClosed neither sends nor closes d until the client closes it
+// or the server shuts down, then replies 426. Data a client uploads
+// meanwhile is read and dropped.
+func (c *Conn) stallUntilClosed(d net.Conn) {
+	var one [1]byte
+	for {
+		if _, err := d.Read(one[:]); err != nil {
+			break
+		}
+	}
+	_ = d.Close()
+	c.Reply("426 Connection closed; transfer aborted.")
 }
 
 // StoreReply returns a STOR handler that receives all the data, waits delay
@@ -291,13 +297,6 @@ func StallAfter(n int64) Handler {
 			return
 		}
 		_, _ = d.Write(data[:min(n, int64(len(data)))])
-		var one [1]byte
-		for {
-			if _, err := d.Read(one[:]); err != nil {
-				break
-			}
-		}
-		_ = d.Close()
-		c.Reply("426 Connection closed; transfer aborted.")
+		c.stallUntilClosed(d)
 	})
 }
