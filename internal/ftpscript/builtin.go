@@ -38,7 +38,7 @@ func init() {
 		"SIZE": builtinSIZE,
 		"MDTM": builtinMDTM,
 		"REST": builtinREST,
-		"PASV": builtinPASV,
+		"PASV": PassiveAt("127.0.0.1"),
 		"EPSV": builtinEPSV,
 		"PORT": builtinPORT,
 		"EPRT": builtinEPRT,
@@ -133,15 +133,6 @@ func builtinREST(c *Conn, arg string) {
 	}
 	c.rest = n
 	c.Replyf("350 Restart position accepted (%d).", n)
-}
-
-func builtinPASV(c *Conn, _ string) {
-	port, err := c.ListenPassive()
-	if err != nil {
-		c.Replyf("425 %v", err)
-		return
-	}
-	c.Reply(PASVReply("127.0.0.1", port))
 }
 
 func builtinEPSV(c *Conn, arg string) {
