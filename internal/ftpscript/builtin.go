@@ -166,7 +166,7 @@ func builtinPORT(c *Conn, arg string) {
 func builtinEPRT(c *Conn, arg string) {
 	addr, err := ParseEPRT(arg)
 	if err != nil {
-		if strings.Contains(err.Error(), "protocol") {
+		if errors.Is(err, errEPRTProtocol) {
 			c.Reply("522 Network protocol not supported, use (1,2)")
 		} else {
 			c.Replyf("501 %v", err)
@@ -195,6 +195,10 @@ func ParsePORT(arg string) (string, error) {
 	return net.JoinHostPort(host, strconv.Itoa(n[4]<<8|n[5])), nil
 }
 
+// errEPRTProtocol is wrapped by ParseEPRT's error for a network protocol
+// other than 1 or 2 (the built-in EPRT answers it 522, not 501).
+var errEPRTProtocol = errors.New("unsupported network protocol")
+
 // ParseEPRT decodes an EPRT argument "|1|127.0.0.1|5282|" (any delimiter)
 // into "host:port".
 func ParseEPRT(arg string) (string, error) {
@@ -209,7 +213,7 @@ func ParseEPRT(arg string) (string, error) {
 	ip := net.ParseIP(f[2])
 	switch {
 	case f[1] != "1" && f[1] != "2":
-		return "", fmt.Errorf("unsupported network protocol %q", f[1])
+		return "", fmt.Errorf("%w %q", errEPRTProtocol, f[1])
 	case ip == nil, f[1] == "1" && ip.To4() == nil, f[1] == "2" && ip.To4() != nil:
 		return "", fmt.Errorf("bad EPRT address %q", f[2])
 	}
