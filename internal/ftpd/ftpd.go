@@ -144,13 +144,10 @@ func (d *Daemon) WriteFile(t testing.TB, rel string, data []byte) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatalf("ftpd: write %s: %v", rel, err)
 	}
-	d.chownUp(t, filepath.Dir(p))
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatalf("ftpd: write %s: %v", rel, err)
 	}
-	if err := os.Lchown(p, d.uid, d.gid); err != nil {
-		t.Fatalf("ftpd: chown %s: %v", rel, err)
-	}
+	d.chownUp(t, p)
 }
 
 // ReadFile returns the content of rel under the served root.
