@@ -309,10 +309,10 @@ func Start(t testing.TB, kind Kind, opts Options) *Daemon {
 	}
 	lo := 20000 + rand.IntN(100)*100
 	d.PassivePorts = [2]int{lo, lo + 99}
-	if opts.TLS != nil && (opts.TLS.CertFile == "" || opts.TLS.KeyFile == "") {
-		t.Fatalf("ftpd: TLS needs CertFile and KeyFile")
-	}
 	if opts.TLS != nil {
+		if opts.TLS.CertFile == "" || opts.TLS.KeyFile == "" {
+			t.Fatalf("ftpd: TLS needs CertFile and KeyFile")
+		}
 		for _, v := range []string{opts.TLS.MinVersion, opts.TLS.MaxVersion} {
 			if v != "" {
 				opensslProtocol(t, v) // fails the test on an unknown version
