@@ -437,10 +437,9 @@ func (s *Server) store(sess *ftpserver.Session, ss *session, p string, offset in
 
 func (s *Server) cmdStor(sess *ftpserver.Session, ss *session, param string) {
 	offset := int64(-1) // create or truncate
-	if ss.rest > 0 {
-		offset = ss.rest
+	if n := ss.takeRest(); n > 0 {
+		offset = n
 	}
-	ss.takeRest()
 	s.store(sess, ss, sess.BuildPath(param), offset)
 }
 
