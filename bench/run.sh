@@ -83,7 +83,9 @@ cp "$srv/big" "$work/local/big"
 chown -R "$USER_NAME:" "$srv"
 
 # --- vsftpd ---------------------------------------------------------------
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# free_port prints a loopback port that was free a moment ago.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 pasv_lo=$((40000 + RANDOM % 20000))
 cat >"$work/vsftpd.conf" <<EOF
 listen=YES
@@ -154,7 +156,7 @@ want() { [[ "$1" =~ $ONLY ]]; }
 loopback() {
 	if command -v iperf3 >/dev/null; then
 		local p
-		p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+		p=$(free_port)
 		iperf3 -s -1 -B 127.0.0.1 -p "$p" >/dev/null 2>&1 &
 		local ip=$!
 		sleep 0.3

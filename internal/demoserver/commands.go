@@ -97,36 +97,17 @@ func (ss *session) openData() (net.Conn, error) {
 	var conn net.Conn
 	switch {
 	case ln != nil:
-		if tl, ok := ln.(*net.TCPListener); ok {
-			_ = tl.SetDeadline(time.Now().Add(acceptTimeout))
-		}
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				ss.mu.Lock()
-				if ss.pasv == ln {
-					ss.pasv = nil
-				}
-				ss.mu.Unlock()
-				_ = ln.Close()
-				return nil, err
-			}
-			rip := c.RemoteAddr().(*net.TCPAddr).IP
-			if !rip.Equal(ss.peerIP) {
-				ss.srv.log.note(ss.id, "data: refused connection from %s (control peer is %s)", c.RemoteAddr(), ss.peerIP)
-				_ = c.Close()
-				continue
-			}
-			ss.srv.log.note(ss.id, "data: accepted %s", c.RemoteAddr())
-			conn = c
-			break
-		}
+		c, err := ss.acceptPeer(ln)
 		ss.mu.Lock()
 		if ss.pasv == ln {
 			ss.pasv = nil
 		}
 		ss.mu.Unlock()
 		_ = ln.Close()
+		if err != nil {
+			return nil, err
+		}
+		conn = c
 	case addr != "":
 		ss.srv.log.note(ss.id, "data: connecting to %s", addr)
 		d := net.Dialer{Timeout: dialTimeout}
@@ -147,6 +128,27 @@ func (ss *session) openData() (net.Conn, error) {
 	}
 	ss.data = conn
 	return conn, nil
+}
+
+// acceptPeer accepts on the passive listener ln, for acceptTimeout, the
+// first connection from the control connection's peer; others are refused.
+func (ss *session) acceptPeer(ln net.Listener) (net.Conn, error) {
+	if tl, ok := ln.(*net.TCPListener); ok {
+		_ = tl.SetDeadline(time.Now().Add(acceptTimeout))
+	}
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			return nil, err
+		}
+		if rip := c.RemoteAddr().(*net.TCPAddr).IP; !rip.Equal(ss.peerIP) {
+			ss.srv.log.note(ss.id, "data: refused connection from %s (control peer is %s)", c.RemoteAddr(), ss.peerIP)
+			_ = c.Close()
+			continue
+		}
+		ss.srv.log.note(ss.id, "data: accepted %s", c.RemoteAddr())
+		return c, nil
+	}
 }
 
 func (ss *session) doneData() {
@@ -435,10 +437,9 @@ func (s *Server) store(sess *ftpserver.Session, ss *session, p string, offset in
 
 func (s *Server) cmdStor(sess *ftpserver.Session, ss *session, param string) {
 	offset := int64(-1) // create or truncate
-	if ss.rest > 0 {
-		offset = ss.rest
+	if n := ss.takeRest(); n > 0 {
+		offset = n
 	}
-	ss.takeRest()
 	s.store(sess, ss, sess.BuildPath(param), offset)
 }
 

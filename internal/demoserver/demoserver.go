@@ -107,19 +107,18 @@ func Start(opts Options) (*Server, error) {
 		}
 		s.root = abs
 	}
+	s.drv = &fsDriver{root: s.root}
+	s.ctx, s.stop = context.WithCancel(context.Background())
 	fail := func(err error) (*Server, error) {
+		s.stop()
 		if s.ownRoot {
 			_ = os.RemoveAll(s.root)
 		}
 		return nil, err
 	}
 
-	s.drv = &fsDriver{root: s.root}
-	s.ctx, s.stop = context.WithCancel(context.Background())
-
 	tcp, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
-		s.stop()
 		return fail(err)
 	}
 	s.port = tcp.Addr().(*net.TCPAddr).Port
@@ -139,7 +138,6 @@ func Start(opts Options) (*Server, error) {
 	})
 	if err != nil {
 		_ = tcp.Close()
-		s.stop()
 		return fail(err)
 	}
 	s.ftp = ftp
@@ -151,7 +149,6 @@ func Start(opts Options) (*Server, error) {
 	case <-s.ln.accepting:
 	case err := <-s.serve:
 		_ = tcp.Close()
-		s.stop()
 		return fail(fmt.Errorf("demoserver: serve: %w", err))
 	}
 	s.log.note(0, "listening on %s, serving %s", s.Addr(), s.root)

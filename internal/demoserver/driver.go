@@ -145,29 +145,16 @@ func (d *fsDriver) PutFile(_ *ftpserver.Context, p string, r io.Reader, offset i
 	if fi, err := os.Lstat(rp); err == nil && !fi.Mode().IsRegular() {
 		return 0, errors.New("not a plain file")
 	}
-	var f *os.File
-	var err error
+	flags := os.O_WRONLY | os.O_CREATE
 	if offset < 0 {
-		f, err = os.OpenFile(rp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
-		if err != nil {
-			return 0, err
-		}
-	} else {
-		f, err = os.OpenFile(rp, os.O_WRONLY|os.O_CREATE, 0o644)
-		if err != nil {
-			return 0, err
-		}
-		fi, err := f.Stat()
-		if err == nil && offset > fi.Size() {
-			err = fmt.Errorf("restart offset %d is beyond the end of the file (%d bytes)", offset, fi.Size())
-		}
-		if err == nil {
-			err = f.Truncate(offset)
-		}
-		if err == nil {
-			_, err = f.Seek(offset, io.SeekStart)
-		}
-		if err != nil {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(rp, flags, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	if offset >= 0 {
+		if err := restartAt(f, offset); err != nil {
 			f.Close()
 			return 0, err
 		}
@@ -177,6 +164,23 @@ func (d *fsDriver) PutFile(_ *ftpserver.Context, p string, r io.Reader, offset i
 		err = cerr
 	}
 	return n, err
+}
+
+// restartAt keeps the first offset bytes of f, drops the rest and
+// positions f there; offset beyond the end is an error.
+func restartAt(f *os.File, offset int64) error {
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if offset > fi.Size() {
+		return fmt.Errorf("restart offset %d is beyond the end of the file (%d bytes)", offset, fi.Size())
+	}
+	if err := f.Truncate(offset); err != nil {
+		return err
+	}
+	_, err = f.Seek(offset, io.SeekStart)
+	return err
 }
 
 // size returns the size of the file at p, for APPE.

@@ -144,13 +144,10 @@ func (d *Daemon) WriteFile(t testing.TB, rel string, data []byte) {
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		t.Fatalf("ftpd: write %s: %v", rel, err)
 	}
-	d.chownUp(t, filepath.Dir(p))
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatalf("ftpd: write %s: %v", rel, err)
 	}
-	if err := os.Lchown(p, d.uid, d.gid); err != nil {
-		t.Fatalf("ftpd: chown %s: %v", rel, err)
-	}
+	d.chownUp(t, p)
 }
 
 // ReadFile returns the content of rel under the served root.
@@ -312,10 +309,10 @@ func Start(t testing.TB, kind Kind, opts Options) *Daemon {
 	}
 	lo := 20000 + rand.IntN(100)*100
 	d.PassivePorts = [2]int{lo, lo + 99}
-	if opts.TLS != nil && (opts.TLS.CertFile == "" || opts.TLS.KeyFile == "") {
-		t.Fatalf("ftpd: TLS needs CertFile and KeyFile")
-	}
 	if opts.TLS != nil {
+		if opts.TLS.CertFile == "" || opts.TLS.KeyFile == "" {
+			t.Fatalf("ftpd: TLS needs CertFile and KeyFile")
+		}
 		for _, v := range []string{opts.TLS.MinVersion, opts.TLS.MaxVersion} {
 			if v != "" {
 				opensslProtocol(t, v) // fails the test on an unknown version

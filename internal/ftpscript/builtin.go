@@ -38,7 +38,7 @@ func init() {
 		"SIZE": builtinSIZE,
 		"MDTM": builtinMDTM,
 		"REST": builtinREST,
-		"PASV": builtinPASV,
+		"PASV": PassiveAt("127.0.0.1"),
 		"EPSV": builtinEPSV,
 		"PORT": builtinPORT,
 		"EPRT": builtinEPRT,
@@ -135,15 +135,6 @@ func builtinREST(c *Conn, arg string) {
 	c.Replyf("350 Restart position accepted (%d).", n)
 }
 
-func builtinPASV(c *Conn, _ string) {
-	port, err := c.ListenPassive()
-	if err != nil {
-		c.Replyf("425 %v", err)
-		return
-	}
-	c.Reply(PASVReply("127.0.0.1", port))
-}
-
 func builtinEPSV(c *Conn, arg string) {
 	switch strings.ToUpper(strings.TrimSpace(arg)) {
 	case "ALL":
@@ -175,7 +166,7 @@ func builtinPORT(c *Conn, arg string) {
 func builtinEPRT(c *Conn, arg string) {
 	addr, err := ParseEPRT(arg)
 	if err != nil {
-		if strings.Contains(err.Error(), "protocol") {
+		if errors.Is(err, errEPRTProtocol) {
 			c.Reply("522 Network protocol not supported, use (1,2)")
 		} else {
 			c.Replyf("501 %v", err)
@@ -204,6 +195,10 @@ func ParsePORT(arg string) (string, error) {
 	return net.JoinHostPort(host, strconv.Itoa(n[4]<<8|n[5])), nil
 }
 
+// errEPRTProtocol is wrapped by ParseEPRT's error for a network protocol
+// other than 1 or 2 (the built-in EPRT answers it 522, not 501).
+var errEPRTProtocol = errors.New("unsupported network protocol")
+
 // ParseEPRT decodes an EPRT argument "|1|127.0.0.1|5282|" (any delimiter)
 // into "host:port".
 func ParseEPRT(arg string) (string, error) {
@@ -218,7 +213,7 @@ func ParseEPRT(arg string) (string, error) {
 	ip := net.ParseIP(f[2])
 	switch {
 	case f[1] != "1" && f[1] != "2":
-		return "", fmt.Errorf("unsupported network protocol %q", f[1])
+		return "", fmt.Errorf("%w %q", errEPRTProtocol, f[1])
 	case ip == nil, f[1] == "1" && ip.To4() == nil, f[1] == "2" && ip.To4() != nil:
 		return "", fmt.Errorf("bad EPRT address %q", f[2])
 	}
@@ -296,16 +291,23 @@ func builtinLIST(c *Conn, arg string) {
 	c.send("150 Here comes the directory listing.", []byte(b.String()))
 }
 
-func builtinRETR(c *Conn, arg string) {
-	off := c.Rest()
-	data, ok := c.srv.Files.Get(c.Path(arg))
+// retrFile resolves a RETR argument: the whole file and the REST offset
+// (cleared, at most the file's size), or a 550 reply and false.
+func (c *Conn) retrFile(arg string) (data []byte, off int64, ok bool) {
+	off = c.Rest()
+	data, ok = c.srv.Files.Get(c.Path(arg))
 	if !ok {
 		c.dropPending()
 		c.Reply("550 Failed to open file.")
-		return
+		return nil, 0, false
 	}
-	if off > int64(len(data)) {
-		off = int64(len(data))
+	return data, min(off, int64(len(data))), true
+}
+
+func builtinRETR(c *Conn, arg string) {
+	data, off, ok := c.retrFile(arg)
+	if !ok {
+		return
 	}
 	c.send(fmt.Sprintf("150 Opening BINARY mode data connection for %s (%d bytes).", arg, len(data)), data[off:])
 }
@@ -318,18 +320,28 @@ func builtinSTOR(c *Conn, arg string) {
 		c.Reply("553 Could not create file.")
 		return
 	}
+	data, ok := c.receive()
+	if !ok {
+		return
+	}
+	c.srv.Files.write(name, off, data, c.verb == "APPE")
+	c.Reply("226 Transfer complete.")
+}
+
+// receive is the data half of an upload: open data, 150, read all, close.
+// On failure it has replied (425, 522, 426) and reports false.
+func (c *Conn) receive() ([]byte, bool) {
 	d := c.openData("150 Ok to send data.")
 	if d == nil {
-		return
+		return nil, false
 	}
 	data, err := io.ReadAll(d)
 	_ = d.Close()
 	if err != nil {
 		c.Reply("426 Failure reading network stream.")
-		return
+		return nil, false
 	}
-	c.srv.Files.write(name, off, data, c.verb == "APPE")
-	c.Reply("226 Transfer complete.")
+	return data, true
 }
 
 func builtinDELE(c *Conn, arg string) {

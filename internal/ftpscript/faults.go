@@ -2,7 +2,7 @@ package ftpscript
 
 import (
 	"fmt"
-	"io"
+	"net"
 	"strings"
 	"sync"
 	"time"
@@ -224,17 +224,22 @@ func Stall() Handler {
 		if d == nil {
 			return
 		}
-		var one [1]byte
-		for {
-			// Data a client uploads meanwhile is read and dropped; the
-			// stall ends at EOF or shutdown.
-			if _, err := d.Read(one[:]); err != nil {
-				break
-			}
-		}
-		_ = d.Close()
-		c.Reply("426 Connection closed; transfer aborted.")
+		c.stallUntilClosed(d)
 	}
+}
+
+// stallUntilClosed neither sends nor closes d until the client closes it
+// or the server shuts down, then replies 426. Data a client uploads
+// meanwhile is read and dropped.
+func (c *Conn) stallUntilClosed(d net.Conn) {
+	var one [1]byte
+	for {
+		if _, err := d.Read(one[:]); err != nil {
+			break
+		}
+	}
+	_ = d.Close()
+	c.Reply("426 Connection closed; transfer aborted.")
 }
 
 // StoreReply returns a STOR handler that receives all the data, waits delay
@@ -244,14 +249,8 @@ func Stall() Handler {
 func StoreReply(delay time.Duration, lines ...string) Handler {
 	return func(c *Conn, arg string) {
 		off := c.Rest()
-		d := c.openData("150 Ok to send data.")
-		if d == nil {
-			return
-		}
-		data, err := io.ReadAll(d)
-		_ = d.Close()
-		if err != nil {
-			c.Reply("426 Failure reading network stream.")
+		data, ok := c.receive()
+		if !ok {
 			return
 		}
 		if !c.Wait(delay) {
@@ -281,14 +280,9 @@ func AuthPipelined(extra string) Handler {
 // and passes its bytes from the REST offset.
 func retr(f func(c *Conn, data []byte)) Handler {
 	return func(c *Conn, arg string) {
-		off := c.Rest()
-		data, ok := c.srv.Files.Get(c.Path(arg))
-		if !ok {
-			c.dropPending()
-			c.Reply("550 Failed to open file.")
-			return
+		if data, off, ok := c.retrFile(arg); ok {
+			f(c, data[off:])
 		}
-		f(c, data[min(off, int64(len(data))):])
 	}
 }
 
@@ -303,13 +297,6 @@ func StallAfter(n int64) Handler {
 			return
 		}
 		_, _ = d.Write(data[:min(n, int64(len(data)))])
-		var one [1]byte
-		for {
-			if _, err := d.Read(one[:]); err != nil {
-				break
-			}
-		}
-		_ = d.Close()
-		c.Reply("426 Connection closed; transfer aborted.")
+		c.stallUntilClosed(d)
 	})
 }

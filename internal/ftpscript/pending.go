@@ -37,13 +37,9 @@ type accepted struct {
 // reply it likes (see PASVReply, EPSVReply). The built-in PASV and EPSV use
 // it.
 func (c *Conn) ListenPassive() (int, error) {
-	c.dropPending()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := c.listen()
 	if err != nil {
-		return 0, fmt.Errorf("ftpscript: passive listen: %w", err)
-	}
-	if !c.srv.track(ln) {
-		return 0, errServerClosed
+		return 0, err
 	}
 	p := &pending{mode: c.verb, passive: true, ln: ln, ch: make(chan accepted, 8)}
 	if !c.srv.goSafe(func() { c.srv.acceptData(c.id, p) }) {
@@ -61,16 +57,26 @@ func (c *Conn) ListenPassive() (int, error) {
 // client's connect succeeds but nothing is ever read or written; Data waits
 // DataTimeout and fails.
 func (c *Conn) ListenNoAccept() (int, error) {
-	c.dropPending()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := c.listen()
 	if err != nil {
-		return 0, fmt.Errorf("ftpscript: passive listen: %w", err)
-	}
-	if !c.srv.track(ln) {
-		return 0, errServerClosed
+		return 0, err
 	}
 	c.pending = &pending{mode: c.verb, passive: true, ln: ln, noAccept: true}
 	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// listen drops any pending data connection and opens a new loopback
+// listener, tracked for Close.
+func (c *Conn) listen() (net.Listener, error) {
+	c.dropPending()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("ftpscript: passive listen: %w", err)
+	}
+	if !c.srv.track(ln) {
+		return nil, errServerClosed
+	}
+	return ln, nil
 }
 
 // SetActive makes addr ("host:port") the pending data connection: the next
