@@ -1,6 +1,7 @@
 package demoserver
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"fmt"
@@ -624,8 +625,7 @@ func TestStartCloseLoop(t *testing.T) {
 		}
 	}
 	for _, p := range ports {
-		if c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", p), time.Second); err == nil {
-			c.Close()
+		if stillServes(p) {
 			t.Errorf("port %d still accepts after Close", p)
 		}
 	}
@@ -771,4 +771,19 @@ func TestWriteSampleTree(t *testing.T) {
 	if bytes.Count(a[:1<<20], []byte{0}) > 1<<14 {
 		t.Error("big file does not look random")
 	}
+}
+
+// stillServes reports whether a demo server still answers on port. A port
+// freed by Close may be bound at once by another test binary running in
+// parallel (go test runs packages at the same time), so a bare accepted
+// connection proves nothing: only our own greeting does.
+func stillServes(port int) bool {
+	c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
+	if err != nil {
+		return false
+	}
+	defer c.Close()
+	_ = c.SetReadDeadline(time.Now().Add(time.Second))
+	line, _ := bufio.NewReader(c).ReadString('\n')
+	return strings.Contains(line, "ftpdeck demo server ready")
 }
