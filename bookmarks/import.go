@@ -410,10 +410,13 @@ func lftpSite(name, raw string) (Site, string) {
 		site.TLS = TLSImplicit
 	case "ftpes":
 		site.TLS = TLSExplicit
-	case "sftp", "fish":
-		return Site{}, scheme + " is not ftp"
 	default:
-		return Site{}, fmt.Sprintf("%s is not ftp", scheme)
+		// Quote the scheme only when it is one (RFC 3986 grammar): text
+		// before "://" that is not may be a user name or password.
+		if !isScheme(scheme) {
+			return Site{}, "not an ftp URL"
+		}
+		return Site{}, scheme + " is not ftp"
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -448,4 +451,21 @@ func lftpSite(name, raw string) (Site, string) {
 		site.RemoteDir = strings.TrimSuffix(dir, "/")
 	}
 	return site, ""
+}
+
+// isScheme reports whether s has the shape of a URL scheme:
+// ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), at most 32 bytes.
+func isScheme(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for i, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
 }

@@ -244,3 +244,25 @@ func TestImportLftp(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A skip reason names the scheme only when the text before "://" has a
+// scheme's shape: otherwise it may be a user name or password typed there.
+func TestLftpSiteSchemeReason(t *testing.T) {
+	tests := []struct {
+		raw, want string
+	}{
+		{"sftp://bob@host/", "sftp is not ftp"},
+		{"HTTP://host/", "HTTP is not ftp"},
+		{"svn+ssh://host/", "svn+ssh is not ftp"},
+		{"hunter2@://host", "not an ftp URL"},
+		{"bob:s3cret@://host", "not an ftp URL"},
+		{"://host", "not an ftp URL"},
+		{"1ftp://host", "not an ftp URL"},
+	}
+	for _, tt := range tests {
+		_, reason := lftpSite("n", tt.raw)
+		if reason != tt.want {
+			t.Errorf("lftpSite(%q) reason = %q, want %q", tt.raw, reason, tt.want)
+		}
+	}
+}
