@@ -27,11 +27,17 @@ type Queue struct {
 	started bool
 	closed  bool
 	work    *sync.Cond       // workers wait here for a job (uses mu)
-	changed chan struct{}    // closed and replaced at every change (Wait)
+	active  int              // jobs Queued or Running (see setStateLocked)
+	idle    chan struct{}    // closed when active drops to 0; nil when nobody waits (Wait)
 	busy    map[string]bool  // targets of running jobs
 	pending []*Conflict      // conflicts waiting for a decision
-	idle    []*transfer.Conn // connections handed over by Adopt, for workers
+	spare   []*transfer.Conn // connections handed over by Adopt, for workers
 	saveErr string
+	// repDirty: a change the reporter has not sent yet; lastSend: when it
+	// last sent. A change wakes the reporter only when a summary is due,
+	// so a run of small files does not wake it twice per file.
+	repDirty bool
+	lastSend time.Time
 
 	kick      chan struct{} // wakes the reporter
 	updates   chan Summary
@@ -87,7 +93,7 @@ func New(sess *transfer.Session, opts Options) (*Queue, error) {
 		opts:      opts,
 		nextID:    1,
 		policy:    opts.Policy,
-		changed:   make(chan struct{}),
+		repDirty:  true, // the first tick sends the queue as it is
 		busy:      map[string]bool{},
 		kick:      make(chan struct{}, 1),
 		updates:   make(chan Summary, 1),
@@ -132,16 +138,16 @@ func (q *Queue) Adopt(c *transfer.Conn) {
 		_ = c.Close()
 		return
 	}
-	q.idle = append(q.idle, c)
+	q.spare = append(q.spare, c)
 }
 
 // takeIdle returns an adopted connection that still works, or nil.
 func (q *Queue) takeIdle() *transfer.Conn {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	for len(q.idle) > 0 {
-		c := q.idle[len(q.idle)-1]
-		q.idle = q.idle[:len(q.idle)-1]
+	for len(q.spare) > 0 {
+		c := q.spare[len(q.spare)-1]
+		q.spare = q.spare[:len(q.spare)-1]
 		if !c.Broken() {
 			return c
 		}
@@ -190,6 +196,10 @@ func (q *Queue) Conflicts() <-chan *Conflict { return q.conflicts }
 func (q *Queue) Snapshot() Summary {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	return q.snapshotLocked()
+}
+
+func (q *Queue) snapshotLocked() Summary {
 	s := Summary{Jobs: make([]Job, 0, len(q.jobs)), SaveErr: q.saveErr}
 	for _, j := range q.jobs {
 		v := j.snapshotLocked()
@@ -237,18 +247,15 @@ func (j *job) snapshotLocked() Job {
 func (q *Queue) Wait(ctx context.Context) error {
 	for {
 		q.mu.Lock()
-		busy := false
-		for _, j := range q.jobs {
-			if j.State == Queued || j.State == Running {
-				busy = true
-				break
-			}
-		}
-		ch := q.changed
-		q.mu.Unlock()
-		if !busy {
+		if q.active == 0 {
+			q.mu.Unlock()
 			return nil
 		}
+		if q.idle == nil {
+			q.idle = make(chan struct{})
+		}
+		ch := q.idle
+		q.mu.Unlock()
 		select {
 		case <-ch:
 		case <-ctx.Done():
@@ -257,14 +264,51 @@ func (q *Queue) Wait(ctx context.Context) error {
 	}
 }
 
-// changedLocked tells Wait, the reporter and the workers that something
-// changed.
+// setStateLocked moves j to st, keeping the count of active (Queued or
+// Running) jobs that Wait needs: Wait is woken once, when the last
+// active job ends, not at every change (a folder of small files made
+// thousands of wake-ups that each scanned the whole queue).
+func (q *Queue) setStateLocked(j *job, st State) {
+	q.active += activeDelta(j.State, st)
+	j.State = st
+	q.idleCheckLocked()
+}
+
+// activeDelta is how the count of active jobs changes from one state to
+// another.
+func activeDelta(from, to State) int {
+	return b2i(to.active()) - b2i(from.active())
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// idleCheckLocked wakes Wait when no job is active.
+func (q *Queue) idleCheckLocked() {
+	if q.active == 0 && q.idle != nil {
+		close(q.idle)
+		q.idle = nil
+	}
+}
+
+// reportEvery is how often the reporter sends a summary while anything
+// changes or runs.
+const reportEvery = 200 * time.Millisecond
+
+// changedLocked tells the reporter and the workers that something
+// changed. The reporter is woken only when a summary is due; otherwise
+// its next tick (at most reportEvery away) sends the change.
 func (q *Queue) changedLocked() {
-	close(q.changed)
-	q.changed = make(chan struct{})
-	select {
-	case q.kick <- struct{}{}:
-	default:
+	q.repDirty = true
+	if time.Since(q.lastSend) >= reportEvery {
+		select {
+		case q.kick <- struct{}{}:
+		default:
+		}
 	}
 	q.work.Broadcast()
 }
@@ -295,10 +339,10 @@ func (j *job) stopLocked(why error) {
 
 // pauseLocked pauses a queued or running job (a running one is asked to
 // stop) and reports whether it did.
-func (j *job) pauseLocked() bool {
+func (q *Queue) pauseLocked(j *job) bool {
 	switch j.State {
 	case Queued:
-		j.State = Paused
+		q.setStateLocked(j, Paused)
 	case Running:
 		j.stopLocked(errPause)
 	default:
@@ -309,10 +353,10 @@ func (j *job) pauseLocked() bool {
 
 // resumeLocked queues a paused job again, or one still stopping for a
 // pause once it has stopped, and reports whether it did.
-func (j *job) resumeLocked() bool {
+func (q *Queue) resumeLocked(j *job) bool {
 	switch {
 	case j.State == Paused:
-		j.State = Queued
+		q.setStateLocked(j, Queued)
 	case j.State == Running && j.stop == errPause:
 		j.stop = errRequeue
 	default:
@@ -330,7 +374,7 @@ func (q *Queue) Pause(id int64) error {
 	switch {
 	case j == nil:
 		return fmt.Errorf("pause %d: %w", id, ErrNoJob)
-	case j.pauseLocked():
+	case q.pauseLocked(j):
 		q.userChangeLocked()
 	case j.State != Paused:
 		return fmt.Errorf("pause job %d: it is %s", id, j.State)
@@ -346,7 +390,7 @@ func (q *Queue) Resume(id int64) error {
 	switch {
 	case j == nil:
 		return fmt.Errorf("resume %d: %w", id, ErrNoJob)
-	case j.resumeLocked():
+	case q.resumeLocked(j):
 		q.userChangeLocked()
 	case j.State != Queued && j.State != Running:
 		return fmt.Errorf("resume job %d: it is %s (use retry)", id, j.State)
@@ -359,7 +403,7 @@ func (q *Queue) PauseAll() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, j := range q.jobs {
-		j.pauseLocked()
+		q.pauseLocked(j)
 	}
 	q.userChangeLocked()
 }
@@ -369,7 +413,7 @@ func (q *Queue) ResumeAll() {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for _, j := range q.jobs {
-		j.resumeLocked()
+		q.resumeLocked(j)
 	}
 	q.userChangeLocked()
 }
@@ -385,7 +429,7 @@ func (q *Queue) Cancel(id int64) error {
 	}
 	switch j.State {
 	case Queued, Paused, Failed:
-		j.State = Canceled
+		q.setStateLocked(j, Canceled)
 	case Running:
 		j.stopLocked(errCancel)
 	case Canceled:
@@ -410,6 +454,8 @@ func (q *Queue) Remove(id int64) error {
 		return fmt.Errorf("remove job %d: it is running (cancel it first)", id)
 	}
 	q.jobs = append(q.jobs[:i], q.jobs[i+1:]...)
+	q.active -= b2i(j.State.active())
+	q.idleCheckLocked()
 	q.userChangeLocked()
 	return nil
 }
@@ -441,7 +487,7 @@ func (q *Queue) Retry(id int64, otherMode bool) error {
 		j.Mode = cur.Other().String()
 		q.sess.Log().Notef(0, "queue: retrying job %d (%s %s) in %s mode from byte %d", j.ID, j.Dir, j.Remote, j.Mode, j.Done)
 	}
-	j.State = Queued
+	q.setStateLocked(j, Queued)
 	j.Err = ""
 	j.Attempts = 0
 	q.userChangeLocked()
@@ -507,6 +553,7 @@ func (q *Queue) add(jobs []Job) (int, error) {
 		nj := &job{Job: v}
 		nj.progress.Store(v.Done)
 		q.jobs = append(q.jobs, nj)
+		q.active++
 		n++
 	}
 	q.changedLocked()
@@ -518,15 +565,12 @@ func (q *Queue) add(jobs []Job) (int, error) {
 // saves offsets at most once a second while jobs run.
 func (q *Queue) report() {
 	defer close(q.repDone)
-	const every = 200 * time.Millisecond
-	t := time.NewTicker(every)
+	t := time.NewTicker(reportEvery)
 	defer t.Stop()
-	var lastSend, lastSave time.Time
-	pending := true
+	var lastSave time.Time
 	for {
 		select {
 		case <-q.kick:
-			pending = true
 		case <-t.C:
 		case <-q.stopRep:
 			q.send(q.Snapshot())
@@ -534,10 +578,9 @@ func (q *Queue) report() {
 			return
 		}
 		now := time.Now()
-		running := q.tick(now)
-		if (pending || running > 0) && now.Sub(lastSend) >= every-10*time.Millisecond {
-			q.send(q.Snapshot())
-			lastSend, pending = now, false
+		s, due, running := q.tick(now)
+		if due {
+			q.send(s)
 		}
 		if running > 0 && now.Sub(lastSave) >= time.Second {
 			q.saver.request()
@@ -563,7 +606,9 @@ func (q *Queue) send(s Summary) {
 }
 
 // tick updates the running jobs' speeds at now and returns how many run.
-func (q *Queue) tick(now time.Time) int {
+// When a summary is due (a change not sent yet, or jobs running, and the
+// last one sent at least a period ago) it returns one, and due is true.
+func (q *Queue) tick(now time.Time) (s Summary, due bool, running int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	n := 0
@@ -589,5 +634,9 @@ func (q *Queue) tick(now time.Time) int {
 		}
 		j.lastTick, j.lastBytes = now, b
 	}
-	return n
+	if (q.repDirty || n > 0) && now.Sub(q.lastSend) >= reportEvery-10*time.Millisecond {
+		q.repDirty, q.lastSend = false, now
+		return q.snapshotLocked(), true, n
+	}
+	return Summary{}, false, n
 }

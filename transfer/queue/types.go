@@ -92,6 +92,9 @@ func (s *State) UnmarshalText(b []byte) error {
 // user's Retry.
 func (s State) final() bool { return s == Done || s == Failed || s == Skipped || s == Canceled }
 
+// active: the job keeps the queue busy (Queue.Wait waits for it).
+func (s State) active() bool { return s == Queued || s == Running }
+
 // Policy says what to do when a job's target already exists.
 type Policy int
 

@@ -70,7 +70,8 @@ func (q *Queue) next() (*job, context.Context) {
 				continue
 			}
 			ctx, cancel := context.WithCancelCause(context.Background())
-			j.State, j.Err, j.stop, j.cancel = Running, "", nil, cancel
+			q.setStateLocked(j, Running)
+			j.Err, j.stop, j.cancel = "", nil, cancel
 			j.Speed, j.lastTick = 0, time.Time{}
 			j.progress.Store(j.Done)
 			q.busy[targetKey(&j.Job)] = true
@@ -103,12 +104,12 @@ func (q *Queue) finish(j *job, st State, err error, ctx context.Context) {
 		}
 		err = nil
 	}
-	j.State = st
 	j.Err = ""
 	if err != nil {
-		j.State = Failed
+		st = Failed
 		j.Err = err.Error()
 	}
+	q.setStateLocked(j, st)
 	switch {
 	case j.State == Done:
 		j.Done = max(j.Size, j.progress.Load())
