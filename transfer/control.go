@@ -43,12 +43,15 @@ type controlConn struct {
 	fromLib   []byte       // a partial command line written by the library
 	libDialed bool         // the library has taken the control connection
 
-	pending     net.Conn // data connection prepared for the library's next dial
-	lastDataErr error    // why the last negotiation failed, in full
-	replayFail  bool     // answer the library's PASV-after-EPSV with the same failure
-	epsvBroken  bool     // the server refused or botched EPSV: use PASV
-	dataCmd     bool     // the last command sent opens a data transfer
-	prelimSeen  bool     // a 1xx reply to that command arrived
+	pending     net.Conn  // data connection prepared for the library's next dial
+	lastDataErr error     // why the last negotiation failed, in full
+	replayFail  bool      // answer the library's PASV-after-EPSV with the same failure
+	epsvBroken  bool      // the server refused or botched EPSV: use PASV
+	epsvDialed  bool      // the current data connection came from EPSV, one command at a time
+	pipeOK      bool      // EPSV and a transfer worked here: later EPSVs may be pipelined
+	deferred    *dataConn // the library's data connection, its EPSV not sent yet (pipeline.go)
+	dataCmd     bool      // the last command sent opens a data transfer
+	prelimSeen  bool      // a 1xx reply to that command arrived
 	curData     *dataConn
 	curActive   *activeConn // the active listener of the current data connection
 	pinned      *Mode
@@ -169,6 +172,9 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 	}
 	if c.dataCmd && r.Class() == 1 {
 		c.prelimSeen = true
+		if c.epsvDialed {
+			c.pipeOK = true // EPSV, its port and a transfer all worked here
+		}
 	}
 	if c.dataCmd && c.attempt != nil {
 		c.attempt.FinalReply = lastLine(r)
@@ -253,11 +259,23 @@ func (c *controlConn) handleCommand(line string) error {
 	if c.dataCmd && c.curData != nil && isListCommand(verb) {
 		c.curData.startListing(c.enc)
 	}
+	if d := c.deferred; d != nil {
+		c.deferred = nil
+		if c.dataCmd {
+			return c.sendPipelined(d, line)
+		}
+		// Anything else before the transfer command (REST): negotiate
+		// now, one command at a time.
+		if err := c.resolveDeferred(d); err != nil {
+			return err
+		}
+	}
 	return c.sendLine(line, "")
 }
 
 // Close closes the socket and any prepared data connection.
 func (c *controlConn) Close() error {
+	c.deferred = nil
 	c.dropPending()
 	return c.raw.Close()
 }
@@ -290,6 +308,7 @@ func (c *controlConn) dial(_, _ string) (net.Conn, error) {
 }
 
 func (c *controlConn) dropPending() {
+	c.deferred = nil
 	if c.pending != nil {
 		_ = c.pending.Close()
 		c.pending = nil
@@ -323,6 +342,11 @@ func (c *controlConn) negotiate(verb string) {
 	c.dropPending()
 	c.lastDataErr = nil
 	c.curData, c.curActive, c.curTLS = nil, nil, nil
+	c.epsvDialed = false
+	if c.canPipeline(verb) {
+		c.deferEPSV()
+		return
+	}
 	var dc net.Conn
 	var err error
 	if c.mode() == Active {
@@ -370,16 +394,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 	if c.force == MethodEPSV || (c.force == MethodAuto && !c.epsvBroken) {
 		var port uint16
 		var decodeErr error
-		r, err := c.exchange("EPSV", func(line string) string {
-			if !strings.HasPrefix(line, "229") {
-				return ""
-			}
-			port, decodeErr = wire.DecodeEPSV(line)
-			if decodeErr != nil {
-				return "passive: malformed EPSV reply; will try PASV"
-			}
-			return fmt.Sprintf("passive: port %d on the control peer %s (%s)", port, peer, wire.Classify(peer))
-		})
+		r, err := c.exchange("EPSV", epsvNote(peer, &port, &decodeErr))
 		if err != nil {
 			return nil, err
 		}
@@ -392,12 +407,12 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 			conn, derr := c.dialData(target)
 			if derr == nil {
 				rec.Connected = true
+				c.epsvDialed = c.force == MethodAuto
 				return c.wrapData(conn, Passive), nil
 			}
 			rec.DialErr = derr
 			c.log.Notef(c.id, "passive: EPSV port %s did not answer (%v); falling back to PASV", target, derr)
-			failed = &DataConnError{Mode: Passive, Addr: target.String(), Err: derr,
-				Cause: fmt.Sprintf("EPSV was accepted but its port %s did not answer (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(derr))}
+			failed = epsvUnreachable(target, derr)
 		case r.Code == 229:
 			c.log.Notef(c.id, "passive: EPSV reply not understood; using PASV on this connection")
 			failed = &DataConnError{Mode: Passive, Err: decodeErr, Cause: fmt.Sprintf("server sent a malformed EPSV reply (%v); nothing was dialed", decodeErr)}

@@ -23,11 +23,14 @@ import (
 // Session, so a toggle reaches them all. A Session is safe for concurrent
 // use; each Conn it dials is not.
 type Session struct {
-	site   Site
-	log    *Log
-	mode   atomic.Int32
-	enc    encoding.Encoding // names on the server; nil = UTF-8
-	encErr error             // an unknown Site.Encoding, reported by Dial
+	site Site
+	log  *Log
+	mode atomic.Int32
+	// noPipeline: a pipelined EPSV went wrong on some connection of this
+	// session; every connection negotiates one command at a time from then on.
+	noPipeline atomic.Bool
+	enc        encoding.Encoding // names on the server; nil = UTF-8
+	encErr     error             // an unknown Site.Encoding, reported by Dial
 }
 
 // NewSession returns a session for site that logs to log (which may be

@@ -1,0 +1,175 @@
+package transfer
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"strings"
+	"time"
+
+	"ftpdeck/transfer/wire"
+)
+
+// Pipelined EPSV. jlaffaye/ftp sends EPSV, waits for 229, connects, then
+// sends the transfer command and waits again: two round trips before a
+// byte moves, which is most of what a small file costs on a real network.
+// Once EPSV, its port and a transfer have all worked on a connection, the
+// layer answers the library's EPSV itself and sends the real one together
+// with the transfer command that follows ("EPSV\r\nRETR x\r\n" in one
+// write). A server reads its commands in order from the stream: it
+// answers 229, then takes RETR and waits for the data connection, which
+// we open as soon as the 229 arrives. One round trip per transfer is
+// gone (lftp does the same with ftp:sync-mode off).
+//
+// When a pipelined EPSV goes wrong, the session stops pipelining and the
+// connection either gets back in step (EPSV refused: the server answers
+// the transfer command with 425, then PASV is tried one command at a
+// time) or is dropped as out of step (its port did not answer: the server
+// waits for a connection with the transfer command already read), which
+// callers retry on a new connection like any transient failure.
+
+// errNotNegotiated is what the library's data connection answers before
+// its deferred EPSV has been sent.
+var errNotNegotiated = errors.New("data connection not negotiated yet")
+
+// unnegotiated stands in for the library's data connection until the
+// deferred EPSV has connected it.
+type unnegotiated struct{}
+
+func (unnegotiated) Read([]byte) (int, error)         { return 0, errNotNegotiated }
+func (unnegotiated) Write([]byte) (int, error)        { return 0, errNotNegotiated }
+func (unnegotiated) Close() error                     { return nil }
+func (unnegotiated) LocalAddr() net.Addr              { return &net.TCPAddr{} }
+func (unnegotiated) RemoteAddr() net.Addr             { return &net.TCPAddr{} }
+func (unnegotiated) SetDeadline(time.Time) error      { return nil }
+func (unnegotiated) SetReadDeadline(time.Time) error  { return nil }
+func (unnegotiated) SetWriteDeadline(time.Time) error { return nil }
+
+// canPipeline reports whether the library's verb may be answered here and
+// sent later with the transfer command: passive mode, EPSV proven on this
+// connection, no probe, and no earlier trouble in this session.
+func (c *controlConn) canPipeline(verb string) bool {
+	return verb == "EPSV" && c.pipeOK && !c.epsvBroken && c.force == MethodAuto &&
+		c.mode() == Passive && !c.sess.noPipeline.Load()
+}
+
+// deferEPSV answers the library's EPSV with a 229 and hands its dial a
+// data connection that is connected when the transfer command goes out.
+func (c *controlConn) deferEPSV() {
+	d := &dataConn{Conn: unnegotiated{}, stall: c.timeout(), interrupted: c.wasInterrupted}
+	c.curData, c.pending, c.deferred = d, d, d
+	c.queueReply("229 Entering Extended Passive Mode (|||1|)")
+}
+
+// epsvNote decodes a 229 line into *port (or *decodeErr) and returns the
+// log note for it.
+func epsvNote(peer netip.Addr, port *uint16, decodeErr *error) func(string) string {
+	return func(line string) string {
+		if !strings.HasPrefix(line, "229") {
+			return ""
+		}
+		*port, *decodeErr = wire.DecodeEPSV(line)
+		if *decodeErr != nil {
+			return "passive: malformed EPSV reply; will try PASV"
+		}
+		return fmt.Sprintf("passive: port %d on the control peer %s (%s)", *port, peer, wire.Classify(peer))
+	}
+}
+
+// epsvUnreachable is the error for an EPSV port that did not answer.
+func epsvUnreachable(target netip.AddrPort, err error) *DataConnError {
+	return &DataConnError{Mode: Passive, Addr: target.String(), Err: err,
+		Cause: fmt.Sprintf("EPSV was accepted but its port %s did not answer (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(err))}
+}
+
+// connectDeferred gives d the connection the library will use.
+func (c *controlConn) connectDeferred(d *dataConn, conn net.Conn) {
+	if c.dataTLS != nil {
+		conn = c.tlsData(conn)
+	}
+	d.Conn = conn
+	c.curData = d
+}
+
+// resolveDeferred negotiates d's data connection one command at a time
+// (a command other than the transfer came first, e.g. REST).
+func (c *controlConn) resolveDeferred(d *dataConn) error {
+	conn, err := c.openPassive()
+	if err != nil {
+		c.lastDataErr = err
+		return err
+	}
+	// openPassive wrapped the connection in a dataConn of its own; the
+	// library holds d, so d takes the connection beneath.
+	c.curData = d
+	d.Conn = conn.(*dataConn).Conn
+	return nil
+}
+
+// sendPipelined sends EPSV and the transfer command line in one write,
+// reads the EPSV reply and connects d. The library then reads the
+// transfer command's reply as usual.
+func (c *controlConn) sendPipelined(d *dataConn, line string) error {
+	if err := wire.CheckLine(line); err != nil {
+		return err
+	}
+	onWire, err := encodeLine(c.enc, line)
+	if err != nil {
+		return err
+	}
+	c.log.Add(Event{Conn: c.id, Dir: Sent, Text: "EPSV", Note: "pipelined: sent with the next command"})
+	c.log.Add(Event{Conn: c.id, Dir: Sent, Text: maskCommand(line)})
+	c.lastVerb = verbOf(line)
+	if err := c.raw.SetWriteDeadline(time.Now().Add(c.timeout())); err != nil {
+		return err
+	}
+	if _, err := c.raw.Write([]byte("EPSV\r\n" + onWire + "\r\n")); err != nil {
+		c.broken.Store(true)
+		return fmt.Errorf("send EPSV and %s: %w", verbOf(line), err)
+	}
+	peer := c.peer().Addr().Unmap()
+	var port uint16
+	var decodeErr error
+	r, err := c.readReply(epsvNote(peer, &port, &decodeErr))
+	if err != nil {
+		return err
+	}
+	if r.Code == 229 && decodeErr == nil {
+		target := netip.AddrPortFrom(peer, port)
+		conn, derr := c.dialData(target)
+		if derr == nil {
+			c.connectDeferred(d, conn)
+			return nil
+		}
+		// The server has read the transfer command and waits for this
+		// connection: the control connection is out of step.
+		c.sess.noPipeline.Store(true)
+		c.broken.Store(true)
+		c.log.Notef(c.id, "passive: EPSV port %s did not answer (%v); this connection is out of step and will be dropped, the next one negotiates one command at a time", target, derr)
+		c.lastDataErr = epsvUnreachable(target, derr)
+		return c.lastDataErr
+	}
+	// EPSV refused or not understood: the server answers the transfer
+	// command next, without a data connection (425 or 503).
+	c.sess.noPipeline.Store(true)
+	c.epsvBroken = true
+	c.log.Notef(c.id, "passive: pipelined EPSV failed (%s); waiting for the reply to %s, then PASV one command at a time", lastLine(r), verbOf(line))
+	r2, err := c.readReply(nil)
+	if err != nil {
+		return err
+	}
+	if r2.Class() == 1 {
+		// The server started the transfer anyway (to a default port?):
+		// nothing on this connection can be trusted to be in step.
+		c.broken.Store(true)
+		c.lastDataErr = &DataConnError{Mode: Passive, Err: errors.New(lastLine(r2)),
+			Cause: fmt.Sprintf("server refused EPSV (%s) yet started %s: connection dropped", lastLine(r), verbOf(line))}
+		return c.lastDataErr
+	}
+	c.lastDataErr = nil
+	if err := c.resolveDeferred(d); err != nil {
+		return err
+	}
+	return c.sendLine(line, "")
+}
