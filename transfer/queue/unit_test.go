@@ -470,3 +470,71 @@ func TestUpdatesCoalescedAndFinal(t *testing.T) {
 		}
 	}
 }
+
+// Wait is woken once, when the last active job ends, from whatever made
+// it end; the count it relies on matches the jobs after every step.
+func TestWaitFollowsActiveJobs(t *testing.T) {
+	q := newOffline(t, Options{})
+	ids := addN(t, q, 3)
+	a, b, c := ids[0], ids[1], ids[2]
+	recount := func() (counted, kept int) {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		for _, j := range q.jobs {
+			if j.State.active() {
+				counted++
+			}
+		}
+		return counted, q.active
+	}
+	idleNow := func() bool {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		defer cancel()
+		return q.Wait(ctx) == nil
+	}
+	steps := []struct {
+		name string
+		do   func() error
+		idle bool
+	}{
+		{"added", func() error { return nil }, false},
+		{"pause all", func() error { q.PauseAll(); return nil }, true},
+		{"resume one", func() error { return q.Resume(a) }, false},
+		{"cancel it", func() error { return q.Cancel(a) }, true},
+		{"retry a canceled one", func() error { return q.Retry(a, false) }, false},
+		{"remove it", func() error { return q.Remove(a) }, true},
+		{"resume all", func() error { q.ResumeAll(); return nil }, false},
+		{"cancel one of two", func() error { return q.Cancel(b) }, false},
+		{"pause the other", func() error { return q.Pause(c) }, true},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		if counted, kept := recount(); counted != kept {
+			t.Fatalf("%s: %d active jobs, count says %d", s.name, counted, kept)
+		}
+		if got := idleNow(); got != s.idle {
+			t.Fatalf("%s: Wait returned %v, want %v", s.name, got, s.idle)
+		}
+	}
+	// A Wait already blocked is woken by the change that ends the last
+	// active job.
+	if err := q.Resume(c); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- q.Wait(context.Background()) }()
+	time.Sleep(20 * time.Millisecond)
+	if err := q.Cancel(c); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Wait was not woken when the last active job was canceled")
+	}
+}
