@@ -156,3 +156,27 @@ func TestConnectionRefusedExit1(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// A transfer whose data connection the server refuses in one mode fails
+// with exit 1 and names the other mode to try; the hint comes from the
+// job's error type, not from its wording.
+func TestGetBlockedModeSuggestsTheOther(t *testing.T) {
+	for _, tc := range []struct {
+		opts       ftpd.Options
+		flag, hint string
+	}{
+		{ftpd.Options{DisablePASV: true}, "--passive", "(try --active)"},
+		{ftpd.Options{DisablePORT: true}, "--active", "(try --passive)"},
+	} {
+		d := ftpd.StartVsftpd(t, tc.opts)
+		d.WriteFile(t, "f.txt", []byte("data"))
+		out := filepath.Join(t.TempDir(), "f.txt")
+		code, _, stderr := run(t, "get", tc.flag, base(d)+"f.txt", out)
+		if code != 1 || !strings.Contains(stderr, tc.hint) {
+			t.Errorf("%s against a server refusing it: exit %d, stderr %q, want 1 and %q", tc.flag, code, stderr, tc.hint)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Errorf("%s: a file was left: %v", tc.flag, err)
+		}
+	}
+}

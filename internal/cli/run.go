@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -94,7 +93,7 @@ func (r *headless) finish(q *queue.Queue) int {
 			fmt.Fprintf(r.env.Stderr, "ftpdeck: skipped %s: %s exists (use --on-conflict)\n", wire.Escape(name), wire.Escape(target))
 		case queue.Failed:
 			r.failed++
-			fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: %s\n", r.verb, wire.Escape(name), hinted(j.Err))
+			fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: %s\n", r.verb, wire.Escape(name), hinted(j))
 		default: // paused or queued: the run was interrupted
 			r.failed++
 			fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: interrupted after %d bytes\n", r.verb, wire.Escape(name), j.Done)
@@ -103,14 +102,14 @@ func (r *headless) finish(q *queue.Queue) int {
 	return r.done - done
 }
 
-// hinted words a job's error like userMessage: a data-connection failure
-// suggests the other mode.
-func hinted(msg string) string {
-	msg = wire.Escape(msg)
-	switch {
-	case strings.Contains(msg, transfer.Passive.String()+": "):
+// hinted words a failed job's error like userMessage: a data-connection
+// failure suggests the other mode.
+func hinted(j queue.Job) string {
+	msg := wire.Escape(j.Err)
+	switch j.ErrMode {
+	case transfer.Passive.String():
 		return msg + " (try --active)"
-	case strings.Contains(msg, transfer.Active.String()+": "):
+	case transfer.Active.String():
 		return msg + " (try --passive)"
 	}
 	return msg

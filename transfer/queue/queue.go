@@ -488,7 +488,7 @@ func (q *Queue) Retry(id int64, otherMode bool) error {
 		q.sess.Log().Notef(0, "queue: retrying job %d (%s %s) in %s mode from byte %d", j.ID, j.Dir, j.Remote, j.Mode, j.Done)
 	}
 	q.setStateLocked(j, Queued)
-	j.Err = ""
+	j.Err, j.ErrMode = "", ""
 	j.Attempts = 0
 	q.userChangeLocked()
 	return nil

@@ -160,6 +160,9 @@ type Job struct {
 	State    State  `json:"state"`
 	Attempts int    `json:"attempts"`
 	Err      string `json:"err,omitempty"`
+	// ErrMode is "active" or "passive" when Err is a data connection that
+	// could not be made in that mode (the other mode may work).
+	ErrMode string `json:"err_mode,omitempty"`
 	// Mode is "" for the session's mode, or "active"/"passive" when the
 	// job is pinned to one (Retry in the other mode).
 	Mode string `json:"mode,omitempty"`
