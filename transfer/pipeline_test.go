@@ -54,6 +54,17 @@ func epsvSequence(hs ...ftpscript.Handler) ftpscript.Handler {
 
 func builtinEPSV(c *ftpscript.Conn, arg string) { c.Builtin(arg) }
 
+// redial opens another connection of sess, closed when the test ends.
+func redial(t *testing.T, sess *transfer.Session) *transfer.Conn {
+	t.Helper()
+	c, err := sess.Dial(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
 func retrieve(t *testing.T, c *transfer.Conn, p string, off int64) (string, error) {
 	t.Helper()
 	var got bytes.Buffer
@@ -121,11 +132,7 @@ func TestPipelinedEPSVRefusedFallsBackToPASV(t *testing.T) {
 	if !strings.Contains(rec.text(), "pipelined EPSV failed (500 EPSV switched off); waiting for the reply to RETR") {
 		t.Errorf("log lacks the fallback note:\n%s", rec.text())
 	}
-	c2, err := sess.Dial(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c2.Close()
+	c2 := redial(t, sess)
 	notes := strings.Count(rec.text(), "pipelined: sent")
 	for _, n := range []string{"d", "a"} {
 		if got, err := retrieve(t, c2, "/"+n, 0); err != nil || got != "file "+n {
@@ -164,11 +171,7 @@ func TestPipelinedEPSVDeadPortDropsConnection(t *testing.T) {
 	if !strings.Contains(rec.text(), "out of step and will be dropped") {
 		t.Errorf("log lacks the note:\n%s", rec.text())
 	}
-	c2, err := sess.Dial(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c2.Close()
+	c2 := redial(t, sess)
 	if got, err := retrieve(t, c2, "/b", 0); err != nil || got != "file b" {
 		t.Fatalf("new connection, retrieve b: %q %v\n%s", got, err, rec.text())
 	}
