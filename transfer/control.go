@@ -121,23 +121,41 @@ func (c *controlConn) interrupt() {
 	}
 }
 
+// command is one line to send and the note its log line carries.
+type command struct{ line, note string }
+
 // sendLine writes one command to the server and logs it.
 func (c *controlConn) sendLine(line, note string) error {
-	if err := wire.CheckLine(line); err != nil {
-		return err
+	return c.send(command{line, note})
+}
+
+// send writes commands to the server in one write (a pipeline, when there
+// are several) and logs each. A reply that follows answers the first.
+func (c *controlConn) send(cmds ...command) error {
+	var buf []byte
+	verbs := make([]string, len(cmds))
+	for i, cmd := range cmds {
+		if err := wire.CheckLine(cmd.line); err != nil {
+			return err
+		}
+		onWire, err := encodeLine(c.enc, cmd.line)
+		if err != nil {
+			return err
+		}
+		buf = append(append(buf, onWire...), "\r\n"...)
+		verbs[i] = verbOf(cmd.line)
 	}
-	c.lastVerb = verbOf(line)
-	onWire, err := encodeLine(c.enc, line)
-	if err != nil {
-		return err
+	// A failure reply is blamed on the last command (see Conn.do).
+	c.lastVerb = verbs[len(verbs)-1]
+	for _, cmd := range cmds {
+		c.log.Add(Event{Conn: c.id, Dir: Sent, Text: maskCommand(cmd.line), Note: cmd.note})
 	}
-	c.log.Add(Event{Conn: c.id, Dir: Sent, Text: maskCommand(line), Note: note})
 	if err := c.raw.SetWriteDeadline(time.Now().Add(c.timeout())); err != nil {
 		return err
 	}
-	if _, err := c.raw.Write([]byte(onWire + "\r\n")); err != nil {
+	if _, err := c.raw.Write(buf); err != nil {
 		c.broken.Store(true)
-		return fmt.Errorf("send %s: %w", verbOf(line), err)
+		return fmt.Errorf("send %s: %w", strings.Join(verbs, " and "), err)
 	}
 	return nil
 }
@@ -275,7 +293,6 @@ func (c *controlConn) handleCommand(line string) error {
 
 // Close closes the socket and any prepared data connection.
 func (c *controlConn) Close() error {
-	c.deferred = nil
 	c.dropPending()
 	return c.raw.Close()
 }
@@ -343,13 +360,14 @@ func (c *controlConn) negotiate(verb string) {
 	c.lastDataErr = nil
 	c.curData, c.curActive, c.curTLS = nil, nil, nil
 	c.epsvDialed = false
-	if c.canPipeline(verb) {
+	m := c.mode()
+	if c.canPipeline(verb, m) {
 		c.deferEPSV()
 		return
 	}
 	var dc net.Conn
 	var err error
-	if c.mode() == Active {
+	if m == Active {
 		dc, err = c.openActive()
 	} else {
 		dc, err = c.openPassive()
@@ -360,7 +378,7 @@ func (c *controlConn) negotiate(verb string) {
 		c.queueReply("425 " + oneLine(err.Error()))
 		return
 	}
-	c.pending = dc
+	c.pending = c.attachData(c.newDataConn(), dc, m)
 	// The library ignores the address (it dials through us); it only
 	// needs a reply it can parse.
 	if verb == "PASV" {
@@ -383,8 +401,9 @@ func addrPort(a net.Addr) netip.AddrPort {
 	return ap
 }
 
-// openPassive tries EPSV, then PASV, and connects. A probe (force) uses
-// exactly one of them and records what happened in c.attempt.
+// openPassive tries EPSV, then PASV, and connects; it returns the TCP
+// connection (attachData layers the rest). A probe (force) uses exactly
+// one of them and records what happened in c.attempt.
 func (c *controlConn) openPassive() (net.Conn, error) {
 	peer := c.peer().Addr().Unmap()
 	rec := c.attempt
@@ -408,7 +427,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 			if derr == nil {
 				rec.Connected = true
 				c.epsvDialed = c.force == MethodAuto
-				return c.wrapData(conn, Passive), nil
+				return conn, nil
 			}
 			rec.DialErr = derr
 			c.log.Notef(c.id, "passive: EPSV port %s did not answer (%v); falling back to PASV", target, derr)
@@ -458,7 +477,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 			Cause: fmt.Sprintf("could not connect to %s, the port the server opened for the data connection (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(err))}
 	}
 	rec.Connected = true
-	return c.wrapData(conn, Passive), nil
+	return conn, nil
 }
 
 // choosePASVTarget decides where to connect after a 227: the control peer,
@@ -553,7 +572,7 @@ func (c *controlConn) openActive() (net.Conn, error) {
 		return nil, refused(Active, advAP.String(), verbOf(line), r, "passive mode may work")
 	}
 	c.curActive = &activeConn{ctl: c, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}
-	return c.wrapData(c.curActive, Active), nil
+	return c.curActive, nil
 }
 
 func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
@@ -576,13 +595,23 @@ func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
 
 // wrapData adds the stall timeout and, for a passive connection under
 // TLS, the TLS client (an active one is wrapped when it is accepted).
-func (c *controlConn) wrapData(conn net.Conn, m Mode) net.Conn {
+// newDataConn returns the data connection handed to the library; until
+// attachData gives it a socket, it answers every read and write with an
+// error.
+func (c *controlConn) newDataConn() *dataConn {
+	return &dataConn{Conn: unnegotiated{}, stall: c.timeout(), interrupted: c.wasInterrupted}
+}
+
+// attachData puts conn beneath d (through TLS for a passive connection of
+// a protected session; an active one starts TLS once the server connects)
+// and makes d the current data connection.
+func (c *controlConn) attachData(d *dataConn, conn net.Conn, m Mode) *dataConn {
 	if c.dataTLS != nil && m == Passive {
 		conn = c.tlsData(conn)
 	}
-	dc := &dataConn{Conn: conn, stall: c.timeout(), interrupted: c.wasInterrupted}
-	c.curData = dc
-	return dc
+	d.Conn = conn
+	c.curData = d
+	return d
 }
 
 // lastLine returns a reply's final line, as received.

@@ -33,8 +33,8 @@ import (
 // its deferred EPSV has been sent.
 var errNotNegotiated = errors.New("data connection not negotiated yet")
 
-// unnegotiated stands in for the library's data connection until the
-// deferred EPSV has connected it.
+// unnegotiated stands in beneath the library's data connection until
+// attachData gives it its socket (see newDataConn).
 type unnegotiated struct{}
 
 func (unnegotiated) Read([]byte) (int, error)         { return 0, errNotNegotiated }
@@ -47,17 +47,17 @@ func (unnegotiated) SetReadDeadline(time.Time) error  { return nil }
 func (unnegotiated) SetWriteDeadline(time.Time) error { return nil }
 
 // canPipeline reports whether the library's verb may be answered here and
-// sent later with the transfer command: passive mode, EPSV proven on this
-// connection, no probe, and no earlier trouble in this session.
-func (c *controlConn) canPipeline(verb string) bool {
-	return verb == "EPSV" && c.pipeOK && !c.epsvBroken && c.force == MethodAuto &&
-		c.mode() == Passive && !c.sess.noPipeline.Load()
+// sent later with the transfer command: passive mode (m), EPSV proven on
+// this connection, no probe, and no earlier trouble in this session.
+func (c *controlConn) canPipeline(verb string, m Mode) bool {
+	return verb == "EPSV" && m == Passive && c.pipeOK && !c.epsvBroken &&
+		c.force == MethodAuto && !c.sess.noPipeline.Load()
 }
 
 // deferEPSV answers the library's EPSV with a 229 and hands its dial a
 // data connection that is connected when the transfer command goes out.
 func (c *controlConn) deferEPSV() {
-	d := &dataConn{Conn: unnegotiated{}, stall: c.timeout(), interrupted: c.wasInterrupted}
+	d := c.newDataConn()
 	c.curData, c.pending, c.deferred = d, d, d
 	c.queueReply("229 Entering Extended Passive Mode (|||1|)")
 }
@@ -83,15 +83,6 @@ func epsvUnreachable(target netip.AddrPort, err error) *DataConnError {
 		Cause: fmt.Sprintf("EPSV was accepted but its port %s did not answer (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(err))}
 }
 
-// connectDeferred gives d the connection the library will use.
-func (c *controlConn) connectDeferred(d *dataConn, conn net.Conn) {
-	if c.dataTLS != nil {
-		conn = c.tlsData(conn)
-	}
-	d.Conn = conn
-	c.curData = d
-}
-
 // resolveDeferred negotiates d's data connection one command at a time
 // (a command other than the transfer came first, e.g. REST).
 func (c *controlConn) resolveDeferred(d *dataConn) error {
@@ -100,10 +91,7 @@ func (c *controlConn) resolveDeferred(d *dataConn) error {
 		c.lastDataErr = err
 		return err
 	}
-	// openPassive wrapped the connection in a dataConn of its own; the
-	// library holds d, so d takes the connection beneath.
-	c.curData = d
-	d.Conn = conn.(*dataConn).Conn
+	c.attachData(d, conn, Passive)
 	return nil
 }
 
@@ -111,22 +99,8 @@ func (c *controlConn) resolveDeferred(d *dataConn) error {
 // reads the EPSV reply and connects d. The library then reads the
 // transfer command's reply as usual.
 func (c *controlConn) sendPipelined(d *dataConn, line string) error {
-	if err := wire.CheckLine(line); err != nil {
+	if err := c.send(command{"EPSV", "pipelined: sent with the next command"}, command{line, ""}); err != nil {
 		return err
-	}
-	onWire, err := encodeLine(c.enc, line)
-	if err != nil {
-		return err
-	}
-	c.log.Add(Event{Conn: c.id, Dir: Sent, Text: "EPSV", Note: "pipelined: sent with the next command"})
-	c.log.Add(Event{Conn: c.id, Dir: Sent, Text: maskCommand(line)})
-	c.lastVerb = verbOf(line)
-	if err := c.raw.SetWriteDeadline(time.Now().Add(c.timeout())); err != nil {
-		return err
-	}
-	if _, err := c.raw.Write([]byte("EPSV\r\n" + onWire + "\r\n")); err != nil {
-		c.broken.Store(true)
-		return fmt.Errorf("send EPSV and %s: %w", verbOf(line), err)
 	}
 	peer := c.peer().Addr().Unmap()
 	var port uint16
@@ -139,7 +113,7 @@ func (c *controlConn) sendPipelined(d *dataConn, line string) error {
 		target := netip.AddrPortFrom(peer, port)
 		conn, derr := c.dialData(target)
 		if derr == nil {
-			c.connectDeferred(d, conn)
+			c.attachData(d, conn, Passive)
 			return nil
 		}
 		// The server has read the transfer command and waits for this
