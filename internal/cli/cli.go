@@ -112,13 +112,14 @@ func userMessage(err error) string {
 	}
 	var de *transfer.DataConnError
 	if errors.As(err, &de) {
-		flag := "--active"
-		if de.Mode == transfer.Active {
-			flag = "--passive"
-		}
-		return fmt.Sprintf("%s (try %s)", wire.Escape(err.Error()), flag)
+		return wire.Escape(err.Error()) + tryOther(de.Mode)
 	}
 	return wire.Escape(err.Error())
+}
+
+// tryOther is the hint after a data connection that failed in mode m.
+func tryOther(m transfer.Mode) string {
+	return " (try --" + m.Other().String() + ")"
 }
 
 // certMessage explains a refused certificate and what to do about it.

@@ -106,13 +106,14 @@ func (r *headless) finish(q *queue.Queue) int {
 // failure suggests the other mode.
 func hinted(j queue.Job) string {
 	msg := wire.Escape(j.Err)
-	switch j.ErrMode {
-	case transfer.Passive.String():
-		return msg + " (try --active)"
-	case transfer.Active.String():
-		return msg + " (try --passive)"
+	if j.ErrMode == "" {
+		return msg // not a data-connection failure
 	}
-	return msg
+	m, err := transfer.ParseMode(j.ErrMode)
+	if err != nil {
+		return msg
+	}
+	return msg + tryOther(m)
 }
 
 // showProgress draws one status line on stderr from queue summaries until

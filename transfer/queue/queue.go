@@ -269,15 +269,23 @@ func (q *Queue) Wait(ctx context.Context) error {
 // active job ends, not at every change (a folder of small files made
 // thousands of wake-ups that each scanned the whole queue).
 func (q *Queue) setStateLocked(j *job, st State) {
-	q.active += activeDelta(j.State, st)
+	q.active += b2i(st.active()) - b2i(j.State.active())
 	j.State = st
 	q.idleCheckLocked()
 }
 
-// activeDelta is how the count of active jobs changes from one state to
-// another.
-func activeDelta(from, to State) int {
-	return b2i(to.active()) - b2i(from.active())
+// setErr records why j failed (nil clears it), and the data-connection
+// mode when that is what failed.
+func (j *job) setErr(err error) {
+	j.Err, j.ErrMode = "", ""
+	if err == nil {
+		return
+	}
+	j.Err = err.Error()
+	var de *transfer.DataConnError
+	if errors.As(err, &de) {
+		j.ErrMode = de.Mode.String()
+	}
 }
 
 func b2i(b bool) int {
@@ -488,7 +496,7 @@ func (q *Queue) Retry(id int64, otherMode bool) error {
 		q.sess.Log().Notef(0, "queue: retrying job %d (%s %s) in %s mode from byte %d", j.ID, j.Dir, j.Remote, j.Mode, j.Done)
 	}
 	q.setStateLocked(j, Queued)
-	j.Err, j.ErrMode = "", ""
+	j.setErr(nil)
 	j.Attempts = 0
 	q.userChangeLocked()
 	return nil

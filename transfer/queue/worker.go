@@ -71,7 +71,8 @@ func (q *Queue) next() (*job, context.Context) {
 			}
 			ctx, cancel := context.WithCancelCause(context.Background())
 			q.setStateLocked(j, Running)
-			j.Err, j.ErrMode, j.stop, j.cancel = "", "", nil, cancel
+			j.setErr(nil)
+			j.stop, j.cancel = nil, cancel
 			j.Speed, j.lastTick = 0, time.Time{}
 			j.progress.Store(j.Done)
 			q.busy[targetKey(&j.Job)] = true
@@ -104,14 +105,9 @@ func (q *Queue) finish(j *job, st State, err error, ctx context.Context) {
 		}
 		err = nil
 	}
-	j.Err, j.ErrMode = "", ""
+	j.setErr(err)
 	if err != nil {
 		st = Failed
-		j.Err = err.Error()
-		var de *transfer.DataConnError
-		if errors.As(err, &de) {
-			j.ErrMode = de.Mode.String()
-		}
 	}
 	q.setStateLocked(j, st)
 	switch {
