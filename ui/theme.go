@@ -6,6 +6,7 @@ import (
 
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
+	"ftpdeck/ui/internal/palette"
 	"ftpdeck/ui/logview"
 	"ftpdeck/ui/queueview"
 )
@@ -40,14 +41,14 @@ func DefaultTheme() Theme {
 		Queue: queueview.DefaultStyles(), Dialog: dialog.DefaultStyles(), Help: h,
 		Status:     st,
 		StatusKey:  st.Bold(true),
-		ModeActive: lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}),
-		ModePass:   lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.AdaptiveColor{Light: "#00875F", Dark: "#87D787"}),
-		TLSOn:      st.Foreground(lipgloss.AdaptiveColor{Light: "#00875F", Dark: "#87D787"}),
-		TLSOff:     st.Foreground(lipgloss.AdaptiveColor{Light: "#AF5F00", Dark: "#FFAF5F"}),
+		ModeActive: palette.Fg(palette.Caution).Bold(true).Reverse(true),
+		ModePass:   palette.Fg(palette.OK).Bold(true).Reverse(true),
+		TLSOn:      st.Foreground(palette.OK),
+		TLSOff:     st.Foreground(palette.Caution),
 		StateOK:    st,
-		StateBad:   st.Foreground(lipgloss.AdaptiveColor{Light: "#C00", Dark: "#FF5F5F"}).Bold(true),
-		Info:       lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: "#005FAF", Dark: "#87AFFF"}),
-		Error:      lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#C00", Dark: "#FF5F5F"}),
+		StateBad:   st.Foreground(palette.Bad).Bold(true),
+		Info:       palette.Fg(palette.Info),
+		Error:      palette.Fg(palette.Bad).Bold(true),
 		Separator:  lipgloss.NewStyle().Faint(true),
 		HelpBox:    lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1),
 		HelpTitle:  h.ShortKey.Bold(true),

@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/ui/internal/cells"
+	"ftpdeck/ui/internal/palette"
 	"ftpdeck/ui/lineedit"
 )
 
@@ -85,14 +86,13 @@ type Styles struct {
 
 // DefaultStyles returns the default dialog styles.
 func DefaultStyles() Styles {
-	accent := lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#9F8CFF"}
 	return Styles{
-		Box:          lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(accent).Padding(0, 1),
-		Title:        lipgloss.NewStyle().Bold(true).Foreground(accent),
+		Box:          lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(palette.Accent).Padding(0, 1),
+		Title:        palette.Fg(palette.Accent).Bold(true),
 		Label:        lipgloss.NewStyle().Faint(true),
 		LabelFocused: lipgloss.NewStyle().Bold(true),
 		Hint:         lipgloss.NewStyle().Faint(true),
-		Danger:       lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#C00", Dark: "#FF5F5F"}),
+		Danger:       palette.Fg(palette.Bad).Bold(true),
 		Selected:     lipgloss.NewStyle().Reverse(true),
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"ftpdeck/transfer"
 	"ftpdeck/ui/internal/cells"
+	"ftpdeck/ui/internal/palette"
 )
 
 // KeyMap is the log pane's bindings (when it has the keyboard).
@@ -51,19 +52,16 @@ type Styles struct {
 // DefaultStyles returns the default log colours: commands cyan, 2xx green,
 // 3xx blue, 4xx yellow, 5xx red, notes dim.
 func DefaultStyles() Styles {
-	c := func(l, d string) lipgloss.Style {
-		return lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: l, Dark: d})
-	}
 	return Styles{
-		Title:        lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#444", Dark: "#BBB"}),
-		TitleFocused: lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#9F8CFF"}),
-		Sent:         c("#006F87", "#5FD7FF"),
+		Title:        palette.PaneTitle(false),
+		TitleFocused: palette.PaneTitle(true),
+		Sent:         palette.Fg(palette.Sent),
 		Note:         lipgloss.NewStyle().Faint(true).Italic(true),
-		Reply1:       c("#555", "#AAA"),
-		Reply2:       c("#00875F", "#87D787"),
-		Reply3:       c("#005FAF", "#87AFFF"),
-		Reply4:       c("#AF8700", "#FFD75F"),
-		Reply5:       c("#C00000", "#FF5F5F"),
+		Reply1:       palette.Fg(palette.Muted),
+		Reply2:       palette.Fg(palette.OK),
+		Reply3:       palette.Fg(palette.Info),
+		Reply4:       palette.Fg(palette.Warn),
+		Reply5:       palette.Fg(palette.Bad),
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
 	"ftpdeck/ui/internal/cells"
+	"ftpdeck/ui/internal/palette"
 )
 
 // Op is what the user asked to do with a job.
@@ -89,19 +90,16 @@ type Styles struct {
 
 // DefaultStyles returns the default queue styles.
 func DefaultStyles() Styles {
-	c := func(l, d string) lipgloss.Style {
-		return lipgloss.NewStyle().Foreground(lipgloss.AdaptiveColor{Light: l, Dark: d})
-	}
 	return Styles{
-		Title:        lipgloss.NewStyle().Bold(true).Foreground(lipgloss.AdaptiveColor{Light: "#444", Dark: "#BBB"}),
-		TitleFocused: lipgloss.NewStyle().Bold(true).Reverse(true).Foreground(lipgloss.AdaptiveColor{Light: "#5A3FC0", Dark: "#9F8CFF"}),
+		Title:        palette.PaneTitle(false),
+		TitleFocused: palette.PaneTitle(true),
 		Cursor:       lipgloss.NewStyle().Reverse(true),
 		Dim:          lipgloss.NewStyle().Faint(true),
-		Running:      c("#005FAF", "#87AFFF"),
-		Done:         c("#00875F", "#87D787"),
-		Failed:       c("#C00000", "#FF5F5F"),
-		Paused:       c("#AF8700", "#FFD75F"),
-		BarFull:      c("#5A3FC0", "#9F8CFF"),
+		Running:      palette.Fg(palette.Info),
+		Done:         palette.Fg(palette.OK),
+		Failed:       palette.Fg(palette.Bad),
+		Paused:       palette.Fg(palette.Warn),
+		BarFull:      palette.Fg(palette.Accent),
 		BarEmpty:     lipgloss.NewStyle().Faint(true),
 	}
 }
