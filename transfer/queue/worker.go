@@ -19,6 +19,7 @@ import (
 type worker struct {
 	q    *Queue
 	conn *transfer.Conn
+	dir  localDir // the folder of the last download
 }
 
 // errRestart asks the attempt loop to start the job over from byte 0 at
@@ -47,6 +48,7 @@ func (q *Queue) worker() {
 	defer q.workers.Done()
 	w := &worker{q: q}
 	defer w.drop()
+	defer w.dir.close()
 	for {
 		j, ctx := q.next()
 		if j == nil {
@@ -280,18 +282,18 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		q.update(j, func(x *Job) { x.Size = expected })
 	}
 
-	rel, err := safeRel(v.LocalRoot, v.Local)
+	dir, name, err := w.dir.open(v.LocalRoot, v.Local)
 	if err != nil {
 		return 0, &localErr{err}
 	}
-	root, err := os.OpenRoot(v.LocalRoot)
-	if err != nil {
-		return 0, &localErr{fmt.Errorf("local folder: %w", err)}
-	}
-	defer root.Close()
 
 	policy := v.Resolved
-	fi, err := root.Lstat(rel)
+	fi, err := dir.Lstat(name)
+	if err == nil {
+		if err := checkTarget(v.Local, fi); err != nil {
+			return 0, &localErr{err}
+		}
+	}
 	switch {
 	case err == nil && (policy == Overwrite || policy == Resume):
 		// decided before (a resumed job): keep to it
@@ -309,9 +311,7 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 			if err != nil {
 				return 0, &localErr{err}
 			}
-			if rel, err = safeRel(v.LocalRoot, nl); err != nil {
-				return 0, &localErr{err}
-			}
+			name = filepath.Base(nl)
 			log.Notef(0, "queue: job %d: %s exists, writing %s", v.ID, v.Local, nl)
 			v.Local = nl
 			policy = Overwrite
@@ -335,10 +335,7 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		}
 	}
 
-	relPart, err := safeRel(v.LocalRoot, v.Local+partSuffix)
-	if err != nil {
-		return 0, &localErr{err}
-	}
+	part := name + partSuffix
 	// A fresh .part is created while the server prepares the transfer
 	// (EPSV, connect, RETR): on many file systems creating a file costs
 	// as much as those round trips, and a folder of small files is mostly
@@ -349,14 +346,19 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	var opening chan openedPart
 	// A folder that visibly refuses the file (read-only, no permission)
 	// fails here, before RETR goes out.
-	if _, err := root.Lstat(relPart); errors.Is(err, fs.ErrNotExist) && policy != Resume && q.testWriter == nil &&
-		syscall.Access(filepath.Dir(v.Local), accessWrite) == nil {
+	partInfo, err := dir.Lstat(part)
+	if err == nil {
+		if err := checkTarget(v.Local+partSuffix, partInfo); err != nil {
+			return 0, &localErr{err}
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) && policy != Resume && q.testWriter == nil && w.dir.writable {
 		opening = make(chan openedPart, 1)
 		go func() {
-			f, _, err := openPart(root, relPart, false)
+			f, _, err := openPart(dir, part, false)
 			opening <- openedPart{f, err}
 		}()
-	} else if f, off, err = openPart(root, relPart, true); err != nil {
+	} else if f, off, err = openPart(dir, part, true); err != nil {
 		return 0, &localErr{fmt.Errorf("%s: %w", v.Local+partSuffix, err)}
 	}
 	opened := func() (*os.File, error) {
@@ -376,8 +378,8 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		}
 	}()
 	if policy == Resume && off == 0 {
-		if _, err := root.Lstat(rel); err == nil {
-			if off, err = copyInto(root, rel, f); err != nil {
+		if _, err := dir.Lstat(name); err == nil {
+			if off, err = copyInto(dir, name, f); err != nil {
 				return 0, &localErr{fmt.Errorf("resume from %s: %w", v.Local, err)}
 			}
 		}
@@ -447,7 +449,20 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	case total < expected:
 		return 0, &shortError{got: total, want: expected}
 	}
-	if q.mustSync(root, rel) {
+	// What the rename replaces, looked at again: a link planted during the
+	// transfer is refused, never replaced.
+	replaces := true
+	switch fi, err := dir.Lstat(name); {
+	case errors.Is(err, fs.ErrNotExist):
+		replaces = false
+	case err != nil:
+		return 0, &localErr{err}
+	default:
+		if err := checkTarget(filepath.Join(filepath.Dir(v.Local), name), fi); err != nil {
+			return 0, &localErr{err}
+		}
+	}
+	if q.mustSync(replaces) {
 		if err := f.Sync(); err != nil {
 			return 0, &localErr{err}
 		}
@@ -457,27 +472,20 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	if err != nil {
 		return 0, &localErr{err}
 	}
-	if _, err := safeRel(v.LocalRoot, v.Local); err != nil {
-		return 0, &localErr{err}
-	}
 	q.commit(j)
-	if err := root.Rename(relPart, rel); err != nil {
+	if err := dir.Rename(part, name); err != nil {
 		q.mu.Lock()
 		j.committed = false
 		q.mu.Unlock()
-		return 0, &localErr{fmt.Errorf("rename %s: %w", relPart, err)}
+		return 0, &localErr{fmt.Errorf("rename %s: %w", filepath.Join(filepath.Dir(v.Local), part), err)}
 	}
 	return Done, nil
 }
 
 // mustSync reports whether a finished download must reach the disk before
 // its rename: always, unless NoSyncNew holds and nothing is replaced.
-func (q *Queue) mustSync(root *os.Root, rel string) bool {
-	if !q.opts.NoSyncNew || q.opts.StateDir != "" {
-		return true
-	}
-	_, err := root.Lstat(rel)
-	return !errors.Is(err, fs.ErrNotExist)
+func (q *Queue) mustSync(replaces bool) bool {
+	return !q.opts.NoSyncNew || q.opts.StateDir != "" || replaces
 }
 
 // accessWrite is access(2)'s W_OK.
