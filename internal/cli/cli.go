@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -31,11 +32,18 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	// Prompt reads a password without echo; nil means no terminal.
 	Prompt func(label string) (string, error)
+	// Procs caps how many processors run Go code at once
+	// (runtime.GOMAXPROCS); nil leaves the scheduler alone, as tests that
+	// run commands in-process do, and so does a GOMAXPROCS the user set.
+	Procs func(n int)
 }
 
 // DefaultEnv is the process's own terminal.
 func DefaultEnv() Env {
 	env := Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	if os.Getenv("GOMAXPROCS") == "" {
+		env.Procs = func(n int) { runtime.GOMAXPROCS(n) }
+	}
 	if term.IsTerminal(os.Stdin.Fd()) {
 		env.Prompt = func(label string) (string, error) {
 			fmt.Fprint(os.Stderr, label)

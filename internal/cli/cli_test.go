@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -178,5 +179,47 @@ func TestGetBlockedModeSuggestsTheOther(t *testing.T) {
 		if _, err := os.Stat(out); !os.IsNotExist(err) {
 			t.Errorf("%s: a file was left: %v", tc.flag, err)
 		}
+	}
+}
+
+// TestPlainTransfersRunOnOneProcessor: a headless get or put over plain
+// FTP caps the scheduler at one processor (run.go, oneProcForPlainFTP);
+// TLS, ls and a user's own GOMAXPROCS keep every processor. The port is
+// closed: the cap is set before connecting, whatever the outcome.
+func TestPlainTransfersRunOnOneProcessor(t *testing.T) {
+	local := t.TempDir()
+	src := filepath.Join(local, "f")
+	if err := os.WriteFile(src, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		want []int
+	}{
+		{[]string{"get", "ftp://127.0.0.1:1/f", local}, []int{1}},
+		{[]string{"get", "ftp://127.0.0.1:1/f", "-"}, []int{1}},
+		{[]string{"put", src, "ftp://127.0.0.1:1/"}, []int{1}},
+		{[]string{"get", "ftpes://127.0.0.1:1/f", local}, nil},
+		{[]string{"get", "ftp://127.0.0.1:1/f", "ftps://127.0.0.1:1/g", local}, nil},
+		{[]string{"put", src, "ftps://127.0.0.1:1/"}, nil},
+		{[]string{"ls", "ftp://127.0.0.1:1/"}, nil},
+	} {
+		var got []int
+		var out, errb bytes.Buffer
+		env := Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Procs: func(n int) { got = append(got, n) }}
+		if code := Main(append([]string{"--timeout", "2s"}, tc.args...), env); code != 1 {
+			t.Errorf("%v: exit %d, want 1 (port closed): %s", tc.args, code, errb.String())
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%v: Procs called with %v, want %v", tc.args, got, tc.want)
+		}
+	}
+	t.Setenv("GOMAXPROCS", "3")
+	if DefaultEnv().Procs != nil {
+		t.Error("DefaultEnv overrides a GOMAXPROCS the user set")
+	}
+	t.Setenv("GOMAXPROCS", "")
+	if DefaultEnv().Procs == nil {
+		t.Error("DefaultEnv has no Procs")
 	}
 }

@@ -110,6 +110,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer closeLog()
+	oneProcForPlainFTP(targets, env)
 	if stream {
 		return getStreams(ctx, targets, local, log, env)
 	}
@@ -280,6 +281,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer closeLog()
+	oneProcForPlainFTP([]target{t}, env)
 	sess, c, err := connect(ctx, t, log)
 	if err != nil {
 		return err
