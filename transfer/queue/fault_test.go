@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -449,4 +450,95 @@ func TestSymlinksNeverWrittenThrough(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(outside, "g.bin")); err == nil {
 		t.Error("file written outside the chosen folder")
 	}
+}
+
+// hookWriter calls hook once, at the first write of a job's data.
+type hookWriter struct {
+	w    io.Writer
+	once sync.Once
+	hook func()
+}
+
+func (h *hookWriter) Write(p []byte) (int, error) {
+	h.once.Do(h.hook)
+	return h.w.Write(p)
+}
+
+// TestLinksPlantedMidTransferRefused: a link put at the target while its
+// data arrives is refused at the rename, not replaced; and a folder
+// swapped for a link to outside between two jobs is noticed although the
+// worker keeps the folder open from job to job (localDir): the second
+// job fails naming the link and nothing is written outside.
+func TestLinksPlantedMidTransferRefused(t *testing.T) {
+	srv := ftpscript.Start(t)
+	srv.Files.Put("/d/a.bin", []byte("first"))
+	srv.Files.Put("/d/b.bin", []byte("second"))
+	outside := t.TempDir()
+	victim := filepath.Join(outside, "victim")
+	if err := os.WriteFile(victim, []byte("precious"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
+	c := dial(t, sess)
+
+	t.Run("target", func(t *testing.T) {
+		local := t.TempDir()
+		q := startQueue(t, sess, Options{Parallel: 1, Policy: Overwrite})
+		q.testWriter = func(j Job, w io.Writer) io.Writer {
+			return &hookWriter{w: w, hook: func() {
+				if err := os.Symlink(victim, j.Local); err != nil {
+					t.Error(err)
+				}
+			}}
+		}
+		if n, err := q.AddDownload(testCtx(t, 5*time.Second), c, "/d/a.bin", false, local); n != 1 || err != nil {
+			t.Fatal(n, err)
+		}
+		s := waitDone(t, q, 10*time.Second)
+		if s.Failed != 1 || !strings.Contains(s.Jobs[0].Err, "symlink") {
+			t.Errorf("link planted mid-transfer: %s", failures(s))
+		}
+		if fi, err := os.Lstat(filepath.Join(local, "a.bin")); err != nil || fi.Mode()&fs.ModeSymlink == 0 {
+			t.Errorf("the planted link was replaced: %v %v", fi, err)
+		}
+	})
+
+	t.Run("folder", func(t *testing.T) {
+		local := t.TempDir()
+		q := startQueue(t, sess, Options{Parallel: 1, Policy: Overwrite})
+		d := filepath.Join(local, "d")
+		q.testWriter = func(j Job, w io.Writer) io.Writer {
+			if filepath.Base(j.Local) != "a.bin" {
+				return w
+			}
+			// During the first job: the folder moves away and a link to
+			// outside takes its name.
+			return &hookWriter{w: w, hook: func() {
+				if err := os.Rename(d, filepath.Join(local, "moved")); err != nil {
+					t.Error(err)
+				}
+				if err := os.Symlink(outside, d); err != nil {
+					t.Error(err)
+				}
+			}}
+		}
+		if n, err := q.AddDownload(testCtx(t, 5*time.Second), c, "/d", true, local); n != 2 || err != nil {
+			t.Fatal(n, err)
+		}
+		s := waitDone(t, q, 10*time.Second)
+		if s.Done != 1 || s.Failed != 1 {
+			t.Fatalf("done %d failed %d, want 1 and 1:%s", s.Done, s.Failed, failures(s))
+		}
+		for _, j := range s.Jobs {
+			if j.State == Failed && !strings.Contains(j.Err, "symlink") {
+				t.Errorf("%s failed without naming the link: %s", j.Remote, j.Err)
+			}
+		}
+		if b, err := os.ReadFile(filepath.Join(local, "moved", "a.bin")); err != nil || string(b) != "first" {
+			t.Errorf("the first job's file: %q %v", b, err)
+		}
+		if es, _ := os.ReadDir(outside); len(es) != 1 {
+			t.Errorf("written outside: %v", es)
+		}
+	})
 }

@@ -458,7 +458,7 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	case err != nil:
 		return 0, &localErr{err}
 	default:
-		if err := checkTarget(filepath.Join(filepath.Dir(v.Local), name), fi); err != nil {
+		if err := checkTarget(v.Local, fi); err != nil {
 			return 0, &localErr{err}
 		}
 	}
@@ -477,7 +477,7 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 		q.mu.Lock()
 		j.committed = false
 		q.mu.Unlock()
-		return 0, &localErr{fmt.Errorf("rename %s: %w", filepath.Join(filepath.Dir(v.Local), part), err)}
+		return 0, &localErr{fmt.Errorf("rename %s: %w", v.Local+partSuffix, err)}
 	}
 	return Done, nil
 }
