@@ -10,9 +10,10 @@ import (
 	"time"
 )
 
-// zeroCopyChunk bounds one splice(2) call of a plain-TCP download. Between chunks the stall deadline is re-armed, an interrupt is
-// noticed and progress advances: a 4 MiB step costs a few system calls
-// per chunk, nothing per byte.
+// zeroCopyChunk bounds one splice(2) call of a plain-TCP download.
+// Between chunks the stall deadline is re-armed, an interrupt is noticed
+// and progress advances: a 4 MiB step costs a few system calls per chunk,
+// nothing per byte.
 const zeroCopyChunk = 4 << 20
 
 // plainTCP returns the TCP connection beneath d when nothing sits between

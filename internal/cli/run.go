@@ -53,10 +53,10 @@ func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Qu
 // network, so a second processor adds only the Go scheduler's spinning:
 // each time a goroutine wakes, an idle processor spins looking for work,
 // and on a small machine that CPU is taken from whatever else runs there
-// — on loopback, the server answering the next command. On two vCPUs against vsftpd, 2,000 files
-// of 4 KiB took 1.35 s instead of 1.80 s at --parallel 1 and 0.87 s
-// instead of 0.99 s at --parallel 4 (docs/performance.md); 1 GiB moved at
-// the same rate. TLS does its cryptography in Go, so a TLS site keeps
+// — on loopback, the server answering the next command. On two vCPUs
+// against vsftpd, 2,000 files of 4 KiB took 1.35 s instead of 1.80 s at
+// --parallel 1 and 0.87 s instead of 0.99 s at --parallel 4
+// (docs/performance.md); 1 GiB moved at the same rate. TLS does its cryptography in Go, so a TLS site keeps
 // every processor, and so does the TUI, which draws while it transfers.
 func oneProcForPlainFTP(ts []target, env Env) {
 	if env.Procs == nil {

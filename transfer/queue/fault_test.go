@@ -396,19 +396,28 @@ func TestConflictPolicies(t *testing.T) {
 	}
 }
 
-// TestSymlinksNeverWrittenThrough: a link planted at the target, at the
-// .part, or as a folder on the way is refused and nothing outside changes.
-func TestSymlinksNeverWrittenThrough(t *testing.T) {
+// linkTargets starts a scripted server holding files (path → content)
+// and returns a session on it, a connection, and a folder outside every
+// download holding one file, victim ("precious"), for links to point at.
+func linkTargets(t *testing.T, files map[string]string) (*transfer.Session, *transfer.Conn, string, string) {
+	t.Helper()
 	srv := ftpscript.Start(t)
-	srv.Files.Put("/f.bin", []byte("evil"))
-	srv.Files.Put("/tree/g.bin", []byte("evil"))
+	for p, content := range files {
+		srv.Files.Put(p, []byte(content))
+	}
 	outside := t.TempDir()
 	victim := filepath.Join(outside, "victim")
 	if err := os.WriteFile(victim, []byte("precious"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
-	c := dial(t, sess)
+	return sess, dial(t, sess), outside, victim
+}
+
+// TestSymlinksNeverWrittenThrough: a link planted at the target, at the
+// .part, or as a folder on the way is refused and nothing outside changes.
+func TestSymlinksNeverWrittenThrough(t *testing.T) {
+	sess, c, outside, victim := linkTargets(t, map[string]string{"/f.bin": "evil", "/tree/g.bin": "evil"})
 	for _, plant := range []string{"f.bin", "f.bin.part"} {
 		local := t.TempDir()
 		q := startQueue(t, sess, Options{Parallel: 1, Policy: Overwrite})
@@ -470,16 +479,7 @@ func (h *hookWriter) Write(p []byte) (int, error) {
 // worker keeps the folder open from job to job (localDir): the second
 // job fails naming the link and nothing is written outside.
 func TestLinksPlantedMidTransferRefused(t *testing.T) {
-	srv := ftpscript.Start(t)
-	srv.Files.Put("/d/a.bin", []byte("first"))
-	srv.Files.Put("/d/b.bin", []byte("second"))
-	outside := t.TempDir()
-	victim := filepath.Join(outside, "victim")
-	if err := os.WriteFile(victim, []byte("precious"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
-	c := dial(t, sess)
+	sess, c, outside, victim := linkTargets(t, map[string]string{"/d/a.bin": "first", "/d/b.bin": "second"})
 
 	t.Run("target", func(t *testing.T) {
 		local := t.TempDir()

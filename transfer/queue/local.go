@@ -42,14 +42,15 @@ func safeRel(root, target string) (string, error) {
 		if err != nil {
 			return "", &localErr{fmt.Errorf("local target %s: %w", target, err)}
 		}
-		last := i == len(parts)-1
 		switch {
+		case i == len(parts)-1:
+			if err := checkTarget(target, fi); err != nil {
+				return "", err
+			}
 		case fi.Mode()&fs.ModeSymlink != 0:
 			return "", fmt.Errorf("local target %s: %s is a symlink, refusing to write through it", target, p)
-		case !last && !fi.IsDir():
+		case !fi.IsDir():
 			return "", fmt.Errorf("local target %s: %s is not a folder", target, p)
-		case last && !fi.Mode().IsRegular():
-			return "", fmt.Errorf("local target %s: exists and is not a regular file", target)
 		}
 	}
 	return rel, nil
@@ -262,6 +263,20 @@ func (d *localDir) open(top, target string) (*os.Root, string, error) {
 	*d = localDir{top: top, path: parent, root: r, info: fi,
 		writable: syscall.Access(parent, accessWrite) == nil}
 	return r, name, nil
+}
+
+// existing returns what stands at name in dir (shown as target in
+// errors): nil when nothing does; an error when it cannot be looked at or
+// is not a regular file.
+func existing(dir *os.Root, name, target string) (fs.FileInfo, error) {
+	fi, err := dir.Lstat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	}
+	return fi, checkTarget(target, fi)
 }
 
 // checkTarget refuses a target that exists and is not a regular file (a

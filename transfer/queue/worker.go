@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -288,16 +287,14 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	}
 
 	policy := v.Resolved
-	fi, err := dir.Lstat(name)
-	if err == nil {
-		if err := checkTarget(v.Local, fi); err != nil {
-			return 0, &localErr{err}
-		}
+	fi, err := existing(dir, name, v.Local)
+	if err != nil {
+		return 0, &localErr{err}
 	}
 	switch {
-	case err == nil && (policy == Overwrite || policy == Resume):
+	case fi != nil && (policy == Overwrite || policy == Resume):
 		// decided before (a resumed job): keep to it
-	case err == nil:
+	case fi != nil:
 		policy, err = q.decide(ctx, j, v.Local, fi.Size(), fi.ModTime())
 		if err != nil {
 			return 0, err
@@ -317,12 +314,8 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 			policy = Overwrite
 			q.update(j, func(x *Job) { x.Local = nl })
 		}
-	case errors.Is(err, fs.ErrNotExist):
-		if policy == Ask || policy == Rename {
-			policy = Overwrite // nothing to conflict with: this job owns the name
-		}
-	default:
-		return 0, &localErr{err}
+	case policy == Ask || policy == Rename:
+		policy = Overwrite // nothing to conflict with: this job owns the name
 	}
 	if policy != v.Resolved {
 		// On disk before any byte moves when a target existed: after a
@@ -346,13 +339,11 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	var opening chan openedPart
 	// A folder that visibly refuses the file (read-only, no permission)
 	// fails here, before RETR goes out.
-	partInfo, err := dir.Lstat(part)
-	if err == nil {
-		if err := checkTarget(v.Local+partSuffix, partInfo); err != nil {
-			return 0, &localErr{err}
-		}
+	partInfo, err := existing(dir, part, v.Local+partSuffix)
+	if err != nil {
+		return 0, &localErr{err}
 	}
-	if errors.Is(err, fs.ErrNotExist) && policy != Resume && q.testWriter == nil && w.dir.writable {
+	if partInfo == nil && policy != Resume && q.testWriter == nil && w.dir.writable {
 		opening = make(chan openedPart, 1)
 		go func() {
 			f, _, err := openPart(dir, part, false)
@@ -451,18 +442,11 @@ func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) 
 	}
 	// What the rename replaces, looked at again: a link planted during the
 	// transfer is refused, never replaced.
-	replaces := true
-	switch fi, err := dir.Lstat(name); {
-	case errors.Is(err, fs.ErrNotExist):
-		replaces = false
-	case err != nil:
+	replaced, err := existing(dir, name, v.Local)
+	if err != nil {
 		return 0, &localErr{err}
-	default:
-		if err := checkTarget(v.Local, fi); err != nil {
-			return 0, &localErr{err}
-		}
 	}
-	if q.mustSync(replaces) {
+	if q.mustSync(replaced != nil) {
 		if err := f.Sync(); err != nil {
 			return 0, &localErr{err}
 		}
