@@ -34,22 +34,19 @@ session	required	pam_unix.so
 
 type account struct{ uid, gid int }
 
-var (
-	userOnce sync.Once
-	userAcct account
-	userErr  error
-)
+// setUpUser runs ensureUserLocked once per process.
+var setUpUser = sync.OnceValues(ensureUserLocked)
 
 // ensureUser makes sure TestUser exists with TestPassword and the PAM
 // service file is installed. It runs once per process, under a file lock
 // shared with other test binaries.
 func ensureUser(t testing.TB) account {
 	t.Helper()
-	userOnce.Do(func() { userAcct, userErr = ensureUserLocked() })
-	if userErr != nil {
-		t.Fatalf("ftpd: set up user %s: %v", TestUser, userErr)
+	acct, err := setUpUser()
+	if err != nil {
+		t.Fatalf("ftpd: set up user %s: %v", TestUser, err)
 	}
-	return userAcct
+	return acct
 }
 
 func ensureUserLocked() (account, error) {
@@ -119,25 +116,21 @@ func passwordSet() bool {
 	return false
 }
 
-var (
-	cryptOnce sync.Once
-	cryptHash string
-	cryptErr  error
-)
+// hashPassword runs `openssl passwd -6` once per process.
+var hashPassword = sync.OnceValues(func() (string, error) {
+	out, err := exec.Command("openssl", "passwd", "-6", TestPassword).Output()
+	if err != nil {
+		return "", fmt.Errorf("openssl passwd -6: %w", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+})
 
 // sha512Crypt returns TestPassword as a SHA-512 crypt hash ("$6$...").
 func sha512Crypt(t testing.TB) string {
 	t.Helper()
-	cryptOnce.Do(func() {
-		out, err := exec.Command("openssl", "passwd", "-6", TestPassword).Output()
-		if err != nil {
-			cryptErr = fmt.Errorf("openssl passwd -6: %w", err)
-			return
-		}
-		cryptHash = strings.TrimSpace(string(out))
-	})
-	if cryptErr != nil {
-		SkipOrFail(t, "ftpd: %v", cryptErr)
+	h, err := hashPassword()
+	if err != nil {
+		SkipOrFail(t, "ftpd: %v", err)
 	}
-	return cryptHash
+	return h
 }

@@ -529,11 +529,7 @@ func TestLinksPlantedMidTransferRefused(t *testing.T) {
 		if s.Done != 1 || s.Failed != 1 {
 			t.Fatalf("done %d failed %d, want 1 and 1:%s", s.Done, s.Failed, failures(s))
 		}
-		for _, j := range s.Jobs {
-			if j.State == Failed && !strings.Contains(j.Err, "symlink") {
-				t.Errorf("%s failed without naming the link: %s", j.Remote, j.Err)
-			}
-		}
+		failuresName(t, s, "symlink")
 		if b, err := os.ReadFile(filepath.Join(local, "moved", "a.bin")); err != nil || string(b) != "first" {
 			t.Errorf("the first job's file: %q %v", b, err)
 		}

@@ -199,6 +199,16 @@ func helperQueue(t testing.TB, user, password string, parallel int) (*transfer.S
 }
 
 // getFile downloads /f.bin into local and waits for the queue; the test
+// failuresName checks that every failed job's error names what.
+func failuresName(t testing.TB, s Summary, what string) {
+	t.Helper()
+	for _, j := range s.Jobs {
+		if j.State == Failed && !strings.Contains(j.Err, what) {
+			t.Errorf("job %s failed without naming the %s: %s", j.Remote, what, j.Err)
+		}
+	}
+}
+
 // fails unless the job is done and the file holds want.
 func getFile(t testing.TB, q *Queue, sess *transfer.Session, local string, want []byte) Summary {
 	t.Helper()

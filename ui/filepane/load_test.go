@@ -8,10 +8,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// loaded returns a focused pane showing a folder of n entries.
-func loaded(n int) Model {
+// listedPane returns a focused w×h pane showing a folder of n entries.
+func listedPane(n, w, h int) Model {
 	m := New(1, "Remote", Local{}, "/big")
-	m.SetSize(120, 30)
+	m.SetSize(w, h)
 	m.Focus()
 	es := make([]Entry, n)
 	for i := range es {
@@ -35,7 +35,7 @@ func TestScroll100kSameCostAsSmall(t *testing.T) {
 			_ = m.View()
 		}
 	}
-	big, small := loaded(100_000), loaded(100)
+	big, small := listedPane(100_000, 120, 30), listedPane(100, 120, 30)
 	// Scroll the small one back and forth so it never sits at the end.
 	allocBig := testing.AllocsPerRun(200, frame(big))
 	allocSmall := testing.AllocsPerRun(3, frame(small))
