@@ -229,12 +229,23 @@ func TestCloseMidRETRIsTransient(t *testing.T) {
 // Case 5: every hostile name of the issue is refused as a path element,
 // the empty one included (a listing line cannot carry it whole).
 func TestUnsafeNames(t *testing.T) {
-	for _, n := range []string{"", ".", "..", "../x", "/abs", "a/../../x", `x\..\y`, `C:\x`, "C:x", "nul\x00", "file:/x"} {
+	for _, n := range []string{"", ".", "..", "../x", "/abs", "a/../../x", `C:\x`, "C:x", "nul\x00", "file:/x"} {
 		if transfer.UnsafeName(n) == "" {
 			t.Errorf("%q accepted", n)
 		}
 	}
-	for _, n := range []string{"a.txt", "..hidden", "x..y", "名前", "with space"} {
+	// A backslash separates folders only on Windows; on Linux it is an
+	// ordinary character (issue 14, item 6).
+	backslash := []string{`x\..\y`, `a\b.txt`}
+	if runtime.GOOS == "windows" {
+		for _, n := range backslash {
+			if transfer.UnsafeName(n) == "" {
+				t.Errorf("%q accepted", n)
+			}
+		}
+		backslash = nil
+	}
+	for _, n := range append([]string{"a.txt", "..hidden", "x..y", "名前", "with space"}, backslash...) {
 		if why := transfer.UnsafeName(n); why != "" {
 			t.Errorf("%q refused: %s", n, why)
 		}
