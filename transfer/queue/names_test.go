@@ -83,3 +83,44 @@ func TestLocalNames(t *testing.T) {
 		}
 	}
 }
+
+// TestResumeCompleteIsSkip (issue 14, item 7): under resume, a target
+// that already holds the whole file is skipped with a note: no copy into
+// a .part, no transfer, both ways.
+func TestResumeCompleteIsSkip(t *testing.T) {
+	srv := ftpscript.Start(t)
+	data := genData(52, 90000)
+	srv.Files.Put("/f.bin", data)
+	local := t.TempDir()
+	target := filepath.Join(local, "f.bin")
+	if err := os.WriteFile(target, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
+	q := startQueue(t, sess, Options{Parallel: 1, Policy: Resume})
+	c := dial(t, sess)
+	if _, err := q.AddDownload(testCtx(t, 5*time.Second), c, "/f.bin", false, local); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.AddUploadTo(testCtx(t, 5*time.Second), c, target, "/f.bin"); err != nil {
+		t.Fatal(err)
+	}
+	s := waitDone(t, q, 20*time.Second)
+	if s.Skipped != 2 {
+		t.Fatalf("want both skipped:%s", failures(s))
+	}
+	for _, j := range s.Jobs {
+		if !strings.Contains(j.Note, "already complete") {
+			t.Errorf("%s job: note %q", j.Dir, j.Note)
+		}
+	}
+	tr := srv.Transcript()
+	for _, l := range tr {
+		if strings.HasPrefix(l, "RETR") || strings.HasPrefix(l, "STOR") || strings.HasPrefix(l, "APPE") {
+			t.Errorf("sent %q for a complete file", l)
+		}
+	}
+	if _, err := os.Stat(target + partSuffix); err == nil {
+		t.Error("the complete file was copied into a .part")
+	}
+}
