@@ -19,6 +19,7 @@ type Config struct {
 	Timeout    time.Duration `toml:"timeout"`     // "30s", "2m"
 	ShowHidden bool          `toml:"show_hidden"` // show dot files in the panes
 	LogLines   int           `toml:"log_lines"`   // protocol log lines kept in the log pane
+	TempUpload *bool         `toml:"temp_upload"` // uploads under a temporary name, renamed when whole; nil = on
 }
 
 // DefaultConfig returns the defaults used when config.toml is missing or

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
@@ -22,13 +23,15 @@ type headless struct {
 	verb     string
 	parallel int
 	progress bool // stderr is a terminal
+	noTemp   bool // uploads straight to the final name (--no-temp-upload)
+	onlyMode bool // --active or --passive given: no fallback to the other mode
 
 	done, skipped, failed int
 	interrupted           bool
 }
 
 func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
-	r := &headless{ctx: ctx, env: env, verb: verb, parallel: firstPositive(flags.Parallel, 2)}
+	r := &headless{ctx: ctx, env: env, verb: verb, parallel: firstPositive(flags.Parallel, 2), onlyMode: flags.Mode != nil}
 	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		r.progress = true
 	}
@@ -44,7 +47,25 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // that creates a new file is not fsynced (NoSyncNew: the durability of
 // cp, curl and lftp); one that replaces a file is.
 func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Queue, error) {
-	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true})
+	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoTempUpload: r.noTemp, NoFallback: r.onlyMode})
+}
+
+// noTempUpload reads --temp-upload/--no-temp-upload, else the bookmark's
+// temp_upload, else config.toml's: true when uploads go straight to their
+// final name (a temporary name, renamed when whole, is the default).
+func noTempUpload(flags Flags, t target) bool {
+	if flags.TempUpload != nil {
+		return !*flags.TempUpload
+	}
+	if t.store != nil && t.bookmark != "" {
+		if b, ok := t.store.Get(t.bookmark); ok && b.TempUpload != nil {
+			return !*b.TempUpload
+		}
+	}
+	if cfg, err := bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)); err == nil && cfg.TempUpload != nil {
+		return !*cfg.TempUpload
+	}
+	return false
 }
 
 // oneProcForPlainFTP runs a headless transfer over plain FTP (no TLS) on
@@ -104,11 +125,19 @@ func (r *headless) finish(q *queue.Queue) int {
 		if j.Dir == queue.Upload {
 			name = j.Local
 		}
+		if j.Note != "" && (j.State == queue.Done || j.State == queue.Skipped) {
+			// what the queue did on the job's behalf: a fallback to the
+			// other mode, a resumed or already complete file
+			fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: %s\n", r.verb, wire.Escape(name), wire.Escape(j.Note))
+		}
 		switch j.State {
 		case queue.Done:
 			r.done++
 		case queue.Skipped:
 			r.skipped++
+			if j.Note != "" {
+				break // said above
+			}
 			target := j.Local
 			if j.Dir == queue.Upload {
 				target = j.Remote
