@@ -274,6 +274,8 @@ func (m Model) row(i int) string {
 	}
 	if j.Err != "" && (j.State == queue.Failed || j.State == queue.Queued) {
 		state += ": " + wire.Escape(j.Err)
+	} else if j.Note != "" {
+		state += ": " + wire.Escape(j.Note) // a fallback, a resume, already complete
 	}
 	speed, eta := "", ""
 	if j.State == queue.Running {
