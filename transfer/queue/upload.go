@@ -94,12 +94,18 @@ func (u *upload) resolve(ctx context.Context) (State, error) {
 			u.exists = false
 			p = Overwrite
 		}
-	case p == Ask || p == Rename || p == Newer:
-		p = Overwrite // nothing to conflict with: this job owns the name
+	case p == Ask || p == Rename || p == Newer || p == Resume:
+		p = Overwrite // nothing to conflict with (or resume): this job owns the name
 	}
-	if p == Resume && u.exists && u.existing == u.size {
+	switch {
+	case p == Resume && u.exists && u.existing == u.size:
 		u.setNote(fmt.Sprintf("%s on the server is already complete (%d bytes); skipped", u.Remote, u.size))
 		return Skipped, nil
+	case p == Resume && u.exists && u.existing > u.size:
+		// not a cut-short copy of this file: replaced whole, through the
+		// temporary name like any overwrite
+		u.note("%s on the server is larger than the local file; sending it whole", u.Remote)
+		p = Overwrite
 	}
 	u.keep(p, u.exists)
 	return Running, nil
