@@ -3,6 +3,7 @@ package queue
 import (
 	"bytes"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -122,5 +123,67 @@ func TestResumeCompleteIsSkip(t *testing.T) {
 	}
 	if _, err := os.Stat(target + partSuffix); err == nil {
 		t.Error("the complete file was copied into a .part")
+	}
+}
+
+// TestNewerTransfers: under newer, a download overwrites a local file
+// older than the server's and skips one that is not; an upload the same
+// way round; another size always overwrites.
+func TestNewerTransfers(t *testing.T) {
+	srv := ftpscript.Start(t)
+	old, recent := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	same := genData(53, 5000)
+	srv.Files.PutAt("/new.bin", same, recent)    // newer than the local copy: fetched
+	srv.Files.PutAt("/old.bin", same, old)       // older: skipped
+	srv.Files.PutAt("/up-old.bin", same, old)    // the local file is newer: sent
+	srv.Files.PutAt("/up-new.bin", same, recent) // the server's is newer: skipped
+	srv.Files.PutAt("/sized.bin", same[:10], recent)
+	local := t.TempDir()
+	write := func(name string, b []byte, mt time.Time) string {
+		p := filepath.Join(local, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mt, mt); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mid := time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC)
+	localCopy := bytes.Repeat([]byte("L"), len(same))
+	write("new.bin", localCopy, mid)
+	write("old.bin", localCopy, mid)
+	write("sized.bin", localCopy, time.Now())
+	upOld := write("up-old.bin", same, mid)
+	upNew := write("up-new.bin", bytes.Repeat([]byte("U"), len(same)), mid)
+	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
+	q := startQueue(t, sess, Options{Parallel: 1, Policy: Newer})
+	c := dial(t, sess)
+	for _, n := range []string{"new.bin", "old.bin", "sized.bin"} {
+		if _, err := q.AddDownload(testCtx(t, 5*time.Second), c, "/"+n, false, local); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{upOld, upNew} {
+		if _, err := q.AddUploadTo(testCtx(t, 5*time.Second), c, p, "/"+filepath.Base(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := waitDone(t, q, 20*time.Second)
+	got := map[string]State{}
+	for _, j := range s.Jobs {
+		got[path.Base(j.Remote)] = j.State
+	}
+	want := map[string]State{"new.bin": Done, "old.bin": Skipped, "sized.bin": Done, "up-old.bin": Done, "up-new.bin": Skipped}
+	for n, st := range want {
+		if got[n] != st {
+			t.Errorf("%s: %s, want %s", n, got[n], st)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(local, "old.bin")); !bytes.Equal(b, localCopy) {
+		t.Error("old.bin was replaced")
+	}
+	if b, _ := srv.Files.Get("/up-new.bin"); !bytes.Equal(b, same) {
+		t.Error("up-new.bin was replaced on the server")
 	}
 }
