@@ -185,7 +185,16 @@ type Job struct {
 	Note string `json:"note,omitempty"`
 	// Speed is the recent rate in bytes per second while running.
 	Speed float64 `json:"-"`
+
+	// seen is what the remote folder's listing showed of an upload's
+	// target and temporary name when the job was queued (nil: not
+	// known); the first attempt uses it instead of asking SIZE.
+	seen *remoteSeen
 }
+
+// remoteSeen holds the sizes a listing showed of an upload's final and
+// temporary names on the server, -1 for a name that was not there.
+type remoteSeen struct{ final, temp int64 }
 
 // Summary is the whole queue at one moment, for the UI.
 type Summary struct {

@@ -24,6 +24,9 @@ type upload struct {
 	target   string // where STOR writes: the temporary name or the final one
 	exists   bool   // the final name exists on the server (when looked at)
 	existing int64  // its size
+	// listed is what the folder's listing showed when the job was queued:
+	// the first attempt takes the sizes from it instead of asking SIZE.
+	listed *remoteSeen
 }
 
 // temp is the job's temporary name on the server.
@@ -51,12 +54,16 @@ func (u *upload) resolve(ctx context.Context) (State, error) {
 	if u.size != u.Size {
 		u.set(func(x *Job) { x.Size = u.size })
 	}
+	if u.seen != nil {
+		u.listed = u.seen
+		u.set(func(x *Job) { x.seen = nil }) // once: a retry asks the server
+	}
 	p, batch := u.Resolved, u.q.policyFor(u.Batch)
 	noTemp := u.q.opts.NoTempUpload
 	// Whether the target exists matters unless it is overwritten anyway
 	// (a temporary name is renamed over it).
 	if noTemp || !(p == Overwrite || (p == Ask && batch == Overwrite)) {
-		if u.existing, u.exists, err = remoteSize(ctx, u.c, u.Remote); err != nil {
+		if u.existing, u.exists, err = u.sizeOf(ctx, u.Remote); err != nil {
 			return 0, err
 		}
 	}
@@ -111,6 +118,20 @@ func (u *upload) resolve(ctx context.Context) (State, error) {
 	return Running, nil
 }
 
+// sizeOf returns the size of p (the final or the temporary name) on the
+// server and whether it exists: from the folder's listing on the first
+// attempt where there was one, else from the server (remoteSize).
+func (u *upload) sizeOf(ctx context.Context, p string) (int64, bool, error) {
+	if l := u.listed; l != nil {
+		n := l.final
+		if p != u.Remote {
+			n = l.temp
+		}
+		return n, n >= 0, nil
+	}
+	return remoteSize(ctx, u.c, p)
+}
+
 // setNote puts note on the job and in the log.
 func (u *upload) setNote(note string) {
 	u.log.Notef(u.c.ID(), "queue: job %d: %s", u.ID, note)
@@ -133,7 +154,7 @@ func (u *upload) prepare(ctx context.Context) error {
 	n, ok := u.existing, u.exists
 	if u.target != u.Remote || !ok {
 		var err error
-		if n, ok, err = remoteSize(ctx, u.c, u.target); err != nil {
+		if n, ok, err = u.sizeOf(ctx, u.target); err != nil {
 			return err
 		}
 	}

@@ -239,3 +239,44 @@ func TestUploadCutResumesFromServerSize(t *testing.T) {
 		})
 	}
 }
+
+// TestFolderUploadUsesListing: a folder upload into a folder that exists
+// takes what is there from one listing: a temporary file left by an
+// earlier run is continued (REST), an existing file is skipped, a new one
+// sent, and no SIZE is asked before a transfer (only after, to check).
+func TestFolderUploadUsesListing(t *testing.T) {
+	srv := ftpscript.Start(t)
+	src := filepath.Join(t.TempDir(), "up")
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{"a.bin": genData(61, 50000), "b.bin": genData(62, 3000), "c.bin": genData(63, 7000)}
+	for n, b := range files {
+		if err := os.WriteFile(filepath.Join(src, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.Files.Put("/up/a.bin.part", files["a.bin"][:20000])
+	srv.Files.Put("/up/b.bin", files["b.bin"])
+	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
+	q := startQueue(t, sess, Options{Parallel: 1, Policy: Skip})
+	if _, err := q.AddUpload(testCtx(t, 5*time.Second), dial(t, sess), src, "/"); err != nil {
+		t.Fatal(err)
+	}
+	s := waitDone(t, q, 20*time.Second)
+	if s.Done != 2 || s.Skipped != 1 {
+		t.Fatalf("want 2 done, 1 skipped:%s", failures(s))
+	}
+	for n, b := range files {
+		if got, _ := srv.Files.Get("/up/" + n); !bytes.Equal(got, b) {
+			t.Errorf("%s differs on the server", n)
+		}
+	}
+	tr := srv.Transcript()
+	if !slices.Contains(tr, "REST 20000") {
+		t.Errorf("the temporary file was not continued: %q", tr)
+	}
+	if n := count(tr, "SIZE /up/a.bin.part") + count(tr, "SIZE /up/c.bin.part"); n != 2 || count(tr, "SIZE /up/a.bin")+count(tr, "SIZE /up/b.bin")+count(tr, "SIZE /up/c.bin") != 0 {
+		t.Errorf("SIZE asked where the listing told: %q", tr)
+	}
+}
