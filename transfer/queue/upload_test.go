@@ -198,11 +198,14 @@ func cutStore(n int) ftpscript.Handler {
 // holds (REST+STOR), not from byte 0; where the server refuses REST
 // before STOR, it appends (APPE). The final name appears only whole.
 func TestUploadCutResumesFromServerSize(t *testing.T) {
-	for _, restRefused := range []bool{false, true} {
-		t.Run(map[bool]string{false: "rest", true: "appe"}[restRefused], func(t *testing.T) {
+	for _, tc := range []struct {
+		name                string
+		restRefused, noTemp bool
+	}{{"rest", false, false}, {"appe", true, false}, {"rest/no-temp", false, true}} {
+		t.Run(tc.name, func(t *testing.T) {
 			srv := ftpscript.Start(t)
 			srv.Handle("STOR", ftpscript.Sequence(cutStore(100000), ftpscript.Builtin))
-			if restRefused {
+			if tc.restRefused {
 				srv.Handle("REST", ftpscript.Reply("502 REST not implemented for uploads."))
 			}
 			data := genData(31, 300000)
@@ -211,7 +214,7 @@ func TestUploadCutResumesFromServerSize(t *testing.T) {
 				t.Fatal(err)
 			}
 			sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
-			q := startQueue(t, sess, Options{Parallel: 1})
+			q := startQueue(t, sess, Options{Parallel: 1, NoTempUpload: tc.noTemp})
 			if _, err := q.AddUpload(testCtx(t, 5*time.Second), dial(t, sess), src, "/"); err != nil {
 				t.Fatal(err)
 			}
@@ -226,14 +229,18 @@ func TestUploadCutResumesFromServerSize(t *testing.T) {
 				t.Error("the temporary file is left on the server")
 			}
 			tr := srv.Transcript()
-			want := "REST 100000"
-			if restRefused {
-				want = "APPE /up.bin.part"
+			target := "/up.bin.part"
+			if tc.noTemp {
+				target = "/up.bin"
 			}
-			if !slices.Contains(tr, want) || count(tr, "STOR /up.bin.part") != 1+b2i(!restRefused) {
+			want := "REST 100000"
+			if tc.restRefused {
+				want = "APPE " + target
+			}
+			if !slices.Contains(tr, want) || count(tr, "STOR "+target) != 1+b2i(!tc.restRefused) {
 				t.Errorf("want %q after the cut: %q", want, tr)
 			}
-			if i := slices.Index(tr, "RNTO /up.bin"); i < 0 || i < slices.Index(tr, want) {
+			if i := slices.Index(tr, "RNTO /up.bin"); !tc.noTemp && (i < 0 || i < slices.Index(tr, want)) {
 				t.Errorf("the final name is not renamed into place after the rest: %q", tr)
 			}
 		})
