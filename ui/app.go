@@ -26,8 +26,10 @@ import (
 	"ftpdeck/ui/bookmarkview"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
+	"ftpdeck/ui/jobview"
 	"ftpdeck/ui/logview"
 	"ftpdeck/ui/queueview"
+	"ftpdeck/ui/restoreview"
 )
 
 // Options configures the UI.
@@ -131,6 +133,8 @@ type Model struct {
 	bookmark   string              // the session's bookmark, "" for none
 	lastGood   string              // the mode last recorded for it
 	doctor     *doctorView         // the mode doctor's overlay (D), when open
+	jobd       *jobview.Model      // a queue job's detail (enter in the queue pane), when open
+	restore    *restoreview.Model  // the restore prompt, when the queue came back unfinished
 	doctorKeys doctorKeys
 	showHelp   bool
 	showLog    bool

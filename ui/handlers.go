@@ -237,6 +237,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.dialog = &d
 		return m, cmd
 	}
+	if mm, cmd, ok := m.queueOverlayKey(msg); ok {
+		return mm, cmd
+	}
 	if m.bmv != nil {
 		return m.bookmarkViewKey(msg)
 	}
@@ -329,8 +332,7 @@ func (m Model) nextFocus(d int) focus {
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	if m.queue != nil {
 		if s := m.queuev.Summary(); s.Running+s.Queued > 0 {
-			body := fmt.Sprintf("%d running, %d queued. The queue is kept and resumes next time.", s.Running, s.Queued)
-			return m.openDialog(dialog.NewConfirm(tagQuit{}, "Quit while transfers run?", body)), nil
+			return m.openDialog(dialog.NewConfirm(tagQuit{}, "Quit while transfers run?", quitWords(s))), nil
 		}
 	}
 	m.quitting = true
@@ -590,6 +592,9 @@ func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // handleEngine handles connection, queue and spinner messages.
 func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if mm, cmd, ok := m.queueOverlayMsg(msg); ok {
+		return mm, cmd
+	}
 	switch msg := msg.(type) {
 	case connectedMsg:
 		return m.connected(msg)
@@ -609,6 +614,7 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.queue = msg.q
 		m.queuev.SetSummary(msg.q.Snapshot())
+		m = m.offerRestore(msg.q)
 		return m, tea.Batch(waitQueue(msg.q.Updates(), m.gen), waitConflict(msg.q.Conflicts(), m.gen))
 	case queueMsg:
 		if msg.gen != m.gen || m.queue == nil {
@@ -755,6 +761,10 @@ func (m Model) queueAction(a queueview.ActionMsg) tea.Cmd {
 			return run(func() error { q.ResumeAll(); return nil })
 		}
 		return run(func() error { q.PauseAll(); return nil })
+	case queueview.ClearFinished:
+		if c, ok := q.(FinishedClearer); ok {
+			return run(c.ClearFinished)
+		}
 	}
 	return nil
 }

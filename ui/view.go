@@ -10,7 +10,6 @@ import (
 
 	"ftpdeck/transfer"
 	"ftpdeck/ui/internal/cells"
-	"ftpdeck/ui/queueview"
 )
 
 // wideWidth is the width from which the file panes sit side by side.
@@ -45,6 +44,7 @@ func (m *Model) layout() {
 	m.queuev.SetSize(w, queueH)
 	m.logv.SetSize(w, logH)
 	m.help.Width = w
+	m.sizeQueueOverlays()
 	if m.dialog != nil {
 		m.dialog.SetWidth(w - 4)
 	}
@@ -67,11 +67,14 @@ func (m Model) View() string {
 	} else {
 		bodyH += m.bodyH[0] + m.bodyH[1]
 	}
+	ov, hasOv := m.queueOverlayView()
 	switch {
 	case m.dialog != nil:
 		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View())
 	case m.bmv != nil:
 		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.bmv.View())
+	case hasOv:
+		body = ov
 	case m.doctor != nil:
 		body = lipgloss.Place(w, bodyH, lipgloss.Left, lipgloss.Top, m.doctorBody(w, bodyH-1))
 	case m.showHelp:
@@ -142,16 +145,8 @@ func (m Model) statusBar(w int) string {
 		st = th.StateBad
 	}
 	segs = append(segs, st.Render(m.state.String()))
-	s := m.queuev.Summary()
 	if m.queue != nil {
-		t := fmt.Sprintf("%d running · %d queued", s.Running, s.Queued)
-		if s.Failed > 0 {
-			t += fmt.Sprintf(" · %d failed", s.Failed)
-		}
-		if r := queueview.Rate(s.Speed); r != "" {
-			t += " · " + r
-		}
-		segs = append(segs, th.Status.Render(t))
+		segs = append(segs, th.Status.Render(m.queuev.StatusText()))
 	}
 	line := strings.Join(segs, sep)
 	if lw := ansi.StringWidth(line); lw < w {
@@ -167,6 +162,9 @@ func (m Model) helpKeys() helpMap {
 	if m.dialog != nil {
 		dk := m.dialog.KeyMap()
 		return helpMap{short: dk.ShortHelp(), full: dk.FullHelp()}
+	}
+	if h, ok := m.queueOverlayHelp(); ok {
+		return h
 	}
 	if m.bmv != nil {
 		bk := m.bmv.HelpKeys()
