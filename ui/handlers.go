@@ -332,7 +332,7 @@ func (m Model) nextFocus(d int) focus {
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	if m.queue != nil {
 		if s := m.queuev.Summary(); s.Running+s.Queued > 0 {
-			return m.openDialog(dialog.NewConfirm(tagQuit{}, "Quit while transfers run?", quitWords(s))), nil
+			return m.openDialog(dialog.NewConfirm(tagQuit{}, "Quit while transfers run?", quitWords(s)...)), nil
 		}
 	}
 	m.quitting = true

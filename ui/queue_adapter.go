@@ -29,7 +29,7 @@ type queueAdapter struct {
 	conflicts chan Conflict
 	stop      chan struct{}
 	stopOnce  sync.Once
-	restored  []queue.Job // unfinished jobs loaded from last time
+	restored  []queue.Job // unfinished and failed jobs loaded from last time
 }
 
 // newQueueAdapter adapts q, which must not have started yet: every job
@@ -38,22 +38,27 @@ func newQueueAdapter(q *queue.Queue) *queueAdapter {
 	a := &queueAdapter{Queue: q, conflicts: make(chan Conflict), stop: make(chan struct{})}
 	for _, j := range q.Snapshot().Jobs {
 		switch j.State {
-		case queue.Queued, queue.Running, queue.Paused:
+		case queue.Queued, queue.Running, queue.Paused, queue.Failed:
 			a.restored = append(a.restored, j)
-		case queue.Done, queue.Failed, queue.Skipped, queue.Canceled:
+		case queue.Done, queue.Skipped, queue.Canceled:
 		}
 	}
 	go a.forwardConflicts()
 	return a
 }
 
-// Restored returns the unfinished jobs loaded from last time (Restorer).
+// Restored returns the unfinished and failed jobs loaded from last time
+// (Restorer).
 func (a *queueAdapter) Restored() []queue.Job { return a.restored }
 
-// ResumeRestored queues the jobs of last time again (Restorer); one the
-// user has removed or changed meanwhile is left as it is.
+// ResumeRestored queues the paused jobs of last time again (Restorer);
+// failed ones stay failed, and one the user has removed meanwhile is
+// left out.
 func (a *queueAdapter) ResumeRestored() error {
 	for _, j := range a.restored {
+		if j.State == queue.Failed {
+			continue
+		}
 		if err := a.Resume(j.ID); err != nil && !errors.Is(err, queue.ErrNoJob) {
 			return err
 		}
@@ -61,8 +66,9 @@ func (a *queueAdapter) ResumeRestored() error {
 	return nil
 }
 
-// ClearRestored takes the jobs of last time out of the queue (Restorer);
-// partial downloads stay on disk. One that runs meanwhile is left.
+// ClearRestored takes the paused jobs of last time out of the queue
+// (Restorer); partial downloads stay on disk. Failed ones stay, and one
+// that runs meanwhile is left.
 func (a *queueAdapter) ClearRestored() error {
 	paused := map[int64]bool{}
 	for _, j := range a.Snapshot().Jobs {

@@ -21,9 +21,11 @@ type FinishedClearer interface {
 	ClearFinished() error
 }
 
-// Restorer is what the restore prompt needs of a queue: the unfinished
-// jobs it loaded from last time (as they were at load) and two of the
-// three answers ("keep paused" changes nothing).
+// Restorer is what the restore prompt needs of a queue: the jobs it
+// loaded from last time that are not done (paused ones, which were
+// queued or running when it stopped, and failed ones, as they were at
+// load), and two of the three answers on the paused ones ("keep paused"
+// changes nothing; failed jobs stay failed either way).
 type Restorer interface {
 	Restored() []queue.Job
 	ResumeRestored() error
@@ -143,9 +145,14 @@ func (m Model) queueOverlayHelp() (helpMap, bool) {
 	return helpMap{}, false
 }
 
-// quitWords says what quitting does to the queue: running jobs stop and
-// keep their partial files, and the next start asks what to do.
-func quitWords(s queue.Summary) string {
-	return fmt.Sprintf("%d running, %d queued. Quitting stops them (partial files are kept); "+
-		"the next time ftpdeck connects it asks whether to resume them, keep them paused or clear them.", s.Running, s.Queued)
+// quitWords says what quitting does to the queue, in lines for the quit
+// dialog: running jobs stop and keep their partial files, and the next
+// start asks what to do with them.
+func quitWords(s queue.Summary) []string {
+	return []string{
+		fmt.Sprintf("%d running, %d queued.", s.Running, s.Queued),
+		"Quitting stops them; partial files are kept.",
+		"The next time ftpdeck connects it asks whether to",
+		"resume them, keep them paused or clear them.",
+	}
 }

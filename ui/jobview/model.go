@@ -190,6 +190,18 @@ func (m *Model) render() {
 			b = append(b, strings.Repeat(" ", indent)+st.Render(l))
 		}
 	}
+	// hang wraps a log line at spaces (one space is where a line
+	// breaks; no other character is lost or added), its continuation
+	// lines indented.
+	hang := func(st lipgloss.Style, text string) {
+		const in = 4
+		for i, l := range breakLine(text, w, w-in) {
+			if i > 0 {
+				l = strings.Repeat(" ", in) + l
+			}
+			b = append(b, st.Render(l))
+		}
+	}
 	field := func(label, value string) {
 		wrap(lipgloss.Style{}, s.Label.Render(fmt.Sprintf("%-9s", label))+" "+value, 0)
 	}
@@ -219,7 +231,7 @@ func (m *Model) render() {
 	} else {
 		b = append(b, s.Label.Render(fmt.Sprintf("protocol lines (%d)", len(m.lines))))
 		for _, e := range m.lines {
-			wrap(m.lineStyle(e), e.String(), 0)
+			hang(m.lineStyle(e), e.String())
 		}
 	}
 	m.vp.SetContent(strings.Join(b, "\n"))
@@ -235,4 +247,22 @@ func (m Model) lineStyle(e transfer.Event) lipgloss.Style {
 		return m.styles.Bad
 	}
 	return m.styles.Received
+}
+
+// breakLine cuts text into lines of at most first cells, then rest
+// cells: at the last space of a line when it is in the line's second
+// half (the space is dropped), else at the width.
+func breakLine(text string, first, rest int) []string {
+	var out []string
+	w := max(first, 1)
+	for ansi.StringWidth(text) > w {
+		head := ansi.Truncate(text, w, "")
+		next := text[len(head):]
+		if i := strings.LastIndexByte(head, ' '); i > len(head)/2 {
+			head, next = head[:i], text[i+1:]
+		}
+		out = append(out, head)
+		text, w = next, max(rest, 1)
+	}
+	return append(out, text)
 }

@@ -6,7 +6,7 @@
 // messages; it never calls the queue itself (the root does, in commands).
 //
 // Speeds are measured here, from the bytes done between summaries, and
-// averaged over a few seconds (Meter) so that ETAs hold still.
+// averaged over five seconds (Meter) so that ETAs hold still.
 package queueview
 
 import (

@@ -36,8 +36,13 @@ func (m Model) View() string {
 	if len(m.order) == 0 && m.height > 1 {
 		out = append(out, m.styles.Dim.Render(cells.Fit("  "+m.note, m.width)))
 	}
-	for k := m.offset; k < len(m.order) && len(out) < m.height; k++ {
-		out = append(out, m.row(k))
+	end := min(m.offset+m.height-len(out), len(m.order))
+	nameW := 0
+	for k := m.offset; k < end; k++ {
+		nameW = max(nameW, ansi.StringWidth(wire.Escape(jobName(m.sum.Jobs[m.order[k]]))))
+	}
+	for k := m.offset; k < end; k++ {
+		out = append(out, m.row(k, nameW))
 	}
 	for len(out) < m.height {
 		out = append(out, strings.Repeat(" ", m.width))
@@ -54,7 +59,7 @@ func (m Model) title() string {
 	}
 	parts := []string{fmt.Sprintf(" Queue  %.0f%%", p.Percent()*100),
 		fmt.Sprintf("%d/%d files", p.FilesDone, p.FilesTotal),
-		Size(p.BytesDone) + " of " + Size(p.BytesTotal)}
+		Size(p.BytesDone) + "/" + Size(p.BytesTotal)}
 	if r := Rate(p.Speed); r != "" {
 		parts = append(parts, r)
 	}
@@ -118,11 +123,21 @@ func (m Model) barWidth() int {
 	return min(20, m.width/8)
 }
 
-func (m Model) row(k int) string {
-	j := m.sum.Jobs[m.order[k]]
-	arrow, name := "↓", path.Base(j.Remote)
+// jobName is the name a row shows: the file's base name.
+func jobName(j queue.Job) string {
 	if j.Dir == queue.Upload {
-		arrow, name = "↑", filepath.Base(j.Local)
+		return filepath.Base(j.Local)
+	}
+	return path.Base(j.Remote)
+}
+
+// row renders the job on display row k; the names of the rows shown are
+// at most longest cells wide, and the state column takes what they leave.
+func (m Model) row(k, longest int) string {
+	j := m.sum.Jobs[m.order[k]]
+	arrow, name := "↓", jobName(j)
+	if j.Dir == queue.Upload {
+		arrow = "↑"
 	}
 	sizes := Size(j.Size)
 	if j.Done > 0 && j.State != queue.Done && j.Done != j.Size {
@@ -141,12 +156,16 @@ func (m Model) row(k int) string {
 		speed, left = Rate(r), eta(j.Size-j.Done, r)
 	}
 	barW := m.barWidth()
-	fixed := 2 + 1 + sizeW + 1 + pctW + 1 + speedW + 1 + etaW + 1
+	narrow := m.width < 80 // speed and ETA only in the header
+	fixed := 2 + 1 + sizeW + 1 + pctW + 1
+	if !narrow {
+		fixed += speedW + 1 + etaW + 1
+	}
 	if barW > 0 {
 		fixed += barW + 1
 	}
 	stateW := min(max(m.width/5, 12), 40)
-	nameW := max(m.width-fixed-stateW, 6)
+	nameW := min(max(m.width-fixed-stateW, 6), max(longest, 6))
 
 	var b strings.Builder
 	b.WriteString(arrow + " " + cells.Fit(wire.Escape(name), nameW) + " " + fmt.Sprintf("%*s", sizeW, sizes) + " ")
@@ -155,7 +174,10 @@ func (m Model) row(k int) string {
 		bar.Width = barW
 		b.WriteString(bar.ViewAs(pct) + " ")
 	}
-	fmt.Fprintf(&b, "%*.0f%% %*s %*s ", pctW-1, pct*100, speedW, speed, etaW, left)
+	fmt.Fprintf(&b, "%*.0f%% ", pctW-1, pct*100)
+	if !narrow {
+		fmt.Fprintf(&b, "%*s %*s ", speedW, speed, etaW, left)
+	}
 	line := b.String()
 	line += m.stateStyle(j.State).Render(cells.Fit(stateText(j), max(m.width-ansi.StringWidth(line), 1)))
 	if k == m.cursor && m.focused {

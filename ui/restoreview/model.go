@@ -200,10 +200,12 @@ func (m Model) Box() string {
 	w = max(w, 24)
 	lines := []string{s.Title.Render(cells.Truncate("Unfinished transfers", w)), "", s.Text.Render(cells.Truncate(o.Question()+":", w))}
 	if o.Started > 0 {
-		lines = append(lines, s.Dim.Render(cells.Truncate(fmt.Sprintf("%d stopped part way; they continue where they stopped.", o.Started), w)))
+		lines = append(lines, s.Dim.Render(cells.Truncate(fmt.Sprintf("%d of them stopped part way.", o.Started), w)))
 	}
-	if o.Failed > 0 {
-		lines = append(lines, s.Dim.Render(cells.Truncate(fmt.Sprintf("%d failed ones stay in the queue either way (r retries).", o.Failed), w)))
+	if o.Failed == 1 {
+		lines = append(lines, s.Dim.Render(cells.Truncate("1 failed job stays in the queue either way (r retries it).", w)))
+	} else if o.Failed > 1 {
+		lines = append(lines, s.Dim.Render(cells.Truncate(fmt.Sprintf("%d failed jobs stay in the queue either way (r retries).", o.Failed), w)))
 	}
 	lines = append(lines, "")
 	words := []struct {
@@ -211,9 +213,9 @@ func (m Model) Box() string {
 		key  string
 		what string
 	}{
-		{Resume, "r", "start them again now"},
-		{KeepPaused, "k", "keep them in the queue, paused (space or P resumes)"},
-		{Clear, "c", "take them out of the queue (partial files stay on disk)"},
+		{Resume, "r", "run them again, from where they stopped"},
+		{KeepPaused, "k", "leave them paused (space or P resumes)"},
+		{Clear, "c", "remove them (partial files stay on disk)"},
 	}
 	for _, x := range words {
 		label := fmt.Sprintf(" %s %-11s ", x.key, x.c)
