@@ -61,6 +61,7 @@ type Model struct {
 	rates       map[int64]*jobMeter
 	total       Meter
 	gen         uint64 // summaries measured
+	maxID       int64  // the highest job id seen: ids grow, so a higher one is new
 
 	note    string // shown when there is no queue
 	cursor  int    // index into order
@@ -190,6 +191,12 @@ func (m *Model) SetSummary(s queue.Summary) {
 // measure feeds the meters with the bytes each job moved since the last
 // summary and totals the queue's progress.
 func (m *Model) measure(s queue.Summary, now time.Time) {
+	if len(s.Jobs) == 0 { // no queue, or a new one coming: start afresh
+		clear(m.prev)
+		clear(m.rates)
+		m.total.Reset()
+		m.gen, m.maxID = 0, 0
+	}
 	m.gen++
 	next := m.spare
 	clear(next)
@@ -197,8 +204,15 @@ func (m *Model) measure(s queue.Summary, now time.Time) {
 	p := Progress{BytesDone: s.BytesDone, BytesTotal: s.BytesTotal,
 		Running: s.Running, Queued: s.Queued, Paused: s.Paused, Failed: s.Failed}
 	live := 0
+	maxID := m.maxID
 	for _, j := range s.Jobs {
 		prev, seen := m.prev[j.ID]
+		if !seen && j.ID > m.maxID && m.gen > 1 {
+			// Added since the last summary: what it holds moved since
+			// (a small file is queued, run and done between two).
+			seen = true
+		}
+		maxID = max(maxID, j.ID)
 		d := int64(0)
 		if seen && j.Done > prev && j.State != queue.Skipped && j.State != queue.Canceled {
 			d = j.Done - prev
@@ -241,9 +255,9 @@ func (m *Model) measure(s queue.Summary, now time.Time) {
 			}
 		}
 	}
-	m.prev, m.spare = next, m.prev
-	if s.Running == 0 && moved == 0 {
-		m.total.Reset()
+	m.prev, m.spare, m.maxID = next, m.prev, maxID
+	if s.Running == 0 && (moved == 0 || s.Queued == 0) {
+		m.total.Reset() // idle: the next transfer is measured afresh
 	} else {
 		m.total.Add(now, moved)
 	}

@@ -2,6 +2,7 @@ package queueview
 
 import (
 	"fmt"
+	"math"
 	"path"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,7 @@ func (m Model) title() string {
 	if len(m.sum.Jobs) == 0 {
 		return " Queue  0 running · 0 queued · 0 done"
 	}
-	parts := []string{fmt.Sprintf(" Queue  %.0f%%", p.Percent()*100),
+	parts := []string{fmt.Sprintf(" Queue  %d%%", percent(p.Percent())),
 		fmt.Sprintf("%d/%d files", p.FilesDone, p.FilesTotal),
 		Size(p.BytesDone) + "/" + Size(p.BytesTotal)}
 	if r := Rate(p.Speed); r != "" {
@@ -97,7 +98,7 @@ func (m Model) StatusText() string {
 	p := m.prog
 	parts := []string{fmt.Sprintf("%d running · %d queued", p.Running, p.Queued)}
 	if p.Running+p.Queued > 0 {
-		parts = append(parts, fmt.Sprintf("%.0f%%", p.Percent()*100))
+		parts = append(parts, fmt.Sprintf("%d%%", percent(p.Percent())))
 		if r := Rate(p.Speed); r != "" {
 			parts = append(parts, r)
 		}
@@ -174,7 +175,7 @@ func (m Model) row(k, longest int) string {
 		bar.Width = barW
 		b.WriteString(bar.ViewAs(pct) + " ")
 	}
-	fmt.Fprintf(&b, "%*.0f%% ", pctW-1, pct*100)
+	fmt.Fprintf(&b, "%*d%% ", pctW-1, percent(pct))
 	if !narrow {
 		fmt.Fprintf(&b, "%*s %*s ", speedW, speed, etaW, left)
 	}
@@ -213,3 +214,7 @@ func (m Model) stateStyle(s queue.State) lipgloss.Style {
 	}
 	return m.styles.Dim
 }
+
+// percent is f (0..1) in whole percent, rounded down: 100% only when
+// all is done.
+func percent(f float64) int { return int(math.Floor(f * 100)) }
