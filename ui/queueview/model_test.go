@@ -337,3 +337,14 @@ func TestSmallFilesMeasured(t *testing.T) {
 		t.Fatalf("idle queue shows a speed: %s\n%s", Rate(r), m.View())
 	}
 }
+
+func TestHeaderOnlySkipped(t *testing.T) {
+	s := queue.Summary{Skipped: 2, Jobs: []queue.Job{
+		{ID: 1, Remote: "/a", Size: 10, State: queue.Skipped},
+		{ID: 2, Remote: "/b", Size: 10, State: queue.Skipped},
+	}}
+	m, _ := pane(100, 4, s)
+	if title := strings.Split(m.View(), "\n")[0]; strings.TrimSpace(title) != "Queue  2 skipped" {
+		t.Fatalf("title %q", title)
+	}
+}

@@ -58,6 +58,9 @@ func (m Model) title() string {
 	if len(m.sum.Jobs) == 0 {
 		return " Queue  0 running · 0 queued · 0 done"
 	}
+	if p.FilesTotal == 0 { // only skipped or canceled jobs
+		return " Queue  " + strings.Join(m.counts(), " · ")
+	}
 	parts := []string{fmt.Sprintf(" Queue  %d%%", percent(p.Percent())),
 		fmt.Sprintf("%d/%d files", p.FilesDone, p.FilesTotal),
 		Size(p.BytesDone) + "/" + Size(p.BytesTotal)}

@@ -199,7 +199,10 @@ func (m Model) Box() string {
 	}
 	w = max(w, 24)
 	lines := []string{s.Title.Render(cells.Truncate("Unfinished transfers", w)), "", s.Text.Render(cells.Truncate(o.Question()+":", w))}
-	if o.Started > 0 {
+	switch {
+	case o.Jobs == 1 && o.Started == 1:
+		lines = append(lines, s.Dim.Render("It stopped part way."))
+	case o.Started > 0:
 		lines = append(lines, s.Dim.Render(cells.Truncate(fmt.Sprintf("%d of them stopped part way.", o.Started), w)))
 	}
 	if o.Failed == 1 {
