@@ -45,16 +45,18 @@ type ActionMsg struct {
 // protocol lines of its transfer (package jobview).
 type DetailMsg struct{ Job queue.Job }
 
-// Model is the queue pane.
+// Model is the queue pane. It reuses its buffers from one summary to the
+// next: keep only the latest copy (as Bubble Tea does).
 type Model struct {
 	keys   KeyMap
 	styles Styles
 	bar    progress.Model
 	now    func() time.Time
 
-	sum   queue.Summary
-	order []int // display order: indexes into sum.Jobs
-	prog  Progress
+	sum    queue.Summary
+	order  []int    // display order: indexes into sum.Jobs
+	groups [4][]int // order's parts by rank, kept to be reused
+	prog   Progress
 
 	// speed measurement
 	prev, spare map[int64]int64 // Done of each unfinished job last time
@@ -168,13 +170,15 @@ func (m *Model) SetSummary(s queue.Summary) {
 	}
 	m.measure(s, m.now())
 	m.sum = s
-	var groups [4][]int
+	for r := range m.groups {
+		m.groups[r] = m.groups[r][:0]
+	}
 	for i, j := range s.Jobs {
 		r := rank(j.State)
-		groups[r] = append(groups[r], i)
+		m.groups[r] = append(m.groups[r], i)
 	}
 	m.order = m.order[:0]
-	for _, g := range groups {
+	for _, g := range m.groups {
 		m.order = append(m.order, g...)
 	}
 	if id >= 0 {
