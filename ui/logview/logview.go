@@ -128,10 +128,18 @@ func (m *Model) Append(es ...transfer.Event) {
 
 func (m Model) body() int { return max(m.height-1, 1) }
 
-// Update scrolls on keys when focused.
+// Update scrolls on keys when focused. A key message holding several
+// runes ("kkk" read at once from a fast typist, SSH or tmux) counts as
+// that many presses.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
-	if !ok || !m.focused {
+	if !ok || !m.focused || k.Paste {
+		return m, nil
+	}
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 {
+		for _, r := range k.Runes {
+			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt})
+		}
 		return m, nil
 	}
 	if m.follow {

@@ -85,3 +85,25 @@ func TestHostileTextEscaped(t *testing.T) {
 		t.Errorf("escape sequence reached the screen: %q", v)
 	}
 }
+
+// TestMultiRuneKeys: "kkk" in one key message scrolls three lines, as three
+// presses would; pasted text does not scroll.
+func TestMultiRuneKeys(t *testing.T) {
+	m := New(100)
+	m.SetSize(60, 6) // 5 lines shown of 50: the tail is 45..49
+	m.Append(events(50)...)
+	m.Focus()
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("kkk"), Paste: true})
+	if !m.Following() {
+		t.Fatal("pasted text scrolled")
+	}
+	m, _ = m.Update(keyMsg("kkk"))
+	v := m.View()
+	if m.Following() || !strings.Contains(v, "200 line 42") || strings.Contains(v, "200 line 41") || strings.Contains(v, "200 line 47") {
+		t.Fatalf("kkk did not scroll three lines:\n%s", v)
+	}
+	m, _ = m.Update(keyMsg("jjj"))
+	if !m.Following() {
+		t.Fatalf("jjj did not come back to the tail:\n%s", m.View())
+	}
+}
