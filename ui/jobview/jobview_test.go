@@ -202,22 +202,3 @@ func TestNoLinesSaysSo(t *testing.T) {
 		t.Fatalf("view:\n%s", v)
 	}
 }
-
-func TestBreakLine(t *testing.T) {
-	tests := []struct {
-		text        string
-		first, rest int
-		want        []string
-	}{
-		{"short", 10, 6, []string{"short"}},
-		{"aaaa bbbb cccc", 10, 6, []string{"aaaa bbbb", "cccc"}},
-		{"aaaaaaaaaaaaaa", 10, 6, []string{"aaaaaaaaaa", "aaaa"}},
-		{"a bbbbbbbbbbbbbbb", 10, 6, []string{"a bbbbbbbb", "bbbbbb", "b"}}, // a space early in the line is not a break
-		{"日本語の名前です", 6, 4, []string{"日本語", "の名", "前で", "す"}},
-	}
-	for _, tc := range tests {
-		if got := breakLine(tc.text, tc.first, tc.rest); strings.Join(got, "|") != strings.Join(tc.want, "|") {
-			t.Errorf("breakLine(%q) = %q, want %q", tc.text, got, tc.want)
-		}
-	}
-}

@@ -195,7 +195,7 @@ func (m *Model) render() {
 	// lines indented.
 	hang := func(st lipgloss.Style, text string) {
 		const in = 4
-		for i, l := range breakLine(text, w, w-in) {
+		for i, l := range cells.Break(text, w, w-in) {
 			if i > 0 {
 				l = strings.Repeat(" ", in) + l
 			}
@@ -247,22 +247,4 @@ func (m Model) lineStyle(e transfer.Event) lipgloss.Style {
 		return m.styles.Bad
 	}
 	return m.styles.Received
-}
-
-// breakLine cuts text into lines of at most first cells, then rest
-// cells: at the last space of a line when it is in the line's second
-// half (the space is dropped), else at the width.
-func breakLine(text string, first, rest int) []string {
-	var out []string
-	w := max(first, 1)
-	for ansi.StringWidth(text) > w {
-		head := ansi.Truncate(text, w, "")
-		next := text[len(head):]
-		if i := strings.LastIndexByte(head, ' '); i > len(head)/2 {
-			head, next = head[:i], text[i+1:]
-		}
-		out = append(out, head)
-		text, w = next, max(rest, 1)
-	}
-	return append(out, text)
 }
