@@ -592,8 +592,9 @@ func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // handleEngine handles connection, queue and spinner messages.
 func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if mm, cmd, ok := m.queueOverlayMsg(msg); ok {
-		return mm, cmd
+	m, cmd, ok := m.queueOverlayMsg(msg)
+	if ok {
+		return m, cmd
 	}
 	switch msg := msg.(type) {
 	case connectedMsg:

@@ -268,3 +268,16 @@ func TestGoldenConflictDialog(t *testing.T) {
 	nm, _ := m.nextConflict()
 	golden.RequireEqual(t, view(nm.(Model)))
 }
+
+// TestDetailFollowsTheJob: the detail of a running job shows the bytes of
+// the latest summary, not those of the moment it opened.
+func TestDetailFollowsTheJob(t *testing.T) {
+	m, b := batchModel(t, 120, 40)
+	m = pressRun(t, m, "enter") // the first running job, the ISO
+	want(t, m.jobd != nil && m.jobd.Job().Remote == "/pub/iso/debian-12.iso", "no detail of the ISO")
+	before := m.jobd.Job().Done
+	b.step()
+	m = update(t, m, queueMsg{gen: m.gen, sum: b.summary()})
+	want(t, m.jobd.Job().Done > before, "the detail kept %d bytes", m.jobd.Job().Done)
+	want(t, strings.Contains(string(view(m)), "373 MiB of 650 MiB"), "view:\n%s", view(m))
+}

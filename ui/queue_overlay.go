@@ -49,9 +49,25 @@ func (m Model) offerRestore(q Queue) Model {
 	return m
 }
 
-// queueOverlayMsg handles the overlays' messages; ok is false for others.
+// queueOverlayMsg handles the overlays' messages; ok is false for others
+// (a queue summary also refreshes an open detail, and goes on to the
+// queue pane).
 func (m Model) queueOverlayMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 	switch msg := msg.(type) {
+	case queueMsg:
+		if m.jobd == nil || msg.gen != m.gen {
+			return m, nil, false
+		}
+		id := m.jobd.Job().ID
+		for _, j := range msg.sum.Jobs {
+			if j.ID == id {
+				d := *m.jobd
+				d.SetJob(j, m.log.Snapshot())
+				m.jobd = &d
+				break
+			}
+		}
+		return m, nil, false
 	case queueview.DetailMsg:
 		d := jobview.New(msg.Job, m.log.Snapshot())
 		m.jobd = &d

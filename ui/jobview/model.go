@@ -94,6 +94,18 @@ func New(j queue.Job, events []transfer.Event) Model {
 	return m
 }
 
+// SetJob shows a newer state of the job (the queue moved on), with the
+// log's lines now; the scroll position is kept, or follows the end when
+// it was there.
+func (m *Model) SetJob(j queue.Job, events []transfer.Event) {
+	atEnd := m.vp.AtBottom()
+	m.job, m.lines = j, Lines(events, j)
+	m.render()
+	if atEnd && m.vp.YOffset > 0 {
+		m.vp.GotoBottom()
+	}
+}
+
 // SetStyles replaces the styles.
 func (m *Model) SetStyles(s Styles) { m.styles = s; m.render() }
 
