@@ -62,6 +62,7 @@ type Model struct {
 	prev, spare map[int64]int64 // Done of each unfinished job last time
 	rates       map[int64]*jobMeter
 	total       Meter
+	files       Meter  // files done per second (in "bytes" of one)
 	gen         uint64 // summaries measured
 	maxID       int64  // the highest job id seen: ids grow, so a higher one is new
 
@@ -79,6 +80,7 @@ type Progress struct {
 	BytesDone, BytesTotal int64 // as queue.Summary counts them
 	Left                  int64 // bytes still to move by queued and running jobs
 	Speed                 float64
+	FileRate              float64 // files done per second, averaged as Speed
 	Running, Queued       int
 	Paused, Failed        int
 }
@@ -94,8 +96,26 @@ func (p Progress) Percent() float64 {
 	return 0
 }
 
-// ETA is the time left at the averaged speed, "" when unknown.
-func (p Progress) ETA() string { return eta(p.Left, p.Speed) }
+// ETA is the time left, "" when unknown. It is the bytes left at the
+// averaged speed — unless queued files are still to start and the files
+// left at the averaged rate of files take far less. A file costs some
+// fixed time o (round trips) plus its bytes over the bandwidth B, and what
+// was measured, o + size/B a file, only bounds the time left between
+// those two figures: a batch of small files, slow in bytes per second,
+// tells nothing of how fast a large file queued behind it will go. Then
+// the ETA is shown as the lower bound, "≥ 13s", not as 15 hours.
+func (p Progress) ETA() string {
+	byBytes := eta(p.Left, p.Speed)
+	if p.Queued == 0 || p.FileRate <= 0 || p.Speed <= 0 {
+		return byBytes
+	}
+	tb := float64(p.Left) / p.Speed
+	tf := float64(p.Queued+p.Running) / p.FileRate
+	if tb > 3*tf || tf > 3*tb {
+		return "≥ " + ETA(time.Duration(min(tb, tf)*float64(time.Second)))
+	}
+	return byBytes
+}
 
 // New returns an empty queue pane.
 func New() Model {
@@ -199,12 +219,13 @@ func (m *Model) measure(s queue.Summary, now time.Time) {
 		clear(m.prev)
 		clear(m.rates)
 		m.total.Reset()
+		m.files.Reset()
 		m.gen, m.maxID = 0, 0
 	}
 	m.gen++
 	next := m.spare
 	clear(next)
-	var moved int64
+	var moved, ended int64
 	p := Progress{BytesDone: s.BytesDone, BytesTotal: s.BytesTotal,
 		Running: s.Running, Queued: s.Queued, Paused: s.Paused, Failed: s.Failed}
 	live := 0
@@ -225,7 +246,11 @@ func (m *Model) measure(s queue.Summary, now time.Time) {
 		switch j.State {
 		case queue.Running, queue.Queued, queue.Paused:
 			next[j.ID] = j.Done
-		case queue.Done, queue.Failed, queue.Skipped, queue.Canceled:
+		case queue.Done:
+			if seen {
+				ended++ // finished since the last summary
+			}
+		case queue.Failed, queue.Skipped, queue.Canceled:
 		}
 		if j.State == queue.Skipped || j.State == queue.Canceled {
 			continue
@@ -262,10 +287,12 @@ func (m *Model) measure(s queue.Summary, now time.Time) {
 	m.prev, m.spare, m.maxID = next, m.prev, maxID
 	if s.Running == 0 && (moved == 0 || s.Queued == 0) {
 		m.total.Reset() // idle: the next transfer is measured afresh
+		m.files.Reset()
 	} else {
 		m.total.Add(now, moved)
+		m.files.Add(now, ended)
 	}
-	p.Speed = m.total.Rate()
+	p.Speed, p.FileRate = m.total.Rate(), m.files.Rate()
 	m.prog = p
 }
 

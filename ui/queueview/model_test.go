@@ -348,3 +348,69 @@ func TestHeaderOnlySkipped(t *testing.T) {
 		t.Fatalf("title %q", title)
 	}
 }
+
+// TestETAOfAMixedQueue: small files move at 200 files (800 KiB) a second
+// with 500 more queued. Alone, the ETA is the bytes left at that speed.
+// With a 3 GiB file queued behind them, bytes over that speed would say
+// an hour, though the small files tell nothing of how fast a large one
+// goes: the ETA is the lower bound the files give, "≥ 3s".
+func TestETAOfAMixedQueue(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		big  bool
+		want string
+	}{
+		{"small files only", false, "2s"},
+		{"a large file behind them", true, "≥ 3s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var jobs []queue.Job
+			id := int64(0)
+			add := func(size int64, st queue.State) {
+				id++
+				j := queue.Job{ID: id, Remote: fmt.Sprintf("/d/f%d", id), Size: size, State: st}
+				if st == queue.Done {
+					j.Done = size
+				}
+				jobs = append(jobs, j)
+			}
+			for range 500 {
+				add(4096, queue.Queued)
+			}
+			if tc.big {
+				add(3<<30, queue.Queued)
+			}
+			sum := func() queue.Summary {
+				s := queue.Summary{Jobs: jobs}
+				for _, j := range jobs {
+					switch j.State {
+					case queue.Queued:
+						s.Queued++
+					case queue.Done:
+						s.Done++
+					}
+					s.BytesDone += j.Done
+					s.BytesTotal += j.Size
+				}
+				s.Running = 1
+				s.Queued--
+				return s
+			}
+			m, c := pane(120, 6, sum())
+			for range 25 { // 5 s: 40 new files a tick, each added and done between summaries
+				c.now = c.now.Add(200 * time.Millisecond)
+				for range 40 {
+					add(4096, queue.Done)
+				}
+				m.SetSummary(sum())
+			}
+			p := m.Progress()
+			if p.FileRate < 190 || p.FileRate > 210 {
+				t.Fatalf("file rate %.0f/s, want 200", p.FileRate)
+			}
+			if got := p.ETA(); got != tc.want {
+				t.Fatalf("ETA %q, want %q (speed %s, %d queued)", got, tc.want, Rate(p.Speed), p.Queued)
+			}
+		})
+	}
+}
