@@ -292,7 +292,18 @@ func (m *Model) measure(s queue.Summary, now time.Time) {
 		m.total.Add(now, moved)
 		m.files.Add(now, ended)
 	}
-	p.Speed, p.FileRate = m.total.Rate(), m.files.Rate()
+	// The queue's speed is its bytes over the last seconds — or, when
+	// higher, the sum of the running jobs' own speeds: a large file that
+	// starts after a batch of small ones is measured from its start, not
+	// through the batch's slow seconds still in the average.
+	var jobs float64
+	for _, r := range m.rates {
+		jobs += r.Rate()
+	}
+	p.Speed, p.FileRate = max(m.total.Rate(), jobs), m.files.Rate()
+	if s.Running == 0 {
+		p.Speed = m.total.Rate()
+	}
 	m.prog = p
 }
 

@@ -414,3 +414,41 @@ func TestETAOfAMixedQueue(t *testing.T) {
 		})
 	}
 }
+
+// TestLargeFileAfterSmallOnes: after seconds of small files at 50 KiB/s,
+// a large file runs at 200 MiB/s; one second in, the queue's speed is
+// the large file's, not the average still full of the small files.
+func TestLargeFileAfterSmallOnes(t *testing.T) {
+	const mib = 1 << 20
+	big := queue.Job{ID: 1000, Remote: "/big.img", Size: 3 << 30, State: queue.Queued}
+	var jobs []queue.Job
+	sum := func() queue.Summary {
+		s := queue.Summary{Jobs: append(append([]queue.Job(nil), jobs...), big)}
+		for _, j := range s.Jobs {
+			switch j.State {
+			case queue.Running:
+				s.Running++
+			case queue.Queued:
+				s.Queued++
+			}
+		}
+		return s
+	}
+	m, c := pane(120, 6, sum())
+	for i := range 50 { // 10 s of small files: 2.5 a tick, 50 KiB/s
+		c.now = c.now.Add(200 * time.Millisecond)
+		if i%2 == 0 {
+			jobs = append(jobs, queue.Job{ID: int64(i + 1), Remote: fmt.Sprintf("/s%d", i), Size: 10240, Done: 10240, State: queue.Done})
+		}
+		m.SetSummary(sum())
+	}
+	big.State = queue.Running
+	for range 5 { // one second of the large file
+		c.now = c.now.Add(200 * time.Millisecond)
+		big.Done += 40 * mib
+		m.SetSummary(sum())
+	}
+	if r := m.Progress().Speed; r < 190*mib {
+		t.Fatalf("queue speed %s one second into a 200 MiB/s file", Rate(r))
+	}
+}
