@@ -120,7 +120,9 @@ func (m Model) Lines() []string {
 func (m *Model) Append(es ...transfer.Event) {
 	m.lines = append(m.lines, es...)
 	if over := len(m.lines) - m.limit; over > 0 {
-		m.lines = append(m.lines[:0:0], m.lines[over:]...)
+		// Resliced, not copied: append moves only the kept lines when it
+		// next grows the array, so a full log costs no copy per batch.
+		m.lines = m.lines[over:]
 		m.top = max(m.top-over, 0)
 	}
 	m.clamp()

@@ -144,3 +144,17 @@ func TestLongLinesWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoryBounded: a log fed far past its limit keeps its array within
+// a small multiple of the limit (lines dropped from the front are freed
+// when the array next grows).
+func TestMemoryBounded(t *testing.T) {
+	m := New(1000)
+	m.SetSize(60, 6)
+	for range 500 {
+		m.Append(events(37)...)
+	}
+	if m.Len() != 1000 || cap(m.lines) > 3*1000 {
+		t.Fatalf("%d lines kept in an array of %d", m.Len(), cap(m.lines))
+	}
+}
