@@ -142,6 +142,7 @@ func (s *Session) login(cc *controlConn) (*Conn, error) {
 		ftp.DialWithTimeout(site.timeout()),
 		ftp.DialWithDisabledEPSV(false),        // EPSV reaches our layer in both modes
 		ftp.DialWithDisabledUTF8(s.enc != nil), // OPTS UTF8 ON would contradict the site's charset
+		ftp.DialWithWritingMDTM(true),          // vsftpd sets times with "MDTM time file" (it has no MFMT)
 	)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", site.Addr(), convertErr("", err))

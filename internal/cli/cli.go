@@ -86,6 +86,8 @@ func Main(args []string, env Env) int {
 		err = runPut(ctx, flags, pos[1:], env)
 	case "probe":
 		err = runProbe(ctx, flags, pos[1:], env)
+	case "mirror":
+		err = runMirror(ctx, flags, pos[1:], env)
 	case "bookmarks":
 		err = runBookmarks(flags, pos[1:], env)
 	default:
