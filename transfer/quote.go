@@ -17,24 +17,33 @@ import (
 // AUTH, …) are refused: the panes and the queue do those.
 func (c *Conn) Quote(ctx context.Context, line string) (wire.Reply, error) {
 	line = strings.TrimSpace(line)
-	verb := strings.ToUpper(verbOf(line))
 	if line == "" {
 		return wire.Reply{}, fmt.Errorf("quote: empty command")
 	}
 	if err := wire.CheckArg("quote", line); err != nil {
 		return wire.Reply{}, err
 	}
-	if why := quoteRefused(verb); why != "" {
-		return wire.Reply{}, fmt.Errorf("quote %s: %s", verb, why)
+	if err := QuoteAllowed(line); err != nil {
+		return wire.Reply{}, err
 	}
 	var r wire.Reply
-	err := c.do(ctx, "quote "+verb, nil, func() error {
+	err := c.do(ctx, "quote "+verbOf(line), nil, func() error {
 		var err error
 		c.cc.dataCmd = false // a plain command: no transfer's state applies
 		r, err = c.cc.exchange(line, nil)
 		return err
 	})
 	return r, err
+}
+
+// QuoteAllowed refuses, with the reason, a raw command Quote will not
+// send; callers check a command typed by the user before connecting.
+func QuoteAllowed(line string) error {
+	verb := strings.ToUpper(verbOf(strings.TrimSpace(line)))
+	if why := quoteRefused(verb); why != "" {
+		return fmt.Errorf("quote %s: %s", verb, why)
+	}
+	return nil
 }
 
 // quoteRefused says why a raw command may not be sent, or "".

@@ -88,6 +88,8 @@ func Main(args []string, env Env) int {
 		err = runProbe(ctx, flags, pos[1:], env)
 	case "mirror":
 		err = runMirror(ctx, flags, pos[1:], env)
+	case "quote":
+		err = runQuote(ctx, flags, pos[1:], env)
 	case "bookmarks":
 		err = runBookmarks(flags, pos[1:], env)
 	default:

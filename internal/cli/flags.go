@@ -245,6 +245,7 @@ Usage:
   ftpdeck probe [flags] URL|BOOKMARK    try EPSV, PASV, EPRT and PORT and say what works
   ftpdeck mirror [flags] URL DIR        make DIR equal to the remote folder
   ftpdeck mirror --reverse [flags] DIR URL   make the remote folder equal to DIR
+  ftpdeck quote [flags] URL COMMAND...  send raw control commands (SITE, STAT, HELP…), print the replies
   ftpdeck bookmarks                     list saved sites (never passwords)
   ftpdeck bookmarks import FILE         import FileZilla sitemanager.xml or lftp bookmarks
   ftpdeck version

@@ -2,8 +2,10 @@ package cli
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
+	"ftpdeck/internal/ftpd"
 	"ftpdeck/transfer/wire"
 )
 
@@ -49,5 +51,35 @@ func TestParseHashReply(t *testing.T) {
 		if got != c.want || (err == nil) != (c.want != "") {
 			t.Errorf("%s %q: got %q, %v; want %q", c.verb, c.lines, got, err, c.want)
 		}
+	}
+}
+
+// TestQuoteAgainstDaemons: quote prints each reply whole (multi-line too)
+// and exits 1 on a 4xx/5xx, on every daemon; a command that needs a data
+// connection is refused before connecting (exit 2).
+func TestQuoteAgainstDaemons(t *testing.T) {
+	for _, kind := range ftpd.Kinds() {
+		t.Run(string(kind), func(t *testing.T) {
+			d := ftpd.Start(t, kind, ftpd.Options{})
+			code, stdout, stderr := run(t, "quote", "--log", "-", base(d), "STAT", "SITE HELP")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			lines := strings.Split(strings.TrimSpace(stdout), "\n")
+			if len(lines) < 3 || !strings.HasPrefix(lines[0], "211") || !strings.HasPrefix(lines[len(lines)-1], "214") {
+				t.Errorf("replies:\n%s", stdout)
+			}
+			if !strings.Contains(stderr, "> STAT") || !strings.Contains(stderr, "> SITE HELP") {
+				t.Errorf("the log lacks the commands:\n%s", stderr)
+			}
+			code, stdout, _ = run(t, "quote", base(d), "SITE NOSUCHTHING", "NOOP")
+			if code != 1 || !strings.Contains(stdout, "200") {
+				t.Errorf("SITE NOSUCHTHING then NOOP: exit %d\n%s", code, stdout)
+			}
+		})
+	}
+	code, _, stderr := run(t, "quote", "ftp://127.0.0.1:1/", "RETR x")
+	if code != 2 || !strings.Contains(stderr, "needs a data connection") {
+		t.Errorf("RETR: exit %d %s", code, stderr)
 	}
 }
