@@ -143,7 +143,8 @@ type Model struct {
 
 	width, height int
 	wide          bool // panes side by side
-	bodyH         [4]int
+	zoomed        bool // the focused pane fills the body (z)
+	bodyH, filesH int  // rows of the body (everything above the status line) and of the file panes
 }
 
 // New returns the root model. Its Init lists the local folder and, with a
@@ -200,6 +201,7 @@ func New(opts Options) Model {
 	if opts.Session != nil {
 		m.sess = opts.Session
 		m.state = stateConnecting
+		m.remote.SetEmptyText("connecting to " + opts.Session.Site().Display() + "…")
 	}
 	m.setFocus(focusLocal)
 	if opts.Session != nil {
@@ -223,7 +225,7 @@ func New(opts Options) Model {
 		m.initCmds = append(m.initCmds, m.connectCmd())
 	}
 	if len(opts.Notices) > 0 {
-		m = m.openDialog(dialog.NewConfirm(tagNotices{}, "ftpdeck: please note", noticeDialogBody(opts.Notices)...))
+		m = m.openDialog(dialog.NewNotice(tagNotices{}, "ftpdeck: please note", noticeDialogBody(opts.Notices)...))
 	}
 	return m
 }
@@ -284,7 +286,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, waitLog(m.logCh)
 	case dialog.DoneMsg:
-		m.dialog = nil
 		return m.handleDialog(msg)
 	case bookmarkview.ConnectMsg, bookmarkview.PasswordMsg, bookmarkview.CancelMsg, bookmarkview.EditedMsg,
 		bookmarkview.DeleteMsg, bookmarkview.SaveMsg, bookmarkSiteMsg, bookmarkOpMsg, goodModeMsg:

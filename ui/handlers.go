@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -130,30 +131,43 @@ func waitConflict(ch <-chan Conflict, gen int) tea.Cmd {
 	}
 }
 
-// describe turns an error into words for the status line; a failed data
-// connection names the mode, the cause and the key that tries the other.
-func describe(err error) string {
-	var de *transfer.DataConnError
-	if errors.As(err, &de) {
-		return fmt.Sprintf("%s — %s", de.Error(), de.Hint())
+// describe turns an error into words for the status line: a failed data
+// connection names the mode, the cause and the key that tries the other
+// (the engine's words say what happened, the UI's which key to press); a
+// bare context deadline says how long was waited.
+func (m Model) describe(err error) string {
+	s := err.Error()
+	if errors.Is(err, context.DeadlineExceeded) {
+		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), "timed out after "+m.timeout().String())
 	}
-	return err.Error()
+	if h := m.hintOf(err); h != "" {
+		return s + " — " + h
+	}
+	return s
 }
 
 // hintOf returns the suggestion that must stay visible when the status
 // line is cut to fit ("press p for passive"), or "".
-func hintOf(err error) string {
+func (m Model) hintOf(err error) string {
 	var de *transfer.DataConnError
 	if errors.As(err, &de) {
-		return de.Hint()
+		return fmt.Sprintf("press %s for %s", m.keys.Mode.Help().Key, de.Mode.Other())
 	}
 	return ""
 }
 
+// timeout is the user's connect/idle timeout.
+func (m Model) timeout() time.Duration {
+	if m.opts.DialTimeout > 0 {
+		return m.opts.DialTimeout
+	}
+	return transfer.DefaultTimeout
+}
+
 // setError shows err on the status line, keeping its hint visible.
 func (m *Model) setError(prefix string, err error) {
-	m.setStatus(prefix+describe(err), true)
-	m.statusHint = hintOf(err)
+	m.setStatus(prefix+m.describe(err), true)
+	m.statusHint = m.hintOf(err)
 }
 
 func (m *Model) setStatus(s string, isErr bool) {
@@ -161,12 +175,7 @@ func (m *Model) setStatus(s string, isErr bool) {
 	// from layers that do not escape them: escape here, once, so no
 	// ANSI/OSC sequence from a server reaches the terminal (issue #8,
 	// case 8). Escaping is idempotent on already-escaped text.
-	s = wire.Escape(s)
-	had := m.status != ""
-	m.status, m.statusErr, m.statusHint = s, isErr, ""
-	if had != (s != "") {
-		m.layout()
-	}
+	m.status, m.statusErr, m.statusHint = wire.Escape(s), isErr, ""
 }
 
 func (m *Model) setFocus(f focus) {
@@ -231,10 +240,57 @@ func (m Model) openDialog(d dialog.Model) Model {
 	return m
 }
 
+// handleKey takes a key message. Outside text inputs one holding several
+// runes (Bubble Tea delivers "jjj" read at once as one message) counts as
+// that many key presses; once a press opens a text input, the rest is
+// typed into it. A bracketed paste outside a text input is dropped: pasted
+// text is not a string of commands.
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || m.takesText() {
+		return m.handleKey1(msg)
+	}
+	if msg.Paste {
+		return m, nil
+	}
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if m.takesText() {
+			rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:], Alt: msg.Alt}
+			mm, cmd := m.handleKey1(rest)
+			return mm, tea.Batch(append(cmds, cmd)...)
+		}
+		mm, cmd := m.handleKey1(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		m = mm.(Model)
+		cmds = append(cmds, cmd)
+		if m.quitting {
+			break
+		}
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// takesText reports whether a text input has the keyboard: the top
+// overlay's, or the focused pane's filter.
+func (m Model) takesText() bool {
+	switch {
+	case m.dialog != nil:
+		return m.dialog.TakesText()
+	case m.bmv != nil:
+		return m.bmv.TakesText()
+	case m.doctor != nil, m.showHelp:
+		return false
+	}
+	p := m.focusedPane()
+	return p != nil && p.Filtering()
+}
+
+func (m Model) handleKey1(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.dialog != nil {
 		d, cmd := m.dialog.Update(msg)
 		m.dialog = &d
+		if d.Answered() {
+			m.dialog = nil
+		}
 		return m, cmd
 	}
 	if m.bmv != nil {
@@ -270,6 +326,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if !m.showLog && m.focus == focusLog {
 			m.setFocus(focusRemote)
 		}
+		m.layout()
+	case key.Matches(msg, k.Zoom):
+		m.zoomed = !m.zoomed
 		m.layout()
 	case key.Matches(msg, k.Connect):
 		return m.openDialog(dialog.NewConnect(tagConnect{}, m.formFor())), nil
@@ -399,6 +458,7 @@ func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 	m.remoteFS, m.queue = nil, nil
 	m.queuev.SetSummary(queue.Summary{})
 	m.remote.SetLister(nil, "")
+	m.remote.SetEmptyText("connecting to " + site.Display() + "…")
 	m.state = stateConnecting
 	m.setStatus("connecting to "+site.Display()+" …", false)
 	m.setFocus(focusRemote)
@@ -496,9 +556,13 @@ func (m Model) askDelete() (tea.Model, tea.Cmd) {
 	if len(es) == 0 {
 		return m, nil
 	}
-	title := fmt.Sprintf("Delete %d entries from %s?", len(es), p.Dir())
+	side := "local"
+	if p.ID() == remotePane {
+		side = "remote"
+	}
+	title := fmt.Sprintf("Delete %d %s entries from %s?", len(es), side, p.Dir())
 	if len(es) == 1 {
-		title = fmt.Sprintf("Delete %s?", es[0].Name)
+		title = fmt.Sprintf("Delete %s %s?", side, es[0].Name)
 	}
 	var body []string
 	dirs := 0
@@ -515,7 +579,7 @@ func (m Model) askDelete() (tea.Model, tea.Cmd) {
 	if dirs > 0 {
 		body = append(body, "", "Folders are deleted with everything in them.")
 	}
-	return m.openDialog(dialog.NewConfirm(tagDelete{p.ID(), es}, title, body...)), nil
+	return m.openDialog(dialog.NewConfirm(tagDelete{p.ID(), es}, title, body...).DefaultNo()), nil
 }
 
 // copySelected queues the selection of the focused file pane into the
@@ -534,7 +598,7 @@ func (m Model) copySelected() (tea.Model, tea.Cmd) {
 	remoteDir, localDir := m.remote.Dir(), m.local.Dir()
 	down := m.focus == focusRemote
 	src.ClearMarks()
-	m.setStatus(fmt.Sprintf("queueing %d entries…", len(es)), false)
+	m.setStatus("queueing "+plural(len(es), "entry")+"…", false)
 	return m, func() tea.Msg {
 		ctx := context.Background()
 		n := 0
@@ -637,7 +701,7 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case msg.err != nil:
 			m.setError("", msg.err)
 		default:
-			m.setStatus(fmt.Sprintf("queued %d transfers", msg.n), false)
+			m.setStatus("queued "+plural(msg.n, "transfer"), false)
 		}
 	case queueOpMsg:
 		if msg.err != nil {
@@ -779,4 +843,15 @@ func (m *Model) finished(s queue.Summary) tea.Cmd {
 		cmds = append(cmds, m.remote.Refresh())
 	}
 	return tea.Batch(cmds...)
+}
+
+// plural is "1 transfer", "2 transfers", "1 entry", "3 entries".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

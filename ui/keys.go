@@ -15,6 +15,7 @@ type KeyMap struct {
 	Connect               key.Binding
 	Bookmarks, SaveSite   key.Binding
 	ToggleLog, Doctor     key.Binding
+	Zoom                  key.Binding
 	Help, Quit, CloseHelp key.Binding
 }
 
@@ -33,6 +34,7 @@ func DefaultKeyMap() KeyMap {
 		SaveSite:  key.NewBinding(key.WithKeys("B"), key.WithHelp("B", "save site")),
 		ToggleLog: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "show/hide log")),
 		Doctor:    key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "mode doctor")),
+		Zoom:      key.NewBinding(key.WithKeys("z"), key.WithHelp("z", "zoom pane")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("esc", "close help")),
@@ -46,7 +48,7 @@ func (k KeyMap) short() []key.Binding {
 
 func (k KeyMap) full() [][]key.Binding {
 	return [][]key.Binding{
-		{k.NextPane, k.PrevPane, k.Copy, k.Mode, k.ToggleLog},
+		{k.NextPane, k.PrevPane, k.Copy, k.Mode, k.ToggleLog, k.Zoom},
 		{k.Mkdir, k.Rename, k.Delete, k.Doctor},
 		{k.Connect, k.Bookmarks, k.SaveSite, k.Help, k.Quit},
 	}

@@ -66,9 +66,9 @@ func TestKeys(t *testing.T) {
 		{"f7 new folder", []string{"f7"}, dialogKind(dialog.Input, "New folder in /")},
 		{"R rename", []string{"R"}, dialogKind(dialog.Input, "Rename logs")},
 		{"f6 rename", []string{"f6"}, dialogKind(dialog.Input, "Rename logs")},
-		{"d delete", []string{"d"}, dialogKind(dialog.Confirm, "Delete logs?")},
-		{"delete", []string{"delete"}, dialogKind(dialog.Confirm, "Delete logs?")},
-		{"f8 delete", []string{"space", "f8"}, dialogKind(dialog.Confirm, "Delete logs?")},
+		{"d delete", []string{"d"}, dialogKind(dialog.Confirm, "Delete remote logs?")},
+		{"delete", []string{"delete"}, dialogKind(dialog.Confirm, "Delete remote logs?")},
+		{"f8 delete", []string{"space", "f8"}, dialogKind(dialog.Confirm, "Delete remote logs?")},
 		{"o connect", []string{"o"}, dialogKind(dialog.Connect, "Open a connection")},
 		{"b bookmarks disabled without a store", []string{"b"}, func(t *testing.T, m Model, _ tea.Cmd) { want(t, m.dialog == nil, "dialog open") }},
 		{"L hides log", []string{"L"}, func(t *testing.T, m Model, _ tea.Cmd) {
@@ -145,9 +145,12 @@ func opensList(dir string) func(*testing.T, Model, tea.Cmd) {
 func dialogKind(k dialog.Kind, title string) func(*testing.T, Model, tea.Cmd) {
 	return func(t *testing.T, m Model, _ tea.Cmd) {
 		want(t, m.dialog != nil && m.dialog.Kind() == k && m.dialog.Title() == title, "dialog %+v", m.dialog)
-		m = press(t, m, "esc")
-		mm, _ := m.Update(runCmd(func() tea.Msg { return dialog.DoneMsg{Tag: m.dialog.Tag()} })[0])
-		want(t, mm.(Model).dialog == nil, "esc did not close")
+		m, cmd := updateCmd(t, m, keyMsg("esc"))
+		want(t, m.dialog == nil, "esc did not close")
+		msgs := runCmd(cmd)
+		want(t, len(msgs) == 1, "esc answered %d times", len(msgs))
+		done, ok := msgs[0].(dialog.DoneMsg)
+		want(t, ok && !done.OK, "esc answered %#v", msgs[0])
 	}
 }
 

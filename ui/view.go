@@ -14,36 +14,16 @@ import (
 )
 
 // wideWidth is the width from which the file panes sit side by side.
-const wideWidth = 100
+const wideWidth = 80
 
-// layout computes every pane's size once (on resize, log toggle, status
-// line) and pushes it down.
+// layout computes every pane's size once (on resize, log toggle, zoom,
+// focus change while zoomed) and pushes it down. The status line always
+// has its row, so a message never moves the panes.
 func (m *Model) layout() {
 	w, h := max(m.width, 20), max(m.height, 8)
-	avail := h - 2 // status bar, help line
-	if m.status != "" {
-		avail--
-	}
-	logH := 0
-	if m.showLog {
-		logH = max(avail/4, 3)
-	}
-	queueH := max(avail/6, 3)
-	filesH := max(avail-logH-queueH, 4)
+	avail := h - 3 // status line, status bar, help line
+	m.bodyH = avail
 	m.wide = w >= wideWidth
-	if m.wide {
-		lw := (w - 1) / 2
-		m.remote.SetSize(lw, filesH)
-		m.local.SetSize(w-1-lw, filesH)
-		m.bodyH = [4]int{filesH, filesH, queueH, logH}
-	} else {
-		rh := filesH / 2
-		m.remote.SetSize(w, rh)
-		m.local.SetSize(w, filesH-rh)
-		m.bodyH = [4]int{rh, filesH - rh, queueH, logH}
-	}
-	m.queuev.SetSize(w, queueH)
-	m.logv.SetSize(w, logH)
 	m.help.Width = w
 	if m.dialog != nil {
 		m.dialog.SetWidth(w - 4)
@@ -51,6 +31,31 @@ func (m *Model) layout() {
 	if m.bmv != nil {
 		m.bmv.SetSize(w, max(h-3, 8))
 	}
+	if m.zoomed {
+		m.remote.SetSize(w, avail)
+		m.local.SetSize(w, avail)
+		m.queuev.SetSize(w, avail)
+		m.logv.SetSize(w, avail)
+		return
+	}
+	logH := 0
+	if m.showLog {
+		logH = max(avail/4, 3)
+	}
+	queueH := max(avail/6, 3)
+	filesH := max(avail-logH-queueH, 4)
+	if m.wide {
+		lw := (w - 1) / 2
+		m.remote.SetSize(lw, filesH)
+		m.local.SetSize(w-1-lw, filesH)
+		m.filesH = filesH
+	} else {
+		rh := filesH / 2
+		m.remote.SetSize(w, rh)
+		m.local.SetSize(w, filesH-rh)
+	}
+	m.queuev.SetSize(w, queueH)
+	m.logv.SetSize(w, logH)
 }
 
 // View renders the screen: panes (or the full help, or a dialog), the
@@ -60,13 +65,8 @@ func (m Model) View() string {
 		return ""
 	}
 	w := max(m.width, 20)
+	bodyH := m.bodyH
 	var body string
-	bodyH := m.bodyH[2] + m.bodyH[3]
-	if m.wide {
-		bodyH += m.bodyH[0]
-	} else {
-		bodyH += m.bodyH[0] + m.bodyH[1]
-	}
 	switch {
 	case m.dialog != nil:
 		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View())
@@ -79,26 +79,35 @@ func (m Model) View() string {
 	default:
 		body = m.panes()
 	}
-	parts := []string{body}
-	if m.status != "" {
-		st := m.theme.Info
-		if m.statusErr {
-			st = m.theme.Error
-		}
-		line := cells.Fit(m.status, w)
-		if h := m.statusHint; h != "" && ansi.StringWidth(m.status) > w {
-			line = cells.Fit(m.status, max(w-ansi.StringWidth(h)-3, 1)) + " — " + h
-		}
-		parts = append(parts, st.Render(line))
+	st := m.theme.Info
+	if m.statusErr {
+		st = m.theme.Error
 	}
-	parts = append(parts, m.statusBar(w), m.help.View(m.helpKeys()))
+	line := cells.Fit(m.status, w)
+	if h := m.statusHint; h != "" && ansi.StringWidth(m.status) > w {
+		line = cells.Fit(m.status, max(w-ansi.StringWidth(h)-3, 1)) + " — " + h
+	}
+	parts := []string{body, st.Render(line), m.statusBar(w), m.help.View(m.helpKeys())}
 	return strings.Join(parts, "\n")
 }
 
 func (m Model) panes() string {
+	if m.zoomed {
+		switch m.focus {
+		case focusRemote:
+			return m.remote.View()
+		case focusLocal:
+			return m.local.View()
+		case focusQueue:
+			return m.queuev.View()
+		case focusLog:
+			return m.logv.View()
+		case numFocus:
+		}
+	}
 	var files string
 	if m.wide {
-		sep := make([]string, m.bodyH[0])
+		sep := make([]string, m.filesH)
 		for i := range sep {
 			sep[i] = m.theme.Separator.Render("│")
 		}
@@ -165,7 +174,7 @@ func (m Model) statusBar(w int) string {
 // helpKeys is the focused pane's bindings followed by the global ones.
 func (m Model) helpKeys() helpMap {
 	if m.dialog != nil {
-		dk := m.dialog.KeyMap()
+		dk := m.dialog.HelpKeys()
 		return helpMap{short: dk.ShortHelp(), full: dk.FullHelp()}
 	}
 	if m.bmv != nil {
@@ -219,7 +228,7 @@ func (m Model) fullHelp(w, h int) string {
 	items = items[1:]
 	rows := max(h-2, 1)
 	cols := max((len(items)+rows-1)/rows, 1)
-	colW := max(w/cols, 10)
+	colW := max((w-1)/cols, 10) // the rows are indented by one cell
 	rows = (len(items) + cols - 1) / cols
 	lines := make([]string, rows)
 	for i, it := range items {

@@ -24,8 +24,10 @@ import (
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/ui/dialog"
+	"github.com/charmbracelet/bubbles/textinput"
+
 	"ftpdeck/ui/internal/cells"
-	"ftpdeck/ui/lineedit"
+	"ftpdeck/ui/internal/textfield"
 )
 
 // Kind is what a view shows.
@@ -78,7 +80,7 @@ func (p PasswordMsg) GoString() string { return p.String() }
 type field struct {
 	name    string // bookmarks.toml key or a form-local name
 	label   string
-	in      lineedit.Model
+	in      textinput.Model
 	choices []string
 	idx     int
 }
@@ -104,7 +106,7 @@ type Model struct {
 	sites     []bookmarks.Site
 	shown     []int
 	cursor    int
-	filter    lineedit.Model
+	filter    textinput.Model
 	filtering bool
 	confirm   bool
 	notice    string // why the file could not be loaded, shown above the list
@@ -131,7 +133,7 @@ func NewList(sites []bookmarks.Site, notice string) Model {
 	m.title = "Bookmarks"
 	m.sites = sites
 	m.notice = notice
-	m.filter = lineedit.New("filter: ")
+	m.filter = textfield.New("filter: ", 256)
 	m.refilter()
 	return m
 }
@@ -200,15 +202,14 @@ func NewPassword(tag any, address string) Model {
 	m.tag = tag
 	m.body = []string{"No password is saved, no password_cmd, no ~/.netrc entry.", "It is used for this connection only."}
 	f := text("password", "Password", "")
-	f.in.Masked = true
+	f.in.EchoMode = textinput.EchoPassword
 	m.fields = []field{f}
 	m.setFocus(0)
 	return m
 }
 
 func text(name, label, v string) field {
-	in := lineedit.New("")
-	in.CharLimit = 1024
+	in := textfield.New("", 1024)
 	in.SetValue(v)
 	return field{name: name, label: label, in: in}
 }
@@ -236,6 +237,15 @@ func (m Model) Kind() Kind { return m.kind }
 // Done reports that the view has answered (or was cancelled): the root
 // closes it.
 func (m Model) Done() bool { return m.done }
+
+// TakesText reports whether a text field has the keyboard (the list's
+// filter, or a form's text field): the root then splits no key.
+func (m Model) TakesText() bool {
+	if m.kind == List {
+		return m.filtering && !m.confirm
+	}
+	return len(m.fields) > 0 && m.fields[m.focus].choices == nil
+}
 
 // Filter returns the list's filter text.
 func (m Model) Filter() string { return m.filter.Value() }
