@@ -201,7 +201,7 @@ func New(opts Options) Model {
 	if opts.Session != nil {
 		m.sess = opts.Session
 		m.state = stateConnecting
-		m.remote.SetEmptyText("connecting to " + opts.Session.Site().Display() + "…")
+		m.remote.SetEmptyText("connecting to " + opts.Session.Site().Addr() + "…")
 	}
 	m.setFocus(focusLocal)
 	if opts.Session != nil {

@@ -458,7 +458,7 @@ func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 	m.remoteFS, m.queue = nil, nil
 	m.queuev.SetSummary(queue.Summary{})
 	m.remote.SetLister(nil, "")
-	m.remote.SetEmptyText("connecting to " + site.Display() + "…")
+	m.remote.SetEmptyText("connecting to " + site.Addr() + "…")
 	m.state = stateConnecting
 	m.setStatus("connecting to "+site.Display()+" …", false)
 	m.setFocus(focusRemote)
