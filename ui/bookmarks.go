@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ftpdeck/bookmarks"
+	"ftpdeck/bookmarks/connopts"
 	"ftpdeck/transfer"
 	"ftpdeck/ui/bookmarkview"
 )
@@ -21,7 +22,7 @@ import (
 type pendingConnect struct {
 	site     transfer.Site
 	bookmark string // "" for a URL or the connect form
-	start    bookmarkview.Start
+	start    connopts.Start
 	lastGood string
 }
 
@@ -165,7 +166,7 @@ func (m Model) handleBookmarks(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) resolveBookmark(b bookmarks.Site) tea.Cmd {
 	timeout, log := m.opts.DialTimeout, m.log
 	return func() tea.Msg {
-		st, err := bookmarkview.Connection(b)
+		st, err := connopts.FromBookmark(b)
 		if err != nil {
 			return bookmarkSiteMsg{err: err}
 		}

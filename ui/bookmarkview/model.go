@@ -1,9 +1,9 @@
 // Package bookmarkview is the TUI's bookmark dialogs: the list opened by
 // b (filter, connect, edit, delete with a y/n question), the form opened by
 // B (name, and whether to save the password), and the masked password
-// prompt used when a site needs a password that no source holds. It also
-// holds Connection, the one mapping from a saved bookmark to the engine's
-// settings, shared with the command line.
+// prompt used when a site needs a password that no source holds. The
+// mapping from a saved bookmark to the engine's settings is
+// ftpdeck/bookmarks/connopts, shared with the command line.
 //
 // Like ui/dialog, a view never acts: an answer comes back as a message
 // (ConnectMsg, EditedMsg, DeleteMsg, SaveMsg, PasswordMsg, CancelMsg) and
