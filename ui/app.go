@@ -5,7 +5,7 @@
 // Rules: children never import this package or each other; no network or
 // disk call runs in Update (every one is a tea.Cmd returning a typed
 // message); the browsing connection is used by one command at a time
-// (remoteFS holds a mutex); engine events reach the UI through commands
+// (transfer.Browser serializes it); engine events reach the UI through commands
 // that wait on a channel and re-arm themselves.
 package ui
 
@@ -116,7 +116,7 @@ type Model struct {
 	logCh    <-chan transfer.Event
 	unsub    func()
 	sess     *transfer.Session
-	remoteFS *remoteFS
+	browser  *transfer.Browser // the browsing connection of sess
 	queue    Queue
 	gen      int // connection generation: messages of older ones are dropped
 	state    connState
@@ -244,8 +244,8 @@ func (m Model) Close() {
 	if m.queue != nil {
 		_ = m.queue.Close()
 	}
-	if m.remoteFS != nil {
-		m.remoteFS.close()
+	if m.browser != nil {
+		m.browser.Close()
 	}
 }
 

@@ -453,9 +453,9 @@ func (m Model) siteFromForm(f dialog.Form) (transfer.Site, error) {
 // are closed in a command, and the new one is dialed.
 func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 	site.Trust = m.opts.Trust
-	oldFS, oldQ := m.remoteFS, m.queue
+	oldB, oldQ := m.browser, m.queue
 	m.sess = transfer.NewSession(site, m.log)
-	m.remoteFS, m.queue = nil, nil
+	m.browser, m.queue = nil, nil
 	m.queuev.SetSummary(queue.Summary{})
 	m.remote.SetLister(nil, "")
 	m.remote.SetEmptyText("connecting to " + site.Addr() + "…")
@@ -466,8 +466,8 @@ func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 		if oldQ != nil {
 			_ = oldQ.Close()
 		}
-		if oldFS != nil {
-			oldFS.close()
+		if oldB != nil {
+			oldB.Close()
 		}
 		return nil
 	}
@@ -475,15 +475,15 @@ func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 }
 
 // connectCmd dials the browsing connection of m.sess. It must be called on
-// a model that will be returned (it sets remoteFS and gen).
+// a model that will be returned (it sets browser and gen).
 func (m *Model) connectCmd() tea.Cmd {
 	m.gen++
-	if m.remoteFS == nil {
-		m.remoteFS = newRemoteFS(m.sess, m.opts.DialTimeout)
+	if m.browser == nil {
+		m.browser = transfer.NewBrowser(m.sess)
 	}
-	fs, gen := m.remoteFS, m.gen
+	b, gen := m.browser, m.gen
 	return func() tea.Msg {
-		dir, err := fs.connect(context.Background())
+		dir, err := b.Start(context.Background())
 		return connectedMsg{gen: gen, dir: dir, err: err}
 	}
 }
@@ -594,7 +594,7 @@ func (m Model) copySelected() (tea.Model, tea.Cmd) {
 	if len(es) == 0 {
 		return m, nil
 	}
-	q, fs := m.queue, m.remoteFS
+	q, b := m.queue, m.browser
 	remoteDir, localDir := m.remote.Dir(), m.local.Dir()
 	down := m.focus == focusRemote
 	src.ClearMarks()
@@ -602,7 +602,7 @@ func (m Model) copySelected() (tea.Model, tea.Cmd) {
 	return m, func() tea.Msg {
 		ctx := context.Background()
 		n := 0
-		err := fs.with(ctx, func(c *transfer.Conn) error {
+		err := b.Do(ctx, func(c *transfer.Conn) error {
 			for _, e := range es {
 				var k int
 				var err error
@@ -734,7 +734,7 @@ func (m Model) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.state = stateConnected
-	m.remote.SetLister(m.remoteFS, msg.dir)
+	m.remote.SetLister(remoteLister{m.browser}, msg.dir)
 	m.setStatus("", false)
 	m.updateKeys()
 	cmds := []tea.Cmd{m.remote.Load(msg.dir)}
