@@ -112,14 +112,14 @@ type Model struct {
 	theme Theme
 	help  help.Model
 
-	log      *transfer.Log
-	logCh    <-chan transfer.Event
-	unsub    func()
-	sess     *transfer.Session
-	browser  *transfer.Browser // the browsing connection of sess
-	queue    Queue
-	gen      int // connection generation: messages of older ones are dropped
-	state    connState
+	log     *transfer.Log
+	logCh   <-chan transfer.Event
+	unsub   func()
+	sess    *transfer.Session
+	browser *transfer.Browser // the browsing connection of sess
+	queue   Queue
+	gen     int // connection generation: messages of older ones are dropped
+	state   connState
 
 	remote, local filepane.Model
 	queuev        queueview.Model
