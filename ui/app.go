@@ -126,13 +126,10 @@ type Model struct {
 	logv          logview.Model
 
 	focus      focus
-	dialog     *dialog.Model
-	bmv        *bookmarkview.Model // an open bookmark view (list, form, password prompt)
-	bookmark   string              // the session's bookmark, "" for none
-	lastGood   string              // the mode last recorded for it
-	doctor     *doctorView         // the mode doctor's overlay (D), when open
-	doctorKeys doctorKeys
-	showHelp   bool
+	overlays   []overlay // dialogs, bookmark views, doctor, help: the top one takes the keys
+	bookmark   string    // the session's bookmark, "" for none
+	lastGood   string    // the mode last recorded for it
+	probing    int       // the connection generation whose mode doctor probe runs; 0: none
 	showLog    bool
 	status     string
 	statusErr  bool
@@ -167,7 +164,7 @@ func New(opts Options) Model {
 	}
 	th := DefaultTheme()
 	m := Model{
-		opts: opts, keys: DefaultKeyMap(), doctorKeys: defaultDoctorKeys(), theme: th, help: help.New(),
+		opts: opts, keys: DefaultKeyMap(), theme: th, help: help.New(),
 		log: lg, showLog: true,
 		remote: filepane.New(remotePane, "Remote", nil, ""),
 		local:  filepane.New(localPane, "Local", filepane.Local{}, dir),

@@ -10,12 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
+	"ftpdeck/ui/certview"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/internal/cells"
@@ -198,21 +198,6 @@ func (m *Model) setFocus(f focus) {
 		m.logv.Focus()
 	case numFocus:
 	}
-	m.updateKeys()
-}
-
-// updateKeys enables the bindings that apply now.
-func (m *Model) updateKeys() {
-	onFiles := m.focus == focusRemote || m.focus == focusLocal
-	remoteOK := m.focus == focusLocal || m.remote.Lister() != nil
-	m.keys.Copy.SetEnabled(onFiles && m.remote.Lister() != nil)
-	m.keys.Mkdir.SetEnabled(onFiles && remoteOK)
-	m.keys.Rename.SetEnabled(onFiles && remoteOK)
-	m.keys.Delete.SetEnabled(onFiles && remoteOK)
-	m.keys.Mode.SetEnabled(m.sess != nil)
-	m.keys.SaveSite.SetEnabled(m.sess != nil && m.opts.Bookmarks != nil)
-	m.keys.Bookmarks.SetEnabled(m.opts.Bookmarks != nil)
-	m.keys.Doctor.SetEnabled(m.sess != nil)
 }
 
 func (m *Model) pane(id int) *filepane.Model {
@@ -233,11 +218,10 @@ func (m *Model) focusedPane() *filepane.Model {
 	return nil
 }
 
+// openDialog lays dialog d over everything else.
 func (m Model) openDialog(d dialog.Model) Model {
 	d.SetStyles(m.theme.Dialog)
-	d.SetWidth(m.width - 4)
-	m.dialog = &d
-	return m
+	return m.push(dialogOverlay{d})
 }
 
 // handleKey takes a key message. Outside text inputs one holding several
@@ -272,87 +256,41 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // takesText reports whether a text input has the keyboard: the top
 // overlay's, or the focused pane's filter.
 func (m Model) takesText() bool {
-	switch {
-	case m.dialog != nil:
-		return m.dialog.TakesText()
-	case m.bmv != nil:
-		return m.bmv.TakesText()
-	case m.doctor != nil, m.showHelp:
-		return false
+	if o := m.top(); o != nil {
+		return o.TakesText()
 	}
 	p := m.focusedPane()
 	return p != nil && p.Filtering()
 }
 
+// handleKey1 takes one key press: ctrl+c quits from anywhere (asking while
+// transfers run; a second ctrl+c answers yes); else the top overlay takes
+// it, or a pane's filter input, or the binding table, or the focused pane.
 func (m Model) handleKey1(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if m.dialog != nil {
-		d, cmd := m.dialog.Update(msg)
-		m.dialog = &d
-		if d.Answered() {
-			m.dialog = nil
+	if msg.Type == tea.KeyCtrlC {
+		if o, ok := m.top().(dialogOverlay); ok {
+			if _, quit := o.d.Tag().(tagQuit); quit {
+				m.quitting = true
+				return m, tea.Quit
+			}
 		}
-		return m, cmd
+		return m.quit()
 	}
-	if m.bmv != nil {
-		return m.bookmarkViewKey(msg)
-	}
-	if m.doctor != nil {
-		return m.doctorKey(msg)
-	}
-	if m.showHelp {
-		if key.Matches(msg, m.keys.CloseHelp) {
-			m.showHelp = false
-		}
-		return m, nil
+	if m.top() != nil {
+		return m.updateTop(msg)
 	}
 	if p := m.focusedPane(); p != nil && p.Filtering() {
 		return m.routeKey(msg)
 	}
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m.quit()
-	case key.Matches(msg, k.Help):
-		m.showHelp = true
-	case key.Matches(msg, k.NextPane):
-		m.setFocus(m.nextFocus(1))
-	case key.Matches(msg, k.PrevPane):
-		m.setFocus(m.nextFocus(-1))
-	case key.Matches(msg, k.Mode):
-		mode := m.sess.ToggleMode()
-		m.setStatus(fmt.Sprintf("mode: %s — the next listing or transfer uses it", strings.ToUpper(mode.String())), false)
-	case key.Matches(msg, k.ToggleLog):
-		m.showLog = !m.showLog
-		if !m.showLog && m.focus == focusLog {
-			m.setFocus(focusRemote)
-		}
-		m.layout()
-	case key.Matches(msg, k.Zoom):
-		m.zoomed = !m.zoomed
-		m.layout()
-	case key.Matches(msg, k.Connect):
-		return m.openDialog(dialog.NewConnect(tagConnect{}, m.formFor())), nil
-	case key.Matches(msg, k.Bookmarks):
-		return m.openBookmarks(), nil
-	case key.Matches(msg, k.SaveSite):
-		return m.openSave(), nil
-	case key.Matches(msg, k.Doctor):
-		return m.startDoctor()
-	case key.Matches(msg, k.Copy):
-		return m.copySelected()
-	case key.Matches(msg, k.Mkdir):
-		p := m.focusedPane()
-		return m.openDialog(dialog.NewInput(tagMkdir{p.ID()}, "New folder in "+p.Dir(), "name: ", "")), nil
-	case key.Matches(msg, k.Rename):
-		p := m.focusedPane()
-		if e, ok := p.Current(); ok {
-			return m.openDialog(dialog.NewInput(tagRename{p.ID(), e.Name}, "Rename "+e.Name, "new name: ", e.Name)), nil
-		}
-	case key.Matches(msg, k.Delete):
-		return m.askDelete()
-	default:
-		return m.routeKey(msg)
+	if mm, cmd, ok := m.dispatch(msg); ok {
+		return mm, cmd
 	}
+	return m.routeKey(msg)
+}
+
+func (m Model) toggleMode() (tea.Model, tea.Cmd) {
+	mode := m.sess.ToggleMode()
+	m.setStatus(fmt.Sprintf("mode: %s — the next listing or transfer uses it", strings.ToUpper(mode.String())), false)
 	return m, nil
 }
 
@@ -370,7 +308,6 @@ func (m Model) routeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.logv, cmd = m.logv.Update(msg)
 	case numFocus:
 	}
-	m.updateKeys()
 	return m, cmd
 }
 
@@ -493,7 +430,7 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 		c.c.Decide(queue.Skip, false) // esc: skip this one
 	}
 	if t, ok := msg.Tag.(tagCert); ok && !msg.OK {
-		return m.answerCert(t, certReject) // esc rejects
+		return m.answerCert(t, certview.Reject) // esc rejects
 	}
 	if !msg.OK {
 		return m.nextConflict()
@@ -533,7 +470,7 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 		t.c.Decide(p.policy, p.forAll)
 		return m.nextConflict()
 	case tagCert:
-		c, _ := msg.Choice.(certChoice)
+		c, _ := msg.Choice.(certview.Choice)
 		return m.answerCert(t, c)
 	}
 	return m, nil
@@ -648,7 +585,6 @@ func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 	p := m.pane(id)
 	var cmd tea.Cmd
 	*p, cmd = p.Update(msg)
-	m.updateKeys()
 	return m, tea.Batch(cmd, good)
 }
 
@@ -736,7 +672,6 @@ func (m Model) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 	m.state = stateConnected
 	m.remote.SetLister(remoteLister{m.browser}, msg.dir)
 	m.setStatus("", false)
-	m.updateKeys()
 	cmds := []tea.Cmd{m.remote.Load(msg.dir)}
 	if f := m.opts.NewQueue; f != nil {
 		sess, gen := m.sess, m.gen
@@ -759,7 +694,7 @@ type conflictChoice struct {
 
 // nextConflict shows the next waiting conflict when no dialog is open.
 func (m Model) nextConflict() (tea.Model, tea.Cmd) {
-	if m.dialog != nil || len(m.conflicts) == 0 {
+	if _, _, open := findOverlay[dialogOverlay](m); open || len(m.conflicts) == 0 {
 		return m, nil
 	}
 	c := m.conflicts[0]

@@ -33,11 +33,11 @@ func TestSeveralRunesInOneMessage(t *testing.T) {
 	m = press(t, m, "esc")
 	at := m.remote.Cursor()
 	m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjdq"), Paste: true})
-	want(t, m.remote.Cursor() == at && m.dialog == nil && !m.quitting, "paste acted: cursor %d dialog %v", m.remote.Cursor(), m.dialog != nil)
+	want(t, m.remote.Cursor() == at && dlg(m) == nil && !m.quitting, "paste acted: cursor %d dialog %v", m.remote.Cursor(), dlg(m) != nil)
 
 	// "nx" opens the new-folder dialog and types x into it.
 	m = update(t, m, runes("nx"))
-	want(t, m.dialog != nil && m.dialog.Kind() == dialog.Input, "no input dialog")
+	want(t, dlg(m) != nil && dlg(m).Kind() == dialog.Input, "no input dialog")
 	m, cmd := updateCmd(t, m, keyMsg("enter"))
 	done := runCmd(cmd)[0].(dialog.DoneMsg)
 	want(t, done.OK && done.Value == "x", "dialog answered %+v", done)
@@ -49,7 +49,7 @@ func TestDialogAnswersOnce(t *testing.T) {
 	m = press(t, m, "d")
 	m, cmd := updateCmd(t, m, runes("yy"))
 	msgs := runCmd(cmd)
-	want(t, len(msgs) == 1 && m.dialog == nil, "answers %d, dialog open %v", len(msgs), m.dialog != nil)
+	want(t, len(msgs) == 1 && dlg(m) == nil, "answers %d, dialog open %v", len(msgs), dlg(m) != nil)
 }
 
 // The delete dialog names the side and enter means no.
@@ -60,7 +60,7 @@ func TestDeleteDialogDefaultsToNo(t *testing.T) {
 	}{{[]string{"d"}, "Delete remote logs?"}, {[]string{"tab", "d"}, "Delete local backup?"}} {
 		m := fedModel(t, 100, 30)
 		m = press(t, m, c.keys...)
-		want(t, m.dialog != nil && m.dialog.Title() == c.title, "title %q, want %q", m.dialog.Title(), c.title)
+		want(t, dlg(m) != nil && dlg(m).Title() == c.title, "title %q, want %q", dlg(m).Title(), c.title)
 		want(t, strings.Contains(m.View(), "y yes · n/enter/esc no"), "footer:\n%s", m.View())
 		_, cmd := updateCmd(t, m, keyMsg("enter"))
 		done := runCmd(cmd)[0].(dialog.DoneMsg)

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer"
+	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/internal/cells"
 	"ftpdeck/ui/queueview"
 )
@@ -25,12 +28,6 @@ func (m *Model) layout() {
 	m.bodyH = avail
 	m.wide = w >= wideWidth
 	m.help.Width = w
-	if m.dialog != nil {
-		m.dialog.SetWidth(w - 4)
-	}
-	if m.bmv != nil {
-		m.bmv.SetSize(w, max(h-3, 8))
-	}
 	if m.zoomed {
 		m.remote.SetSize(w, avail)
 		m.local.SetSize(w, avail)
@@ -66,18 +63,9 @@ func (m Model) View() string {
 	}
 	w := max(m.width, 20)
 	bodyH := m.bodyH
-	var body string
-	switch {
-	case m.dialog != nil:
-		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View())
-	case m.bmv != nil:
-		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.bmv.View())
-	case m.doctor != nil:
-		body = lipgloss.Place(w, bodyH, lipgloss.Left, lipgloss.Top, m.doctorBody(w, bodyH-1))
-	case m.showHelp:
-		body = m.fullHelp(w, bodyH)
-	default:
-		body = m.panes()
+	body := m.panes()
+	if o := m.top(); o != nil {
+		body = o.View(w, bodyH)
 	}
 	st := m.theme.Info
 	if m.statusErr {
@@ -171,24 +159,16 @@ func (m Model) statusBar(w int) string {
 	return line
 }
 
-// helpKeys is the focused pane's bindings followed by the global ones.
+// helpKeys is the top overlay's bindings, or the focused pane's followed
+// by the root's that apply now.
 func (m Model) helpKeys() helpMap {
-	if m.dialog != nil {
-		dk := m.dialog.HelpKeys()
-		return helpMap{short: dk.ShortHelp(), full: dk.FullHelp()}
-	}
-	if m.bmv != nil {
-		bk := m.bmv.HelpKeys()
-		return helpMap{short: bk.ShortHelp(), full: bk.FullHelp()}
-	}
-	if m.doctor != nil {
-		return helpMap{short: []key.Binding{m.doctorKeys.Up, m.doctorKeys.Down, m.doctorKeys.Close}}
-	}
-	if m.showHelp {
-		return helpMap{short: []key.Binding{m.keys.CloseHelp}}
+	if o := m.top(); o != nil {
+		k := o.HelpKeys()
+		return helpMap{short: k.ShortHelp(), full: k.FullHelp()}
 	}
 	sh, full := m.paneHelp()
-	return helpMap{short: append(sh, m.keys.short()...), full: append(full, m.keys.full()...)}
+	rs, rf := m.rootHelp()
+	return helpMap{short: append(sh, rs...), full: append(full, rf...)}
 }
 
 func (m Model) paneHelp() ([]key.Binding, [][]key.Binding) {
@@ -208,27 +188,93 @@ func (m Model) paneHelp() ([]key.Binding, [][]key.Binding) {
 	return k.ShortHelp(), k.FullHelp()
 }
 
-// fullHelp lists every binding in sections, in as many columns as fit.
-func (m Model) fullHelp(w, h int) string {
-	type item struct{ k, d string }
-	var items []item
-	section := func(title string, groups [][]key.Binding) {
-		items = append(items, item{k: "", d: ""}, item{k: title})
+// helpOverlay is the help screen (?): every binding in sections, in as
+// many columns as fit — the file panes', the root's table by group, the
+// queue pane's and the log pane's.
+type helpOverlay struct {
+	sections []helpSection
+	theme    Theme
+	close    key.Binding
+	closed   bool
+}
+
+type helpSection struct {
+	title    string
+	bindings []key.Binding
+}
+
+// openHelp is ?: the help screen over everything.
+func (m Model) openHelp() (tea.Model, tea.Cmd) {
+	flat := func(groups [][]key.Binding) []key.Binding {
+		var out []key.Binding
 		for _, g := range groups {
-			for _, b := range g {
+			out = append(out, g...)
+		}
+		return out
+	}
+	secs := []helpSection{{"File panes", flat(filepane.DefaultKeyMap().FullHelp())}}
+	groups := make([][]key.Binding, numGroups)
+	for _, b := range m.bindings() {
+		groups[b.group] = append(groups[b.group], b.key)
+	}
+	for g, bs := range groups {
+		secs = append(secs, helpSection{helpGroup(g).String(), bs})
+	}
+	secs = append(secs,
+		helpSection{"Queue pane", flat(m.queuev.KeyMap().FullHelp())},
+		helpSection{"Log pane", flat(m.logv.KeyMap().FullHelp())})
+	return m.push(helpOverlay{sections: secs, theme: m.theme, close: m.keys.CloseHelp}), nil
+}
+
+func (o helpOverlay) Update(msg tea.Msg) (overlay, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, o.close) {
+		o.closed = true
+	}
+	return o, nil
+}
+
+func (o helpOverlay) HelpKeys() help.KeyMap {
+	return helpMap{short: []key.Binding{o.close}, full: [][]key.Binding{{o.close}}}
+}
+func (o helpOverlay) Done() bool      { return o.closed }
+func (o helpOverlay) TakesText() bool { return false }
+
+// View lays the sections out in columns, w×h.
+func (o helpOverlay) View(w, h int) string {
+	type item struct{ k, d string }
+	// With room, a blank line between sections and under the title; on a
+	// small screen neither, so that the columns stay wide enough to read.
+	build := func(gap bool) []item {
+		var items []item
+		for _, s := range o.sections {
+			if gap && len(items) > 0 {
+				items = append(items, item{})
+			}
+			items = append(items, item{k: s.title})
+			for _, b := range s.bindings {
 				items = append(items, item{b.Help().Key, b.Help().Desc})
 			}
 		}
+		return items
 	}
-	fk := m.remote.KeyMap()
-	section("File panes", fk.FullHelp())
-	section("Everywhere", m.keys.full())
-	section("Queue pane", m.queuev.KeyMap().FullHelp())
-	section("Log pane", m.logv.KeyMap().FullHelp())
-	items = items[1:]
-	rows := max(h-2, 1)
-	cols := max((len(items)+rows-1)/rows, 1)
-	colW := max((w-1)/cols, 10) // the rows are indented by one cell
+	th := o.theme
+	var items []item
+	var rows, cols, colW int
+	gap := true
+	for _, g := range []bool{true, false} {
+		gap = g
+		items = build(gap)
+		rows = h - 1
+		if gap {
+			rows--
+		}
+		rows = max(rows, 1)
+		cols = max((len(items)+rows-1)/rows, 1)
+		colW = max((w-1)/cols, 10) // the rows are indented by one cell
+		if colW >= 26 {
+			break
+		}
+	}
 	rows = (len(items) + cols - 1) / cols
 	lines := make([]string, rows)
 	for i, it := range items {
@@ -237,15 +283,17 @@ func (m Model) fullHelp(w, h int) string {
 		case it.k == "" && it.d == "":
 			cell = ""
 		case it.d == "":
-			cell = m.theme.HelpTitle.Render(it.k)
+			cell = th.HelpTitle.Render(it.k)
 		default:
-			cell = "  " + m.theme.Help.ShortKey.Render(fmt.Sprintf("%-10s", it.k)) + " " + m.theme.Help.ShortDesc.Render(it.d)
+			cell = "  " + th.Help.ShortKey.Render(fmt.Sprintf("%-10s", it.k)) + " " + th.Help.ShortDesc.Render(it.d)
 		}
-		r := i % rows
-		lines[r] += cells.Fit(cell, colW)
+		lines[i%rows] += cells.Fit(cell, colW)
 	}
-	title := m.theme.HelpTitle.Render(" ftpdeck keys") + m.theme.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
-	out := []string{cells.Fit(title, w), ""}
+	title := th.HelpTitle.Render(" ftpdeck keys") + th.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
+	out := []string{cells.Fit(title, w)}
+	if gap {
+		out = append(out, "")
+	}
 	for _, l := range lines {
 		out = append(out, " "+cells.Fit(l, w-1))
 	}
