@@ -136,7 +136,10 @@ type Model struct {
 	statusHint string // kept visible at the end of a cut status line
 	quitting   bool
 	conflicts  []Conflict
-	initCmds   []tea.Cmd
+	// pendingCopies are c presses made before the queue was up; they run
+	// when it is.
+	pendingCopies []copyRequest
+	initCmds      []tea.Cmd
 
 	width, height int
 	wide          bool // panes side by side

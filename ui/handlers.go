@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -392,7 +393,7 @@ func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 	site.Trust = m.opts.Trust
 	oldB, oldQ := m.browser, m.queue
 	m.sess = transfer.NewSession(site, m.log)
-	m.browser, m.queue = nil, nil
+	m.browser, m.queue, m.pendingCopies = nil, nil, nil
 	m.queuev.SetSummary(queue.Summary{})
 	m.remote.SetLister(nil, "")
 	m.remote.SetEmptyText("connecting to " + site.Addr() + "…")
@@ -522,8 +523,9 @@ func (m Model) askDelete() (tea.Model, tea.Cmd) {
 // copySelected queues the selection of the focused file pane into the
 // other pane's folder, walking folders on the browsing connection.
 func (m Model) copySelected() (tea.Model, tea.Cmd) {
-	if m.queue == nil {
-		m.setStatus("no transfer queue: transfers are not available in this build", true)
+	starting := m.queue == nil && m.opts.NewQueue != nil && m.state == stateConnected
+	if m.queue == nil && !starting {
+		m.setStatus("no transfer queue: transfers are not available in this view", true)
 		return m, nil
 	}
 	src := m.focusedPane()
@@ -531,22 +533,40 @@ func (m Model) copySelected() (tea.Model, tea.Cmd) {
 	if len(es) == 0 {
 		return m, nil
 	}
-	q, b := m.queue, m.browser
-	remoteDir, localDir := m.remote.Dir(), m.local.Dir()
-	down := m.focus == focusRemote
+	c := copyRequest{entries: es, down: m.focus == focusRemote, remoteDir: m.remote.Dir(), localDir: m.local.Dir()}
 	src.ClearMarks()
+	if starting {
+		// The queue comes up just after the first listing: keep the
+		// request and run it when the queue is ready.
+		m.pendingCopies = append(slices.Clip(m.pendingCopies), c)
+		m.setStatus("queueing "+plural(len(es), "entry")+" when the transfer queue is up…", false)
+		return m, nil
+	}
 	m.setStatus("queueing "+plural(len(es), "entry")+"…", false)
-	return m, func() tea.Msg {
+	return m, c.run(m.queue, m.browser)
+}
+
+// copyRequest is one c: entries of one pane for the other pane's folder.
+type copyRequest struct {
+	entries             []filepane.Entry
+	down                bool // from the remote pane: downloads
+	remoteDir, localDir string
+}
+
+// run queues the request in a command, walking folders on the browsing
+// connection.
+func (c copyRequest) run(q Queue, b *transfer.Browser) tea.Cmd {
+	return func() tea.Msg {
 		ctx := context.Background()
 		n := 0
-		err := b.Do(ctx, func(c *transfer.Conn) error {
-			for _, e := range es {
+		err := b.Do(ctx, func(conn *transfer.Conn) error {
+			for _, e := range c.entries {
 				var k int
 				var err error
-				if down {
-					k, err = q.AddDownload(ctx, c, path.Join(remoteDir, e.Name), e.Kind == filepane.Folder, localDir)
+				if c.down {
+					k, err = q.AddDownload(ctx, conn, path.Join(c.remoteDir, e.Name), e.Kind == filepane.Folder, c.localDir)
 				} else {
-					k, err = q.AddUpload(ctx, c, filepath.Join(localDir, e.Name), remoteDir)
+					k, err = q.AddUpload(ctx, conn, filepath.Join(c.localDir, e.Name), c.remoteDir)
 				}
 				n += k
 				if err != nil {
@@ -603,13 +623,19 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
+		pending := m.pendingCopies
+		m.pendingCopies = nil
 		if msg.err != nil {
 			m.setStatus("transfer queue: "+msg.err.Error(), true)
 			return m, nil
 		}
 		m.queue = msg.q
 		m.queuev.SetSummary(msg.q.Snapshot())
-		return m, tea.Batch(waitQueue(msg.q.Updates(), m.gen), waitConflict(msg.q.Conflicts(), m.gen))
+		cmds := []tea.Cmd{waitQueue(msg.q.Updates(), m.gen), waitConflict(msg.q.Conflicts(), m.gen)}
+		for _, c := range pending {
+			cmds = append(cmds, c.run(m.queue, m.browser))
+		}
+		return m, tea.Batch(cmds...)
 	case queueMsg:
 		if msg.gen != m.gen || m.queue == nil {
 			return m, nil

@@ -1,13 +1,18 @@
 package ui
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
+	"ftpdeck/internal/demoserver"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/queue"
 	"ftpdeck/ui/dialog"
 )
 
@@ -151,3 +156,67 @@ func TestPlural(t *testing.T) {
 	}
 	want(t, plural(1, "entry") == "1 entry" && plural(3, "entry") == "3 entries", "entries")
 }
+
+// c pressed in the moment between the first listing and the queue coming
+// up is kept and runs when the queue is ready (it said "transfers are not
+// available in this build").
+func TestCopyBeforeQueueIsUp(t *testing.T) {
+	srv, err := demoserver.Start(demoserver.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	site, _, err := transfer.ParseURL(srv.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Timeout = 5 * time.Second
+	fq := &addQueue{}
+	m := New(Options{Session: transfer.NewSession(site, transfer.NewLog(100)), LocalDir: t.TempDir(),
+		NewQueue: func(*transfer.Session) (Queue, error) { return fq, nil }})
+	t.Cleanup(m.Close)
+	m = update(t, m, tea.WindowSizeMsg{Width: 100, Height: 30})
+	m, cmd := updateCmd(t, m, m.connectCmd()())
+	var ready tea.Msg
+	for _, msg := range runCmd(cmd) {
+		if _, ok := msg.(queueReadyMsg); ok {
+			ready = msg // held back: the queue is not up yet
+			continue
+		}
+		if !isSpinner(msg) {
+			m = update(t, m, msg)
+		}
+	}
+	want(t, ready != nil && m.queue == nil && len(m.remote.Entries()) > 0, "ready %v, entries %d", ready != nil, len(m.remote.Entries()))
+	m = press(t, m, "G", "c")
+	want(t, !m.statusErr && strings.Contains(m.status, "when the transfer queue is up"), "status %q", m.status)
+	m, cmd = updateCmd(t, m, ready)
+	msgs := runCmd(cmd)
+	for _, msg := range msgs {
+		if q, ok := msg.(queuedMsg); ok {
+			m = update(t, m, q)
+		}
+	}
+	last := m.remote.Entries()[len(m.remote.Entries())-1]
+	want(t, slices.Equal(fq.added, []string{"/" + last.Name}), "added %v, want %s", fq.added, last.Name)
+	want(t, m.status == "queued 1 transfer", "status %q", m.status)
+}
+
+// addQueue records downloads added.
+type addQueue struct {
+	fakeQueue
+	added []string
+}
+
+func (q *addQueue) AddDownload(_ context.Context, _ *transfer.Conn, remote string, _ bool, _ string) (int, error) {
+	q.added = append(q.added, remote)
+	return 1, nil
+}
+func (q *addQueue) Start() {}
+func (q *addQueue) Updates() <-chan queue.Summary {
+	ch := make(chan queue.Summary)
+	close(ch)
+	return ch
+}
+func (q *addQueue) Conflicts() <-chan Conflict { return nil }
+func (q *addQueue) Snapshot() queue.Summary    { return queue.Summary{} }
