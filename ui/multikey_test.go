@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net"
 	"slices"
 	"strings"
 	"testing"
@@ -220,3 +221,31 @@ func (q *addQueue) Updates() <-chan queue.Summary {
 }
 func (q *addQueue) Conflicts() <-chan Conflict { return nil }
 func (q *addQueue) Snapshot() queue.Summary    { return queue.Summary{} }
+
+// A server that accepts and never greets: the status line says what was
+// waited for and how long, in words ("no greeting … server sent nothing
+// for 300ms"), never "context deadline exceeded".
+func TestGreetingTimeoutInWords(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	site := transfer.Site{Host: "127.0.0.1", Port: port, User: "anonymous", Password: "x", Timeout: 300 * time.Millisecond}
+	m := New(Options{Session: transfer.NewSession(site, transfer.NewLog(100)), LocalDir: t.TempDir(), NoQueue: true, DialTimeout: site.Timeout})
+	t.Cleanup(m.Close)
+	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 30})
+	m = update(t, m, m.connectCmd()())
+	want(t, m.state == stateFailed, "state %v", m.state)
+	want(t, strings.Contains(m.status, "no greeting") && strings.Contains(m.status, "300ms") && !strings.Contains(m.status, "deadline"), "status %q", m.status)
+}
