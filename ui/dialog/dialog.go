@@ -376,7 +376,10 @@ func (m Model) View() string {
 		}
 	case Confirm, Notice:
 	}
-	lines = append(lines, "", m.styles.Hint.Render(cells.Truncate(m.hint(), inner)))
+	if lines[len(lines)-1] != "" {
+		lines = append(lines, "")
+	}
+	lines = append(lines, m.styles.Hint.Render(cells.Truncate(m.hint(), inner)))
 	return m.styles.Box.Width(m.width - 2).Render(strings.Join(lines, "\n"))
 }
 
