@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"context"
+	"strings"
 	"sync"
 )
 
@@ -48,15 +49,13 @@ func (b *Browser) Do(ctx context.Context, f func(*Conn) error) error {
 }
 
 // Start dials (if needed) and returns the starting folder: the site's
-// path, or else the server's working folder ("/" when it names none).
+// path resolved against the login folder (the login folder itself when the
+// site names none), as the server names it; "/" when it names none.
 func (b *Browser) Start(ctx context.Context) (string, error) {
-	dir := b.sess.Site().Path
+	var dir string
 	err := b.Do(ctx, func(c *Conn) error {
-		if dir != "" {
-			return nil
-		}
-		d, err := c.CurrentDir(ctx)
-		dir = d
+		d, err := c.Abs(ctx, b.sess.Site().Path)
+		dir = strings.TrimSuffix(d, "/")
 		return err
 	})
 	if dir == "" {
