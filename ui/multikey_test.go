@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 
 	"ftpdeck/internal/demoserver"
 	"ftpdeck/transfer"
@@ -248,4 +249,17 @@ func TestGreetingTimeoutInWords(t *testing.T) {
 	m = update(t, m, m.connectCmd()())
 	want(t, m.state == stateFailed, "state %v", m.state)
 	want(t, strings.Contains(m.status, "no greeting") && strings.Contains(m.status, "300ms") && !strings.Contains(m.status, "deadline"), "status %q", m.status)
+}
+
+// Golden screens: the log pane zoomed, and the delete dialog over the
+// panes, at both sizes.
+func TestGoldenZoomAndDelete(t *testing.T) {
+	for _, sz := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run("zoom-log-"+size(sz), func(t *testing.T) {
+			golden.RequireEqual(t, view(press(t, fedModel(t, sz[0], sz[1]), "shift+tab", "home", "z")))
+		})
+		t.Run("delete-"+size(sz), func(t *testing.T) {
+			golden.RequireEqual(t, view(press(t, fedModel(t, sz[0], sz[1]), "space", "j", "space", "d")))
+		})
+	}
 }

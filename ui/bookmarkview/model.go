@@ -267,12 +267,36 @@ func (m Model) Shown() []string {
 	return out
 }
 
-// HelpKeys returns the bindings for the root's help line.
+// HelpKeys returns the bindings for the root's help line: only the keys
+// the view takes.
 func (m Model) HelpKeys() help.KeyMap {
 	if m.kind == List {
 		return m.keys
 	}
-	return formHelp{m.keys}
+	return formHelp(m.formKeys())
+}
+
+// formKeys is a form's keys: tab only with several fields, space only with
+// a choice among them, enter (save, or connect for the password prompt)
+// and esc.
+func (m Model) formKeys() []key.Binding {
+	var out []key.Binding
+	if len(m.fields) > 1 {
+		out = append(out, m.keys.Next)
+	}
+	for _, f := range m.fields {
+		if f.choices != nil {
+			out = append(out, m.keys.Cycle)
+			break
+		}
+	}
+	confirm := m.keys.Confirm
+	if m.kind == Password {
+		confirm.SetHelp("enter", "connect")
+	}
+	cancel := m.keys.Close
+	cancel.SetHelp("esc", "cancel")
+	return append(out, confirm, cancel)
 }
 
 // SetStyles replaces the styles (the dialogs' styles, for one look).
@@ -582,11 +606,11 @@ func (m Model) formLines(inner int) []string {
 	if m.errMsg != "" {
 		lines = append(lines, m.styles.Danger.Render(cells.Truncate(m.errMsg, inner)))
 	}
-	hint := "tab next · space change · enter save · esc cancel"
-	if m.kind == Password {
-		hint = "enter connect · esc cancel"
+	var parts []string
+	for _, b := range m.formKeys() {
+		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
 	}
-	lines = append(lines, m.styles.Hint.Render(cells.Truncate(hint, inner)))
+	lines = append(lines, m.styles.Hint.Render(cells.Truncate(strings.Join(parts, " · "), inner)))
 	return lines
 }
 
