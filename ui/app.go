@@ -145,6 +145,7 @@ type Model struct {
 	wide          bool // panes side by side
 	zoomed        bool // the focused pane fills the body (z)
 	bodyH, filesH int  // rows of the body (everything above the status line) and of the file panes
+	queueH, logH  int  // rows of the queue and log panes; 0: not shown (a small screen)
 }
 
 // New returns the root model. Its Init lists the local folder and, with a

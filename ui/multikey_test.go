@@ -263,3 +263,17 @@ func TestGoldenZoomAndDelete(t *testing.T) {
 		})
 	}
 }
+
+// Every size draws exactly its height: a small screen gives up the log,
+// then the queue, never draws past its last row.
+func TestSmallScreensFit(t *testing.T) {
+	for _, sz := range [][2]int{{20, 8}, {40, 10}, {60, 12}, {80, 15}, {80, 24}, {200, 60}} {
+		m := fedModel(t, sz[0], sz[1])
+		for _, keys := range [][]string{nil, {"z"}, {"L"}, {"?"}, {"d"}} {
+			v := press(t, m, keys...).View()
+			if n := len(strings.Split(v, "\n")); n != sz[1] {
+				t.Errorf("%dx%d %v: %d lines", sz[0], sz[1], keys, n)
+			}
+		}
+	}
+}

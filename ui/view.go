@@ -40,7 +40,15 @@ func (m *Model) layout() {
 		logH = max(avail/4, 3)
 	}
 	queueH := max(avail/6, 3)
-	filesH := max(avail-logH-queueH, 4)
+	filesH := avail - logH - queueH
+	// A small screen gives up the log, then the queue, before the files.
+	if filesH < 4 {
+		logH, filesH = 0, avail-queueH
+	}
+	if filesH < 4 {
+		queueH, filesH = 0, avail
+	}
+	m.logH, m.queueH = logH, queueH
 	if m.wide {
 		lw := (w - 1) / 2
 		m.remote.SetSize(lw, filesH)
@@ -66,6 +74,9 @@ func (m Model) View() string {
 	body := m.panes()
 	if o := m.top(); o != nil {
 		body = o.View(w, bodyH)
+	}
+	if lines := strings.Split(body, "\n"); len(lines) > bodyH {
+		body = strings.Join(lines[:bodyH], "\n") // a box taller than a small screen
 	}
 	st := m.theme.Info
 	if m.statusErr {
@@ -103,8 +114,11 @@ func (m Model) panes() string {
 	} else {
 		files = m.remote.View() + "\n" + m.local.View()
 	}
-	out := files + "\n" + m.queuev.View()
-	if m.showLog {
+	out := files
+	if m.queueH > 0 {
+		out += "\n" + m.queuev.View()
+	}
+	if m.logH > 0 {
 		out += "\n" + m.logv.View()
 	}
 	return out
