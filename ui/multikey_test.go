@@ -224,8 +224,8 @@ func (q *addQueue) Conflicts() <-chan Conflict { return nil }
 func (q *addQueue) Snapshot() queue.Summary    { return queue.Summary{} }
 
 // A server that accepts and never greets: the status line says what was
-// waited for and how long, in words ("no greeting … server sent nothing
-// for 300ms"), never "context deadline exceeded".
+// waited for and how long, in words ("timed out after 300ms waiting for
+// the server's greeting"), never "context deadline exceeded".
 func TestGreetingTimeoutInWords(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -248,7 +248,7 @@ func TestGreetingTimeoutInWords(t *testing.T) {
 	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 30})
 	m = update(t, m, m.connectCmd()())
 	want(t, m.state == stateFailed, "state %v", m.state)
-	want(t, strings.Contains(m.status, "no greeting") && strings.Contains(m.status, "300ms") && !strings.Contains(m.status, "deadline"), "status %q", m.status)
+	want(t, strings.Contains(m.status, "timed out after 300ms waiting for the server's greeting") && !strings.Contains(m.status, "deadline"), "status %q", m.status)
 }
 
 // Golden screens: the log pane zoomed, and the delete dialog over the
