@@ -1,12 +1,18 @@
 // Package ui is ftpdeck's terminal interface: the root model (layout,
-// focus, dialogs, routing) over the file panes, the queue pane and the
+// focus, overlays, routing) over the file panes, the queue pane and the
 // protocol log pane.
+//
+// Shape: one overlay stack (overlay.go: dialogs, bookmark views, the mode
+// doctor, the help screen; the top one takes the keys) and one binding
+// table (keys.go: keys, handler, when enabled, help group) that drives
+// dispatch, enabling and help. A key the table does not take goes to the
+// focused pane, which owns its keys (queueview, logview, filepane).
 //
 // Rules: children never import this package or each other; no network or
 // disk call runs in Update (every one is a tea.Cmd returning a typed
 // message); the browsing connection is used by one command at a time
-// (transfer.Browser serializes it); engine events reach the UI through commands
-// that wait on a channel and re-arm themselves.
+// (transfer.Browser serializes it); engine events reach the UI through
+// commands that wait on a channel and re-arm themselves.
 package ui
 
 import (
@@ -270,7 +276,7 @@ func Run(ctx context.Context, opts Options) error {
 }
 
 // Update routes a message: results and engine events to their owners,
-// keys to the dialog if one is open, else the help, global keys, and the
+// keys to the top overlay if one is open, else the binding table, else the
 // focused pane.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
