@@ -231,11 +231,14 @@ func (m Model) openDialog(d dialog.Model) Model {
 // typed into it. A bracketed paste outside a text input is dropped: pasted
 // text is not a string of commands.
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || m.takesText() {
+	if msg.Type != tea.KeyRunes || m.takesText() {
 		return m.handleKey1(msg)
 	}
 	if msg.Paste {
 		return m, nil
+	}
+	if len(msg.Runes) < 2 {
+		return m.handleKey1(msg)
 	}
 	var cmds []tea.Cmd
 	for i, r := range msg.Runes {

@@ -40,6 +40,7 @@ func TestSeveralRunesInOneMessage(t *testing.T) {
 	m = press(t, m, "esc")
 	at := m.remote.Cursor()
 	m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjdq"), Paste: true})
+	m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("d"), Paste: true})
 	want(t, m.remote.Cursor() == at && dlg(m) == nil && !m.quitting, "paste acted: cursor %d dialog %v", m.remote.Cursor(), dlg(m) != nil)
 
 	// "nx" opens the new-folder dialog and types x into it.
