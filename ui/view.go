@@ -165,6 +165,11 @@ func (m Model) statusBar(w int) string {
 		segs = append(segs, th.Status.Render(t))
 	}
 	line := strings.Join(segs, sep)
+	if ansi.StringWidth(line) > w {
+		// Narrow: the program's name goes first, the state and the
+		// transfers stay.
+		line = th.Status.Render(" ") + strings.Join(segs[1:], sep)
+	}
 	if lw := ansi.StringWidth(line); lw < w {
 		line += th.Status.Render(strings.Repeat(" ", w-lw))
 	} else {
