@@ -121,6 +121,9 @@ func (s *Session) login(cc *controlConn) (*Conn, error) {
 	}
 	greeting, err := cc.readReply(nil)
 	if err != nil {
+		if errors.Is(err, ErrTimeout) {
+			return nil, fmt.Errorf("connect to %s: timed out after %s waiting for the server's greeting: %w", site.Addr(), site.timeout(), ErrTimeout)
+		}
 		return nil, fmt.Errorf("connect to %s: no greeting: %w", site.Addr(), err)
 	}
 	if greeting.Code != 220 {
