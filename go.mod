@@ -14,10 +14,12 @@ require (
 	github.com/jlaffaye/ftp v0.2.4
 	github.com/muesli/termenv v0.16.0
 	goftp.io/server/v2 v2.0.3
+	golang.org/x/sys v0.38.0
 	golang.org/x/text v0.44.0
 )
 
 require (
+	github.com/atotto/clipboard v0.1.4 // indirect
 	github.com/aymanbagabas/go-osc52/v2 v2.0.1 // indirect
 	github.com/aymanbagabas/go-udiff v0.3.1 // indirect
 	github.com/charmbracelet/colorprofile v0.4.1 // indirect
@@ -35,5 +37,4 @@ require (
 	github.com/muesli/cancelreader v0.2.2 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
-	golang.org/x/sys v0.38.0 // indirect
 )

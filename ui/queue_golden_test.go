@@ -133,7 +133,7 @@ func TestGoldenJobDetail(t *testing.T) {
 			j, _ := m.queuev.Current()
 			want(t, j.Remote == "/pub/locked.bin", "cursor on %s", j.Remote)
 			m = pressRun(t, m, "enter")
-			want(t, m.jobd != nil, "enter did not open the detail")
+			want(t, hasOverlay[jobOverlay](m), "enter did not open the detail")
 			golden.RequireEqual(t, view(m))
 		})
 	}
@@ -181,7 +181,7 @@ func TestGoldenRestorePrompt(t *testing.T) {
 		t.Run(size(sz), func(t *testing.T) {
 			m := fedModel(t, sz[0], sz[1])
 			m = update(t, m, queueReadyMsg{gen: m.gen, q: restoring()})
-			want(t, m.restore != nil, "no restore prompt")
+			want(t, hasOverlay[restoreOverlay](m), "no restore prompt")
 			golden.RequireEqual(t, view(m))
 		})
 	}
@@ -219,7 +219,7 @@ func TestRestoreAnswers(t *testing.T) {
 			q := restoring()
 			m = update(t, m, queueReadyMsg{gen: m.gen, q: q})
 			m = pressRun(t, m, tc.key)
-			want(t, m.restore == nil, "the prompt stayed open")
+			want(t, !hasOverlay[restoreOverlay](m), "the prompt stayed open")
 			want(t, strings.Join(q.calls, ",") == tc.calls, "calls %v, want %q", q.calls, tc.calls)
 			want(t, strings.Contains(m.status, tc.status), "status %q", m.status)
 			// Keys go to the panes again.
@@ -230,7 +230,7 @@ func TestRestoreAnswers(t *testing.T) {
 	// Nothing to restore: no prompt.
 	m := fedModel(t, 120, 40)
 	m = update(t, m, queueReadyMsg{gen: m.gen, q: &restoringQueue{}})
-	want(t, m.restore == nil, "a prompt for nothing")
+	want(t, !hasOverlay[restoreOverlay](m), "a prompt for nothing")
 }
 
 func TestClearFinishedAndDetailClose(t *testing.T) {
@@ -240,16 +240,16 @@ func TestClearFinishedAndDetailClose(t *testing.T) {
 	m = pressRun(t, m, "X")
 	want(t, strings.Join(q.calls, ",") == "clear-finished", "X called %v", q.calls)
 	m = pressRun(t, m, "enter")
-	want(t, m.jobd != nil, "enter did not open the detail")
+	want(t, hasOverlay[jobOverlay](m), "enter did not open the detail")
 	m = pressRun(t, m, "j", "esc")
-	want(t, m.jobd == nil, "esc did not close the detail")
+	want(t, !hasOverlay[jobOverlay](m), "esc did not close the detail")
 	want(t, m.focus == focusQueue, "focus moved to %v", m.focus)
 }
 
 func TestQuitSaysWhatHappens(t *testing.T) {
 	m, _ := batchModel(t, 120, 40)
 	m = press(t, m, "q")
-	want(t, m.dialog != nil, "no quit dialog while transfers run")
+	want(t, hasOverlay[dialogOverlay](m), "no quit dialog while transfers run")
 	v := string(view(m))
 	for _, s := range []string{"2 running, 801 queued.", "Quitting stops them; partial files are kept.", "connects it asks whether to", "resume them, keep them paused or clear them."} {
 		want(t, strings.Contains(strings.Join(strings.Fields(v), " "), s), "quit dialog lacks %q:\n%s", s, v)
@@ -274,10 +274,17 @@ func TestGoldenConflictDialog(t *testing.T) {
 func TestDetailFollowsTheJob(t *testing.T) {
 	m, b := batchModel(t, 120, 40)
 	m = pressRun(t, m, "enter") // the first running job, the ISO
-	want(t, m.jobd != nil && m.jobd.Job().Remote == "/pub/iso/debian-12.iso", "no detail of the ISO")
-	before := m.jobd.Job().Done
+	o, _, open := findOverlay[jobOverlay](m)
+	want(t, open && o.d.Job().Remote == "/pub/iso/debian-12.iso", "no detail of the ISO")
+	before := o.d.Job().Done
 	b.step()
 	m = update(t, m, queueMsg{gen: m.gen, sum: b.summary()})
-	want(t, m.jobd.Job().Done > before, "the detail kept %d bytes", m.jobd.Job().Done)
+	o, _, _ = findOverlay[jobOverlay](m)
+	want(t, o.d.Job().Done > before, "the detail kept %d bytes", o.d.Job().Done)
 	want(t, strings.Contains(string(view(m)), "373 MiB of 650 MiB"), "view:\n%s", view(m))
+}
+
+func hasOverlay[T overlay](m Model) bool {
+	_, _, ok := findOverlay[T](m)
+	return ok
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 
+	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ftpdeck/transfer/queue"
@@ -12,9 +13,8 @@ import (
 )
 
 // The queue's two overlays: a job's detail (enter in the queue pane) and
-// the restore prompt (at start, when the queue came back with unfinished
-// jobs). The root shows at most one of them, over the panes; these
-// functions are its whole seam with them.
+// the restore prompt (when the queue comes back with unfinished jobs), and
+// the queue calls behind the pane's X and the prompt's answers.
 
 // FinishedClearer is a queue that can drop its finished jobs at once (X).
 type FinishedClearer interface {
@@ -32,6 +32,42 @@ type Restorer interface {
 	ClearRestored() error
 }
 
+// jobOverlay is a queue job's detail: the whole body.
+type jobOverlay struct{ d jobview.Model }
+
+func (o jobOverlay) Update(msg tea.Msg) (overlay, tea.Cmd) {
+	d, cmd := o.d.Update(msg)
+	return jobOverlay{d}, cmd
+}
+
+func (o jobOverlay) View(w, h int) string {
+	if cw, ch := o.d.Size(); cw != w || ch != h {
+		o.d.SetSize(w, h)
+	}
+	return o.d.View()
+}
+
+func (o jobOverlay) HelpKeys() help.KeyMap { return o.d.KeyMap() }
+func (o jobOverlay) Done() bool            { return o.d.Done() }
+func (o jobOverlay) TakesText() bool       { return false }
+
+// restoreOverlay is the restore prompt, centred in the body.
+type restoreOverlay struct{ p restoreview.Model }
+
+func (o restoreOverlay) Update(msg tea.Msg) (overlay, tea.Cmd) {
+	p, cmd := o.p.Update(msg)
+	return restoreOverlay{p}, cmd
+}
+
+func (o restoreOverlay) View(w, h int) string {
+	o.p.SetSize(w, h)
+	return o.p.View()
+}
+
+func (o restoreOverlay) HelpKeys() help.KeyMap { return o.p.KeyMap() }
+func (o restoreOverlay) Done() bool            { return o.p.Done() }
+func (o restoreOverlay) TakesText() bool       { return false }
+
 // offerRestore opens the restore prompt when q brought back unfinished
 // jobs.
 func (m Model) offerRestore(q Queue) Model {
@@ -43,10 +79,7 @@ func (m Model) offerRestore(q Queue) Model {
 	if o.Jobs == 0 {
 		return m
 	}
-	p := restoreview.New(o)
-	m.restore = &p
-	m.sizeQueueOverlays()
-	return m
+	return m.push(restoreOverlay{restoreview.New(o)})
 }
 
 // queueOverlayMsg handles the overlays' messages; ok is false for others
@@ -55,29 +88,23 @@ func (m Model) offerRestore(q Queue) Model {
 func (m Model) queueOverlayMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 	switch msg := msg.(type) {
 	case queueMsg:
-		if m.jobd == nil || msg.gen != m.gen {
-			return m, nil, false
-		}
-		id := m.jobd.Job().ID
-		for _, j := range msg.sum.Jobs {
-			if j.ID == id {
-				d := *m.jobd
-				d.SetJob(j, m.log.Snapshot())
-				m.jobd = &d
-				break
+		if o, i, open := findOverlay[jobOverlay](m); open && msg.gen == m.gen {
+			id := o.d.Job().ID
+			for _, j := range msg.sum.Jobs {
+				if j.ID == id {
+					o.d.SetSize(max(m.width, 20), m.bodyH)
+					o.d.SetJob(j, m.log.Snapshot())
+					m = m.replace(i, o)
+					break
+				}
 			}
 		}
 		return m, nil, false
 	case queueview.DetailMsg:
 		d := jobview.New(msg.Job, m.log.Snapshot())
-		m.jobd = &d
-		m.sizeQueueOverlays()
-		return m, nil, true
-	case jobview.CloseMsg:
-		m.jobd = nil
-		return m, nil, true
+		d.SetSize(max(m.width, 20), m.bodyH)
+		return m.push(jobOverlay{d}), nil, true
 	case restoreview.ChoiceMsg:
-		m.restore = nil
 		r, ok := m.queue.(Restorer)
 		if !ok {
 			return m, nil, true
@@ -95,70 +122,6 @@ func (m Model) queueOverlayMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, nil, true
 	}
 	return m, nil, false
-}
-
-// queueOverlayKey gives a key to an open queue overlay; ok is false when
-// none is open.
-func (m Model) queueOverlayKey(msg tea.KeyMsg) (Model, tea.Cmd, bool) {
-	var cmd tea.Cmd
-	switch {
-	case m.restore != nil:
-		var p restoreview.Model
-		p, cmd = m.restore.Update(msg)
-		m.restore = &p
-	case m.jobd != nil:
-		var d jobview.Model
-		d, cmd = m.jobd.Update(msg)
-		m.jobd = &d
-	default:
-		return m, nil, false
-	}
-	return m, cmd, true
-}
-
-// sizeQueueOverlays gives the open overlays the body's size.
-func (m *Model) sizeQueueOverlays() {
-	w, h := max(m.width, 20), m.bodyHeight()
-	if m.jobd != nil {
-		m.jobd.SetSize(w, h)
-	}
-	if m.restore != nil {
-		m.restore.SetSize(w, h)
-	}
-}
-
-// bodyHeight is the rows between the top and the status line.
-func (m Model) bodyHeight() int {
-	h := m.bodyH[2] + m.bodyH[3] + m.bodyH[0]
-	if !m.wide {
-		h += m.bodyH[1]
-	}
-	return h
-}
-
-// queueOverlayView renders the open queue overlay over the body; ok is
-// false when none is open.
-func (m Model) queueOverlayView() (string, bool) {
-	switch {
-	case m.restore != nil:
-		return m.restore.View(), true
-	case m.jobd != nil:
-		return m.jobd.View(), true
-	}
-	return "", false
-}
-
-// queueOverlayHelp is the open overlay's key help.
-func (m Model) queueOverlayHelp() (helpMap, bool) {
-	switch {
-	case m.restore != nil:
-		k := m.restore.KeyMap()
-		return helpMap{short: k.ShortHelp(), full: k.FullHelp()}, true
-	case m.jobd != nil:
-		k := m.jobd.KeyMap()
-		return helpMap{short: k.ShortHelp(), full: k.FullHelp()}, true
-	}
-	return helpMap{}, false
 }
 
 // quitWords says what quitting does to the queue, in lines for the quit

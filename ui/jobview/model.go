@@ -23,9 +23,6 @@ import (
 	"ftpdeck/ui/queueview"
 )
 
-// CloseMsg says the user closed the detail.
-type CloseMsg struct{}
-
 // KeyMap is the detail's bindings.
 type KeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom, Close key.Binding
@@ -83,6 +80,7 @@ type Model struct {
 	vp     viewport.Model
 	width  int
 	height int
+	closed bool
 }
 
 // New returns the detail of job j; events are the protocol log's kept
@@ -119,6 +117,12 @@ func (m *Model) SetSize(w, h int) {
 // KeyMap returns the bindings (for help).
 func (m Model) KeyMap() KeyMap { return m.keys }
 
+// Done reports that the user closed the detail.
+func (m Model) Done() bool { return m.closed }
+
+// Size returns the size set with SetSize.
+func (m Model) Size() (w, h int) { return m.width, m.height }
+
 // Job returns the job shown.
 func (m Model) Job() queue.Job { return m.job }
 
@@ -128,8 +132,8 @@ func (m Model) Lines() int { return len(m.lines) }
 // YOffset returns the first body line shown.
 func (m Model) YOffset() int { return m.vp.YOffset }
 
-// Update scrolls, and closes on esc. A key message holding several runes
-// counts as that many presses.
+// Update scrolls, and closes on esc (Done). A key message holding several
+// runes counts as that many presses.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok || k.Paste {
@@ -146,7 +150,7 @@ func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, m.keys.Close):
-		return m, func() tea.Msg { return CloseMsg{} }
+		m.closed = true
 	case key.Matches(k, m.keys.Up):
 		m.vp.ScrollUp(1)
 	case key.Matches(k, m.keys.Down):

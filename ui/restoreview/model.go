@@ -142,6 +142,9 @@ func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
 // KeyMap returns the bindings (for help).
 func (m Model) KeyMap() KeyMap { return m.keys }
 
+// Done reports that the prompt has its answer.
+func (m Model) Done() bool { return m.decided }
+
 // Selected returns the highlighted answer.
 func (m Model) Selected() Choice { return m.sel }
 
