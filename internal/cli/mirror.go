@@ -122,16 +122,10 @@ type mirrorRun struct {
 // plan lists both sides and compares them.
 func (m *mirrorRun) plan() (mirror.Plan, error) {
 	mf := m.flags.Mirror
-	conns := []*transfer.Conn{m.c}
-	for len(conns) < firstPositive(m.flags.Parallel, 2) {
-		c, err := m.sess.Dial(m.ctx)
-		if err != nil {
-			break // list with the connections there are; the queue will say why later
-		}
-		conns = append(conns, c)
-		m.extra = append(m.extra, c)
-	}
-	remote, err := mirror.ListRemote(m.ctx, conns, m.top, mf.Excludes)
+	lister := mirror.Lister{Conns: []*transfer.Conn{m.c}, Dial: m.sess.Dial,
+		Parallel: firstPositive(m.flags.Parallel, 2), Excludes: mf.Excludes}
+	remote, err := lister.List(m.ctx, m.top)
+	m.extra = lister.Conns[1:]
 	if err != nil {
 		if mf.Reverse && isMissing(err) {
 			remote = nil // the remote folder is made below

@@ -91,14 +91,32 @@ func CheckExcludes(globs []string) error {
 	return nil
 }
 
-// ListRemote lists the remote folder top recursively, one folder per
-// listing, with every connection of conns listing in parallel (each
-// connection used by one goroutine). Names a local folder could not hold
-// were already dropped by Conn.List. Entries are sorted by Rel.
+// Lister lists a remote tree over several connections at once.
+type Lister struct {
+	// Conns are the connections to list with; each is used by one
+	// goroutine while List runs. Dial, when set, opens more (up to
+	// Parallel in all), in parallel with the listing, so their logins
+	// cost no waiting; the ones it opened are appended to Conns.
+	Conns    []*transfer.Conn
+	Dial     func(context.Context) (*transfer.Conn, error)
+	Parallel int
+	Excludes []string
+}
+
+// ListRemote lists top over conns (see Lister.List).
 func ListRemote(ctx context.Context, conns []*transfer.Conn, top string, excludes []string) ([]Entry, error) {
-	if len(conns) == 0 {
+	l := Lister{Conns: conns, Excludes: excludes}
+	return l.List(ctx, top)
+}
+
+// List lists the remote folder top recursively, one folder per listing,
+// with every connection listing in parallel. Names a local folder could not
+// hold were already dropped by Conn.List. Entries are sorted by Rel.
+func (l *Lister) List(ctx context.Context, top string) ([]Entry, error) {
+	if len(l.Conns) == 0 {
 		return nil, errors.New("mirror: no connection to list with")
 	}
+	excludes := l.Excludes
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	type folder struct {
@@ -163,19 +181,36 @@ func ListRemote(ctx context.Context, conns []*transfer.Conn, top string, exclude
 		}
 	}
 	var wg sync.WaitGroup
-	for _, c := range conns {
+	work := func(c *transfer.Conn) {
+		defer wg.Done()
+		for {
+			f, ok := next()
+			if !ok {
+				return
+			}
+			entries, err := c.List(ctx, path.Join(top, f.rel), true)
+			done(f, entries, err)
+		}
+	}
+	for _, c := range l.Conns {
 		wg.Add(1)
-		go func(c *transfer.Conn) {
-			defer wg.Done()
-			for {
-				f, ok := next()
-				if !ok {
+		go work(c)
+	}
+	if l.Dial != nil {
+		for range l.Parallel - len(l.Conns) {
+			wg.Add(1)
+			go func() {
+				c, err := l.Dial(ctx)
+				if err != nil {
+					wg.Done() // the others list without it; the queue will say why later
 					return
 				}
-				entries, err := c.List(ctx, path.Join(top, f.rel), true)
-				done(f, entries, err)
-			}
-		}(c)
+				mu.Lock()
+				l.Conns = append(l.Conns, c)
+				mu.Unlock()
+				work(c)
+			}()
+		}
 	}
 	wg.Wait()
 	if firstEr != nil {
