@@ -357,6 +357,29 @@ func (t *tlsDataConn) Handshake() error {
 	return nil
 }
 
+// drainLimit bounds what Close reads after its close_notify: a server's
+// session tickets and close_notify are a few hundred bytes; a download cut
+// short by this side may still be arriving, and is not worth reading.
+const drainLimit = 256 << 10
+
+// Close ends the TLS data connection the way servers expect (DESIGN.md, "A
+// TLS data connection has to be ended, not dropped"): close_notify, then
+// read what the server still sends (TLS 1.3 session tickets, its own
+// close_notify) until it closes, for at most the timeout, then close.
+// Closing a socket with bytes unread makes the kernel reset the
+// connection, and a server still reading an upload (vsftpd) throws away
+// what it had not read: 426 Failure reading network stream. The verdict on
+// the transfer is the server's reply, so the close_notify's and the
+// drain's errors are not the caller's.
+func (t *tlsDataConn) Close() error {
+	if t.Conn.ConnectionState().HandshakeComplete && !t.ctl.wasInterrupted() {
+		_ = t.Conn.CloseWrite()
+		_ = t.Conn.SetReadDeadline(time.Now().Add(t.ctl.timeout()))
+		_, _ = io.CopyN(io.Discard, t.Conn, drainLimit)
+	}
+	return t.Conn.Close()
+}
+
 func (t *tlsDataConn) Read(p []byte) (int, error) {
 	if err := t.Handshake(); err != nil {
 		return 0, err
