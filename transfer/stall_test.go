@@ -13,6 +13,7 @@ import (
 
 	"ftpdeck/internal/ftpscript"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/trust"
 )
 
 // stallTimeout is the user's --timeout in the stall tests.
@@ -72,6 +73,10 @@ func TestStalledTransferBoundedByTimeout(t *testing.T) {
 		_, err := c.List(ctx, "/", false)
 		return err
 	}
+	storSmall := func(ctx context.Context, t *testing.T, c *transfer.Conn) error {
+		_, err := c.Store(ctx, "/up.bin", 0, strings.NewReader("payload"), nil)
+		return err
+	}
 	storBig := func(ctx context.Context, t *testing.T, c *transfer.Conn) error {
 		_, err := c.Store(ctx, "/up.bin", 0, bytes.NewReader(make([]byte, 64<<20)), nil)
 		return err
@@ -81,30 +86,43 @@ func TestStalledTransferBoundedByTimeout(t *testing.T) {
 		verb    string
 		h       ftpscript.Handler
 		mode    transfer.Mode
+		tls     bool
 		op      op
 		want    []string // words the error must hold
 		stalled bool     // the error is a *transfer.StallError
 	}{
-		{"retr to a file, passive", "RETR", silentAfter150(false), transfer.Passive, retrToFile,
+		{"retr to a file, passive", "RETR", silentAfter150(false), transfer.Passive, false, retrToFile,
 			[]string{"data connection stalled (passive mode, server 127.0.0.1:", "sent no bytes for 2s, after 0 bytes received"}, true},
-		{"retr to a buffer, active", "RETR", silentAfter150(false), transfer.Active, retrToBuffer,
+		{"retr to a buffer, active", "RETR", silentAfter150(false), transfer.Active, false, retrToBuffer,
 			[]string{"data connection stalled (active mode, server 127.0.0.1:", "sent no bytes for 2s, after 0 bytes received"}, true},
-		{"retr stopping half-way, passive", "RETR", ftpscript.StallAfter(40_000), transfer.Passive, retrToFile,
+		{"retr stopping half-way, passive", "RETR", ftpscript.StallAfter(40_000), transfer.Passive, false, retrToFile,
 			[]string{"data connection stalled (passive mode, server 127.0.0.1:", "after 40000 bytes received"}, true},
-		{"list, passive", "LIST", silentAfter150(false), transfer.Passive, list,
+		{"list, passive", "LIST", silentAfter150(false), transfer.Passive, false, list,
 			[]string{"data connection stalled (passive mode, server 127.0.0.1:", "sent no bytes for 2s"}, true},
-		{"stor not taken, passive", "STOR", silentAfter150(false), transfer.Passive, storBig,
+		{"stor not taken, passive", "STOR", silentAfter150(false), transfer.Passive, false, storBig,
 			[]string{"data connection stalled (passive mode, server 127.0.0.1:", "the server took no bytes for 2s, after"}, true},
-		{"retr, active, never connecting", "RETR", neverConnects, transfer.Active, retrToBuffer,
+		{"retr, active, never connecting", "RETR", neverConnects, transfer.Active, false, retrToBuffer,
 			[]string{"active: server could not connect back to 127.0.0.1:", "within 2s"}, false},
+		// TLS: a handshake that never comes is a stall too; an upload
+		// whose data connection the server neither closes nor answers
+		// stalled at its end (ftpdeck's close_notify sent, nothing back).
+		{"retr over TLS, passive", "RETR", silentAfter150(false), transfer.Passive, true, retrToBuffer,
+			[]string{"data connection stalled (passive mode, server 127.0.0.1:", "sent no bytes for 2s, after 0 bytes received"}, true},
+		{"stor over TLS, not closed, active", "STOR", silentAfter150(true), transfer.Active, true, storSmall,
+			[]string{"data connection stalled (active mode, server 127.0.0.1:", "did not close it within 2s after all 7 bytes"}, true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			srv := ftpscript.Start(t)
+			srv, crt := tlsServer(t, nil)
 			srv.Files.Put("/f.bin", bytes.Repeat([]byte("x"), 100_000))
 			srv.Handle(tc.verb, tc.h)
-			_, c, rec, err := dialScripted(t, srv, func(s *transfer.Site) { s.Timeout, s.Mode = stallTimeout, tc.mode })
+			_, c, rec, err := dialScripted(t, srv, func(s *transfer.Site) {
+				s.Timeout, s.Mode = stallTimeout, tc.mode
+				if tc.tls {
+					s.TLS, s.Trust = transfer.TLSExplicit, &trust.Verifier{Roots: crt.pool}
+				}
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
