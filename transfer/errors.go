@@ -45,11 +45,6 @@ func (e *DataConnError) Error() string {
 
 func (e *DataConnError) Unwrap() error { return e.Err }
 
-// Hint returns a short suggestion for the status line.
-func (e *DataConnError) Hint() string {
-	return fmt.Sprintf("press p for %s", e.Mode.Other())
-}
-
 // StallError is a data connection that stopped moving: for the timeout
 // the server sent nothing (a download or a listing), took nothing (an
 // upload), or did not close the connection after this side ended it. It

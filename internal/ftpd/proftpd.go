@@ -69,7 +69,9 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 	line("AuthUserFile %s", filepath.Join(d.Dir, "ftpd.passwd"))
 	line("AuthGroupFile %s", filepath.Join(d.Dir, "ftpd.group"))
 	line("RequireValidShell off")
-	line("DefaultRoot ~")
+	if !opts.NoChroot {
+		line("DefaultRoot ~")
+	}
 	line("AllowForeignAddress on")
 	line("PassivePorts %d %d", d.PassivePorts[0], d.PassivePorts[1])
 	line("TimeoutIdle 120")
@@ -77,6 +79,12 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 	line("AllowOverwrite on")
 	line("AllowStoreRestart on")
 	line("AllowRetrieveRestart on")
+	if opts.Hashes {
+		line("ModulePath %s", proftpdModules)
+		line("LoadModule mod_digest.c")
+		line("DigestEngine on")
+		line("DigestAlgorithms all")
+	}
 	if opts.DisablePORT {
 		line("<Limit PORT EPRT>\n  DenyAll\n</Limit>")
 	}

@@ -53,7 +53,7 @@ func vsftpdConf(d *Daemon, opts Options) string {
 	kv("tcp_wrappers", "NO")
 	kv("pam_service_name", pamService)
 	kv("local_root", d.Root)
-	kv("chroot_local_user", "YES")
+	kv("chroot_local_user", yn(!opts.NoChroot))
 	kv("allow_writeable_chroot", "YES")
 	kv("secure_chroot_dir", filepath.Join(d.base, "empty"))
 	kv("nopriv_user", "nobody")
@@ -74,6 +74,9 @@ func vsftpdConf(d *Daemon, opts Options) string {
 	kv("idle_session_timeout", "120")
 	kv("data_connection_timeout", "60")
 	kv("max_per_ip", "0")
+	if opts.MaxRate > 0 {
+		kv("local_max_rate", fmt.Sprint(opts.MaxRate))
+	}
 	kv("delay_failed_login", "0")
 	kv("delay_successful_login", "0")
 	if tls := opts.TLS; tls != nil {
