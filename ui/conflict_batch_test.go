@@ -80,7 +80,7 @@ func TestOverwriteAllStaysInItsBatch(t *testing.T) {
 	answer := func(m Model, cf Conflict, key string) Model {
 		t.Helper()
 		m = update(t, m, conflictMsg{gen: m.gen, c: cf})
-		want(t, m.dialog != nil && m.dialog.Kind() == dialog.Choice, "no dialog for %s", cf.Job.Remote)
+		want(t, dlg(m) != nil && dlg(m).Kind() == dialog.Choice, "no dialog for %s", cf.Job.Remote)
 		m, cmd := updateCmd(t, m, keyMsg(key))
 		return update(t, m, runCmd(cmd)[0])
 	}
