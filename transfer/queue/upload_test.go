@@ -287,3 +287,33 @@ func TestFolderUploadUsesListing(t *testing.T) {
 		t.Errorf("SIZE asked where the listing told: %q", tr)
 	}
 }
+
+// TestUploadSizeFromListing: a server without SIZE has the upload's size
+// checked from its folder's listing; a short file found there is
+// continued (REST) before the rename.
+func TestUploadSizeFromListing(t *testing.T) {
+	srv := ftpscript.Start(t)
+	srv.Handle("SIZE", ftpscript.Reply("502 Command not implemented."))
+	srv.Handle("STOR", ftpscript.Sequence(cutStore(40000), ftpscript.Builtin))
+	data := genData(71, 90000)
+	src := filepath.Join(t.TempDir(), "up.bin")
+	if err := os.WriteFile(src, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
+	q := startQueue(t, sess, Options{Parallel: 1})
+	if _, err := q.AddUpload(testCtx(t, 5*time.Second), dial(t, sess), src, "/"); err != nil {
+		t.Fatal(err)
+	}
+	s := waitDone(t, q, 20*time.Second)
+	if s.Done != 1 {
+		t.Fatalf("%s", failures(s))
+	}
+	if got, _ := srv.Files.Get("/up.bin"); !bytes.Equal(got, data) {
+		t.Fatalf("the server holds %d bytes that differ", len(got))
+	}
+	tr := srv.Transcript()
+	if !slices.Contains(tr, "REST 40000") || !slices.ContainsFunc(tr, func(l string) bool { return strings.HasPrefix(l, "LIST") }) {
+		t.Errorf("want the size from LIST and REST 40000: %q", tr)
+	}
+}
