@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"ftpdeck/transfer"
@@ -486,7 +485,7 @@ type openedPart struct {
 func (w *worker) upload(ctx context.Context, c *transfer.Conn, j *job, v Job) (State, error) {
 	q := w.q
 	log := q.sess.Log()
-	f, err := os.OpenFile(v.Local, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := openNoFollow(v.Local)
 	if err != nil {
 		return 0, &localErr{err}
 	}
