@@ -171,7 +171,7 @@ func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, loc
 	dest := local
 	if intoDir {
 		name := remoteBase(remote)
-		if reason := transfer.UnsafeName(name); reason != "" {
+		if reason := transfer.LocalNameProblem(name); reason != "" {
 			return fmt.Errorf("remote name %q: %s", name, reason)
 		}
 		dest = filepath.Join(local, name)
