@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
@@ -39,6 +40,14 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 	t.worked(sess.Mode(), env)
 	transfer.SortEntries(entries)
 	w := newBufWriter(env.Stdout)
+	if flags.JSON {
+		for _, e := range entries {
+			if err := writeJSON(w, newLsEntry(e)); err != nil {
+				return err
+			}
+		}
+		return w.Flush()
+	}
 	for _, e := range entries {
 		marker := "-"
 		switch e.Type {
@@ -112,7 +121,10 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 	defer closeLog()
 	oneProcForPlainFTP(targets, env)
 	if stream {
-		return getStreams(ctx, targets, local, log, env)
+		if flags.JSON && local == "-" {
+			return usagef("get --json: - (stdout) carries the file; give a folder or file name")
+		}
+		return getStreams(ctx, targets, local, log, env, flags.JSON)
 	}
 	r := newRun(ctx, flags, env, "get")
 	for _, g := range groupBySite(targets) {
@@ -211,8 +223,16 @@ func isRemoteDir(ctx context.Context, c *transfer.Conn, p string) bool {
 
 // getStreams writes each remote file to stdout ("-") or to a device, one
 // after the other on one connection per file: no .part, no conflict check.
-func getStreams(ctx context.Context, targets []target, local string, log *transfer.Log, env Env) error {
+func getStreams(ctx context.Context, targets []target, local string, log *transfer.Log, env Env, asJSON bool) error {
 	failed := 0
+	var sum summaryLine
+	began := time.Now()
+	defer func() {
+		if asJSON {
+			sum.Kind, sum.Failed, sum.Seconds = "summary", failed, roundSecs(time.Since(began).Seconds())
+			_ = writeJSON(env.Stdout, sum)
+		}
+	}()
 	for _, t := range targets {
 		sess, c, err := connect(ctx, t, log)
 		if err != nil {
@@ -220,8 +240,20 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 			failed++
 			continue
 		}
-		err = stream(ctx, c, t.site.Path, local, env)
+		start := time.Now()
+		n, err := stream(ctx, c, t.site.Path, local, env)
 		_ = c.Close()
+		if asJSON {
+			j := queue.Job{Dir: queue.Download, Remote: t.site.Path, Local: local, Done: n, Size: -1}
+			status := "done"
+			if err != nil {
+				status, j.Err = "failed", userMessage(err)
+			} else {
+				sum.Done++
+				sum.Bytes += n
+			}
+			_ = writeJSON(env.Stdout, newJobLine(j, status, time.Since(start).Seconds()))
+		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "ftpdeck: get %s: %s\n", wire.Escape(t.site.Path), userMessage(err))
 			failed++
@@ -237,13 +269,13 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 
 // stream fetches remote into stdout or the device dest and checks the
 // size when the server tells it.
-func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env) error {
+func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env) (int64, error) {
 	size, sizeErr := c.Size(ctx, remote)
 	w := env.Stdout
 	if dest != "-" {
 		f, err := os.OpenFile(dest, os.O_WRONLY, 0)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		defer f.Close()
 		w = f
@@ -252,7 +284,7 @@ func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env)
 	if err == nil && sizeErr == nil && n != size {
 		err = fmt.Errorf("short transfer: %d of %d bytes", n, size)
 	}
-	return err
+	return n, err
 }
 
 // runPut uploads local files and folders into the folder (or as the file)

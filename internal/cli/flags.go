@@ -33,6 +33,11 @@ type Flags struct {
 	Encoding         string
 	Demo             bool
 	Help             bool
+	// Headless output (issue 20): JSON lines on stdout; only errors on
+	// stderr; the protocol log on stderr.
+	JSON    bool
+	Quiet   bool
+	Verbose bool
 }
 
 // errUsage marks bad usage: exit code 2.
@@ -51,7 +56,8 @@ var valueFlags = map[string]bool{
 	"timeout": true, "tls-fingerprint": true, "config": true, "state": true, "on-conflict": true, "encoding": true,
 }
 
-var boolFlags = map[string]bool{"active": true, "passive": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true}
+var boolFlags = map[string]bool{"active": true, "passive": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
+	"json": true, "quiet": true, "v": true, "verbose": true}
 
 // parseArgs separates flags from positional arguments. Flags may stand
 // anywhere (ftpdeck get --active URL out); "--" ends them; "-" alone is a
@@ -112,6 +118,12 @@ func setBool(f *Flags, name string) {
 		f.Demo = true
 	case "help", "h":
 		f.Help = true
+	case "json":
+		f.JSON = true
+	case "quiet":
+		f.Quiet = true
+	case "v", "verbose":
+		f.Verbose = true
 	}
 }
 
