@@ -231,7 +231,7 @@ _ftpdeck() {
 	done
 	if [[ $directive == files ]]; then
 		[[ $cur == *=* ]] && cur=${cur#*=}
-		compopt -o filenames 2>/dev/null
+		compopt -o filenames 2>/dev/null || true
 		COMPREPLY+=($(compgen -f -- "$cur"))
 	fi
 }
