@@ -232,7 +232,9 @@ Usage:
   ftpdeck probe [flags] URL|BOOKMARK    try EPSV, PASV, EPRT and PORT and say what works
   ftpdeck bookmarks                     list saved sites (never passwords)
   ftpdeck bookmarks import FILE         import FileZilla sitemanager.xml or lftp bookmarks
-  ftpdeck version
+  ftpdeck version                       the version and Go's
+  ftpdeck help [COMMAND]                a command's usage, flags and examples (or COMMAND --help)
+  ftpdeck completion bash|zsh|fish      a shell completion script
 
 URL: ftp://[user[:password]@]host[:port][/path]; ftps:// is implicit TLS,
 ftpes:// explicit TLS. No user means anonymous.
@@ -253,7 +255,9 @@ Flags:
   --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
   --encoding NAME             charset of names on the server: utf-8 (default), gbk,
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
+  --json                      headless: JSON lines on stdout (fields in the README)
+  --quiet | -v                headless: only errors on stderr | also the protocol log there
 
 Exit codes: 0 success, 1 a transfer or connection failed, 2 bad usage.
-probe exits 0 when some method works, 1 when none does.
+probe exits 0 when some method works, 1 when none does; Ctrl+C exits 130.
 `
