@@ -131,6 +131,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		return getStreams(ctx, targets, local, log, env, flags.JSON)
 	}
 	r := newRun(ctx, flags, env, "get")
+	names := transfer.NewLocalNames(transfer.LocalRules) // the names given to LOCAL, checked together
 	for _, g := range groupBySite(targets) {
 		sess, c, err := connect(ctx, g[0], log)
 		if err != nil {
@@ -145,7 +146,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		for _, t := range g {
 			remote, err := c.Abs(ctx, t.site.Path)
 			if err == nil {
-				err = queueGet(ctx, q, c, remote, local, intoDir)
+				err = queueGet(ctx, q, c, remote, local, intoDir, names)
 			}
 			if err != nil {
 				r.failf("get %s: %s", wire.Escape(t.site.Path), userMessage(err))
@@ -181,9 +182,11 @@ func getDestination(local string, many bool) (stream, intoDir bool, err error) {
 	return false, false, nil
 }
 
-// queueGet queues one remote file or folder: into the folder local, or
-// as local itself.
-func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, local string, intoDir bool) error {
+// queueGet queues one remote file or folder: into the folder local, under
+// a name this platform's rules accept and that no other source of the
+// command takes (names that differ only in case are one file on Windows
+// and macOS), or as local itself.
+func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, local string, intoDir bool, names *transfer.LocalNames) error {
 	isDir, size, err := remoteKind(ctx, c, remote)
 	if err != nil {
 		return err
@@ -191,7 +194,7 @@ func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, loc
 	dest := local
 	if intoDir {
 		name := remoteBase(remote)
-		if reason := transfer.LocalNameProblem(name); reason != "" {
+		if reason := names.Add(name); reason != "" {
 			return fmt.Errorf("remote name %q: %s", name, reason)
 		}
 		dest = filepath.Join(local, name)

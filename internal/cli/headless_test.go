@@ -314,26 +314,6 @@ func TestCompletionBash(t *testing.T) {
 	if err != nil {
 		t.Fatal("bash is needed for this test")
 	}
-	bin := t.TempDir()
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink(self, filepath.Join(bin, "ftpdeck")); err != nil {
-		t.Fatal(err)
-	}
-	cfg := t.TempDir()
-	if err := os.MkdirAll(filepath.Join(cfg, "ftpdeck"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	bm := "[[site]]\nname = \"work\"\nhost = \"ftp.example.com\"\n\n[[site]]\nname = \"wolf den\"\nhost = \"ftp.example.org\"\n"
-	if err := os.WriteFile(filepath.Join(cfg, "ftpdeck", "bookmarks.toml"), []byte(bm), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	local := t.TempDir()
-	if err := os.WriteFile(filepath.Join(local, "outfile"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	script := `set -e
 source <(ftpdeck completion bash)
 fn=$(complete -p ftpdeck | sed -n 's/.*-F \([^ ]*\) .*/\1/p')
@@ -357,8 +337,7 @@ t "ftpdeck get work/x out"
 t "ftpdeck completion "
 `
 	cmd := exec.Command(bash, "-c", script)
-	cmd.Dir = local
-	cmd.Env = append(os.Environ(), childEnv+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "XDG_CONFIG_HOME="+cfg)
+	completionEnv(t, cmd)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("bash: %v\n%s", err, out)
@@ -376,6 +355,59 @@ t "ftpdeck completion "
 	if got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n"); !slices.Equal(got, want) {
 		t.Errorf("completions:\n got %q\nwant %q", got, want)
 	}
+}
+
+// TestCompletionFish asks fish what it would offer (complete -C) with the
+// script loaded. fish is not in every CI image: then the test skips.
+func TestCompletionFish(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("fish not installed")
+	}
+	script := `ftpdeck completion fish | source
+for line in "ftpdeck pro" "ftpdeck get --on-conflict re" "ftpdeck get --encoding=gb" "ftpdeck ls w" "ftpdeck get work/x out"
+	echo (string join -- '|' (complete -C"$line" | sort))
+end
+`
+	cmd := exec.Command(fish, "--no-config", "-c", script)
+	completionEnv(t, cmd)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("fish: %v\n%s", err, out)
+	}
+	want := []string{"probe", "rename|resume", "--encoding=gb18030|--encoding=gbk", "wolf den|work", "outfile"}
+	if got := strings.Split(strings.TrimSuffix(string(out), "\n"), "\n"); !slices.Equal(got, want) {
+		t.Errorf("completions:\n got %q\nwant %q", got, want)
+	}
+}
+
+// completionEnv sets cmd up as a shell at a tab press would be: the test
+// binary installed as "ftpdeck" on PATH, a config folder with two
+// bookmarks (one name with a space), and a folder holding "outfile".
+func completionEnv(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
+	bin := t.TempDir()
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(self, filepath.Join(bin, "ftpdeck")); err != nil {
+		t.Fatal(err)
+	}
+	cfg := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(cfg, "ftpdeck"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	bm := "[[site]]\nname = \"work\"\nhost = \"ftp.example.com\"\n\n[[site]]\nname = \"wolf den\"\nhost = \"ftp.example.org\"\n"
+	if err := os.WriteFile(filepath.Join(cfg, "ftpdeck", "bookmarks.toml"), []byte(bm), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	local := t.TempDir()
+	if err := os.WriteFile(filepath.Join(local, "outfile"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Dir = local
+	cmd.Env = append(os.Environ(), childEnv+"=1", "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"), "XDG_CONFIG_HOME="+cfg)
 }
 
 // TestCompletionScripts: each shell's script is printed, names the hidden
