@@ -343,7 +343,12 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		if t.site.Path == "" || strings.HasSuffix(remote, "/") {
 			return usagef("put: - (stdin) needs a remote file name in the URL")
 		}
-		if err := putStream(ctx, c, env.Stdin, remote); err != nil {
+		start := time.Now()
+		n, err := putStream(ctx, c, env.Stdin, remote)
+		if flags.JSON {
+			streamJSON(env, queue.Job{Dir: queue.Upload, Remote: remote, Local: "-", Done: n, Size: -1}, err, time.Since(start))
+		}
+		if err != nil {
 			fmt.Fprintf(env.Stderr, "ftpdeck: put -: %s\n", userMessage(err))
 			return errReported
 		}
@@ -375,9 +380,8 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 }
 
 // putStream uploads r to remote (no size to check).
-func putStream(ctx context.Context, c *transfer.Conn, r io.Reader, remote string) error {
-	_, err := c.Store(ctx, remote, 0, r, nil)
-	return err
+func putStream(ctx context.Context, c *transfer.Conn, r io.Reader, remote string) (int64, error) {
+	return c.Store(ctx, remote, 0, r, nil)
 }
 
 // headlessPolicy is --on-conflict for get and put: skip unless told, and

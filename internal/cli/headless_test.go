@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -469,5 +470,50 @@ func TestVersionOf(t *testing.T) {
 	_, out, _ := run(t, "version")
 	if !strings.HasPrefix(out, "ftpdeck ") || !strings.Contains(out, "\ngo1.") {
 		t.Errorf("version: %q", out)
+	}
+}
+
+// TestPutJSON: put --json of a folder gives one object per file and the
+// summary; put - (stdin) one object and its summary.
+func TestPutJSON(t *testing.T) {
+	u, _ := demoWith(t)
+	src := filepath.Join(t.TempDir(), "up")
+	if err := os.MkdirAll(filepath.Join(src, "in"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]int{"a b.txt": 10, "in/c\xff.bin": 5000}
+	for n, size := range files {
+		if err := os.WriteFile(filepath.Join(src, n), payload(size), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := run(t, "put", "--json", src, u+"/")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	objs := jsonLines(t, stdout)
+	got := map[string]int{}
+	for _, m := range objs[:len(objs)-1] {
+		rel, _ := filepath.Rel(src, exact(t, m, "path"))
+		if m["direction"] != "upload" || m["status"] != "done" || !strings.HasSuffix(exact(t, m, "target"), "/up/"+rel) {
+			t.Errorf("job %v", m)
+		}
+		got[rel] = int(m["bytes"].(float64))
+	}
+	if !maps.Equal(got, files) {
+		t.Errorf("jobs %v, want %v", got, files)
+	}
+	if s := objs[len(objs)-1]; s["kind"] != "summary" || s["done"].(float64) != 2 || s["bytes"].(float64) != 5010 {
+		t.Errorf("summary %v", s)
+	}
+
+	var out, errb bytes.Buffer
+	code = Main([]string{"put", "--json", "-", u + "/stdin.txt"}, Env{Stdin: strings.NewReader("from stdin"), Stdout: &out, Stderr: &errb})
+	if code != 0 {
+		t.Fatalf("put -: exit %d: %s", code, errb.String())
+	}
+	objs = jsonLines(t, out.String())
+	if len(objs) != 2 || objs[0]["path"] != "-" || objs[0]["bytes"].(float64) != 10 || objs[1]["done"].(float64) != 1 {
+		t.Errorf("put - --json: %v", objs)
 	}
 }

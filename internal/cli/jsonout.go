@@ -115,6 +115,19 @@ func newJobLine(j queue.Job, status string, secs float64) jobLine {
 	return l
 }
 
+// streamJSON writes the job line and the summary of "put -" (one stream,
+// no queue): j done, or failed with err, in d.
+func streamJSON(env Env, j queue.Job, err error, d time.Duration) {
+	status, sum := "done", summaryLine{Kind: "summary", Seconds: roundSecs(d.Seconds())}
+	if err != nil {
+		status, j.Err, sum.Failed = "failed", userMessage(err), 1
+	} else {
+		sum.Done, sum.Bytes = 1, j.Done
+	}
+	_ = writeJSON(env.Stdout, newJobLine(j, status, d.Seconds()))
+	_ = writeJSON(env.Stdout, sum)
+}
+
 // summaryLine ends "get --json" and "put --json".
 type summaryLine struct {
 	Kind    string  `json:"kind"` // "summary"
