@@ -16,5 +16,8 @@ func openNoFollow(name string) (*os.File, error) {
 	return os.OpenFile(name, os.O_RDONLY|oNoFollow, 0)
 }
 
+// accessWrite is access(2)'s W_OK.
+const accessWrite = 2
+
 // canCreateIn reports whether access(2) says dir takes new files.
 func canCreateIn(dir string) bool { return syscall.Access(dir, accessWrite) == nil }
