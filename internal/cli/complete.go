@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"ftpdeck/bookmarks"
@@ -169,6 +170,20 @@ func complete(shell, line string, bookmarkNames func(configDir string) []string)
 		if pos[1] == "import" && len(pos) == 2 {
 			return "files", nil
 		}
+	case "mirror":
+		// URL DIR, or with --reverse DIR URL.
+		if len(pos) > 2 {
+			return "words", nil
+		}
+		if slices.Contains(words, "--reverse") == (len(pos) == 1) {
+			return "files", nil
+		}
+		return "words", bms()
+	case "quote":
+		if len(pos) == 1 {
+			return "words", bms()
+		}
+		return "words", match([]string{"SITE", "STAT", "HELP", "SYST", "FEAT", "NOOP", "MDTM", "SIZE", "PWD"}, strings.ToUpper(cur))
 	case "completion":
 		if len(pos) == 1 {
 			return "words", match([]string{"bash", "zsh", "fish"}, cur)

@@ -517,3 +517,43 @@ func TestPutJSON(t *testing.T) {
 		t.Errorf("put - --json: %v", objs)
 	}
 }
+
+// TestMirrorAndQuoteJSON: mirror --dry-run --json is the plan as objects,
+// mirror --json one object per copied file and the summary (and no text
+// line), quote --json one object per reply.
+func TestMirrorAndQuoteJSON(t *testing.T) {
+	u, files := demoWith(t)
+	dest := t.TempDir()
+	code, stdout, stderr := run(t, "mirror", "--dry-run", "--json", u, dest)
+	if code != 0 {
+		t.Fatalf("dry run: exit %d: %s", code, stderr)
+	}
+	objs := jsonLines(t, stdout)
+	news := 0
+	for _, m := range objs[:len(objs)-1] {
+		if m["kind"] == "plan" && m["op"] == "new" {
+			news++
+		}
+	}
+	if s := objs[len(objs)-1]; news != len(files) || s["kind"] != "plan_summary" || s["count"].(map[string]any)["new"].(float64) != float64(len(files)) {
+		t.Errorf("plan: %d new, summary %v; want %d", news, s, len(files))
+	}
+
+	code, stdout, stderr = run(t, "mirror", "--json", u, dest)
+	if code != 0 {
+		t.Fatalf("mirror: exit %d: %s", code, stderr)
+	}
+	objs = jsonLines(t, stdout)
+	if s := objs[len(objs)-1]; len(objs) != len(files)+1 || s["kind"] != "summary" || s["done"].(float64) != float64(len(files)) {
+		t.Errorf("mirror --json: %v", objs)
+	}
+
+	code, stdout, stderr = run(t, "quote", "--json", u, "NOOP", "SITE NOSUCH")
+	if code != 1 {
+		t.Fatalf("quote: exit %d (want 1: SITE NOSUCH is refused): %s", code, stderr)
+	}
+	objs = jsonLines(t, stdout)
+	if len(objs) != 2 || objs[0]["command"] != "NOOP" || objs[0]["code"].(float64) != 200 || objs[1]["code"].(float64) < 500 {
+		t.Errorf("quote --json: %v", objs)
+	}
+}

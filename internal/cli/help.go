@@ -64,6 +64,26 @@ var commands = []command{
 			"ftpdeck probe --timeout 10s work",
 			"ftpdeck probe --json work | jq -r 'select(.kind == \"verdict\") | .mode'",
 		}},
+	{name: "mirror", usage: "ftpdeck mirror [flags] URL DIR   |   ftpdeck mirror --reverse [flags] DIR URL",
+		what: "Make DIR equal to the remote folder (or, with --reverse, the remote folder equal to DIR):\n" +
+			"copy what is new or changed (by size and time, or --checksum), keep times, and with\n" +
+			"--delete remove what the source lacks. --dry-run prints the plan and changes nothing.",
+		flags: append([]string{"reverse", "delete", "dry-run", "exclude", "checksum", "follow-links", "parallel", "json"}, connFlags...),
+		examples: []string{
+			"ftpdeck mirror --dry-run work/www ./www",
+			"ftpdeck mirror --delete --exclude '*.tmp' ftp://alice@ftp.example.com/site/ ./site",
+			"ftpdeck mirror --reverse --parallel 4 ./site work/www",
+		}},
+	{name: "quote", usage: "ftpdeck quote [flags] URL COMMAND...",
+		what: "Send raw control commands (SITE, STAT, HELP, …) on one connection and print every reply\n" +
+			"line. Exits 1 when a reply is 4xx or 5xx; commands that need a data connection or change\n" +
+			"the session (LIST, RETR, PASV, AUTH, …) are refused before connecting.",
+		flags: append([]string{"json"}, connFlags...),
+		examples: []string{
+			"ftpdeck quote ftp://alice@ftp.example.com/ 'SITE CHMOD 644 upload.txt'",
+			"ftpdeck quote work STAT HELP",
+			"ftpdeck quote --json work 'SITE HELP' | jq -r '.lines[]'",
+		}},
 	{name: "bookmarks", usage: "ftpdeck bookmarks [import FILE]",
 		what:  "List the saved sites (never their passwords), or import FileZilla's sitemanager.xml or\nlftp's bookmarks file.",
 		flags: []string{"config"},
@@ -113,6 +133,12 @@ var flagDocs = map[string]flagDoc{
 	"quiet":              {"", "print only errors on stderr (no progress, no skipped files)", "off"},
 	"v":                  {"", "also the protocol log on stderr (as --log -)", "off"},
 	"help":               {"", "this help", ""},
+	"reverse":            {"", "mirror: DIR URL, towards the server", "off"},
+	"delete":             {"", "mirror: remove what the source lacks", "off"},
+	"dry-run":            {"", "mirror: print the plan, change nothing", "off"},
+	"exclude":            {"GLOB", "mirror: leave matching paths out (repeatable)", "none"},
+	"checksum":           {"", "mirror: compare files of equal size by the server's hash", "off"},
+	"follow-links":       {"", "mirror: copy what links point to", "off"},
 }
 
 // flagSpelling is how a flag is typed: -v and -h, --name for the rest.

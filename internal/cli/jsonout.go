@@ -7,7 +7,9 @@ import (
 	"unicode/utf8"
 
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/mirror"
 	"ftpdeck/transfer/queue"
+	"ftpdeck/transfer/wire"
 )
 
 // The --json output: one object per line on stdout, its fields as the
@@ -126,6 +128,63 @@ func streamJSON(env Env, j queue.Job, err error, d time.Duration) {
 	}
 	_ = writeJSON(env.Stdout, newJobLine(j, status, d.Seconds()))
 	_ = writeJSON(env.Stdout, sum)
+}
+
+// planLine is one action of "mirror --dry-run --json" (unchanged files
+// are only counted, in the closing {"kind":"plan_summary"}).
+type planLine struct {
+	Kind      string  `json:"kind"` // "plan"
+	Op        string  `json:"op"`   // new, changed, mkdir, delete, extra, link, blocked
+	Path      string  `json:"path"` // relative to the mirrored folder, with /
+	PathBytes []byte  `json:"path_bytes,omitempty"`
+	Type      string  `json:"type"` // file, folder, link
+	Size      int64   `json:"size"` // bytes to copy (new, changed), else 0
+	Reason    *string `json:"reason"`
+}
+
+// planSummary closes "mirror --dry-run --json": the count of each op
+// and the bytes to copy.
+type planSummary struct {
+	Kind  string         `json:"kind"` // "plan_summary"
+	Count map[string]int `json:"count"`
+	Bytes int64          `json:"bytes"`
+}
+
+// planJSON writes a --dry-run plan as JSON lines.
+func planJSON(env Env, plan mirror.Plan) error {
+	w := newBufWriter(env.Stdout)
+	sum := planSummary{Kind: "plan_summary", Count: map[string]int{}, Bytes: plan.Bytes}
+	for op, n := range plan.Count {
+		sum.Count[mirror.Op(op).String()] = n
+	}
+	for _, a := range plan.Actions {
+		if a.Op == mirror.Unchanged {
+			continue
+		}
+		l := planLine{Kind: "plan", Op: a.Op.String(), Path: a.Rel, PathBytes: rawBytes(a.Rel), Type: a.Kind.String(), Reason: optional(a.Reason)}
+		if a.Op == mirror.New || a.Op == mirror.Changed {
+			l.Size = a.Size
+		}
+		if err := writeJSON(w, l); err != nil {
+			return err
+		}
+	}
+	if err := writeJSON(w, sum); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+// quoteLine is one command's reply in "quote --json".
+type quoteLine struct {
+	Kind    string   `json:"kind"` // "reply"
+	Command string   `json:"command"`
+	Code    int      `json:"code"`
+	Lines   []string `json:"lines"` // every line as the server sent it
+}
+
+func newQuoteLine(cmd string, r wire.Reply) quoteLine {
+	return quoteLine{Kind: "reply", Command: cmd, Code: r.Code, Lines: r.Lines}
 }
 
 // summaryLine ends "get --json" and "put --json".
