@@ -6,12 +6,16 @@ import (
 	"os/signal"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/charmbracelet/x/term"
 )
 
 // interrupts is Ctrl+C (SIGINT) and SIGTERM for one run: the first
 // cancels the context, so a transfer stops where it is (its NAME.part
 // kept) and the command reports and exits 128+signal (130 for Ctrl+C); a
-// second one while that clean stop is still under way exits at once.
+// second one while that clean stop is still under way exits at once,
+// after putting the terminal back as it was when the run began (a
+// password prompt or the TUI may have changed it).
 type interrupts struct {
 	got  atomic.Value // os.Signal: the first one received
 	stop func()
@@ -21,6 +25,12 @@ type interrupts struct {
 // SIGTERM, and the catcher (release it with stop).
 func catchInterrupts(parent context.Context) (context.Context, *interrupts) {
 	ctx, cancel := context.WithCancel(parent)
+	restore := func() {}
+	if fd := os.Stdin.Fd(); term.IsTerminal(fd) {
+		if st, err := term.GetState(fd); err == nil {
+			restore = func() { _ = term.Restore(fd, st) }
+		}
+	}
 	ch := make(chan os.Signal, 2)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
 	quit := make(chan struct{})
@@ -40,6 +50,7 @@ func catchInterrupts(parent context.Context) (context.Context, *interrupts) {
 		}
 		select {
 		case s := <-ch:
+			restore()
 			os.Exit(signalExit(s))
 		case <-quit:
 		}
