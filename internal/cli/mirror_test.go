@@ -138,7 +138,7 @@ func TestMirrorAgainstVsftpd(t *testing.T) {
 		t.Fatal(err)
 	}
 	before = snapshot(t, local)
-	if code, stdout, stderr = run(t, "mirror", u, local); code != 0 {
+	if code, _, stderr = run(t, "mirror", u, local); code != 0 {
 		t.Fatalf("mirror: exit %d %s", code, stderr)
 	}
 	if ch := changedFiles(before, snapshot(t, local)); len(ch) != 0 {
