@@ -19,6 +19,7 @@ import (
 
 	"ftpdeck/internal/demoserver"
 	"ftpdeck/internal/ftpscript"
+	"ftpdeck/transfer/queue"
 )
 
 // childEnv makes the test binary run ftpdeck's Main instead of the tests:
@@ -555,5 +556,21 @@ func TestMirrorAndQuoteJSON(t *testing.T) {
 	objs = jsonLines(t, stdout)
 	if len(objs) != 2 || objs[0]["command"] != "NOOP" || objs[0]["code"].(float64) != 200 || objs[1]["code"].(float64) < 500 {
 		t.Errorf("quote --json: %v", objs)
+	}
+}
+
+// TestProgressLine: the terminal's one line has files, bytes, the share
+// done, the speed and the time left (none while nothing moves).
+func TestProgressLine(t *testing.T) {
+	s := queue.Summary{Jobs: make([]queue.Job, 4), Done: 1, BytesDone: 25 << 20, BytesTotal: 100 << 20, Speed: 5 << 20}
+	if got, want := progressLine(s), "1/4 files  25.0 MiB / 100.0 MiB   25%  5.0 MiB/s  ETA 0:15"; got != want {
+		t.Errorf("progressLine = %q, want %q", got, want)
+	}
+	s.Speed = 0
+	if got := progressLine(s); strings.Contains(got, "ETA") {
+		t.Errorf("an ETA with no speed: %q", got)
+	}
+	if got := clock(3*time.Hour + 4*time.Minute + 5*time.Second); got != "3:04:05" {
+		t.Errorf("clock = %q", got)
 	}
 }
