@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jlaffaye/ftp"
 
@@ -163,7 +161,9 @@ func (c *Conn) checkCharset(dir string) {
 }
 
 // UnsafeName says why a name from a server must not be used as one path
-// element on this machine, or "" when it is safe.
+// element on any machine, or "" when it is safe: empty, . or .., NUL, '/',
+// a drive prefix. A backslash is an ordinary character on Linux and macOS;
+// Windows refuses it in its own rules (NameRules, LocalNameProblem).
 func UnsafeName(name string) string {
 	switch {
 	case name == "":
@@ -172,19 +172,12 @@ func UnsafeName(name string) string {
 		return "refers to a folder itself or its parent"
 	case strings.ContainsRune(name, 0):
 		return "contains NUL"
-	case strings.ContainsFunc(name, isPathSeparator):
+	case strings.ContainsRune(name, '/'):
 		return "contains a path separator"
 	case len(name) >= 2 && name[1] == ':' && (name[0]|0x20 >= 'a' && name[0]|0x20 <= 'z'):
 		return "looks like a drive path"
 	}
 	return ""
-}
-
-// isPathSeparator reports whether r separates folders in a path on this
-// machine: '/' everywhere, and '\\' where the system says so (Windows); on
-// Linux a backslash is an ordinary character of a name.
-func isPathSeparator(r rune) bool {
-	return r == '/' || r < utf8.RuneSelf && os.IsPathSeparator(uint8(r))
 }
 
 // ChangeDir changes the remote working folder.

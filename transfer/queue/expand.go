@@ -24,7 +24,7 @@ const maxDepth = 64
 // caller's connection, used from the caller's goroutine.
 func (q *Queue) AddDownload(ctx context.Context, c *transfer.Conn, remote string, isDir bool, localDir string) (int, error) {
 	name := path.Base(path.Clean(remote))
-	if why := transfer.UnsafeName(name); why != "" || name == "/" {
+	if why := transfer.LocalNameProblem(name); why != "" || name == "/" {
 		if why == "" {
 			why = "the server's root has no name"
 		}
@@ -85,6 +85,11 @@ func (q *Queue) walkRemote(ctx context.Context, c *transfer.Conn, dir, root, loc
 	for _, e := range entries {
 		rp := path.Join(dir, e.Name)
 		lp := filepath.Join(local, e.Name)
+		if why := transfer.LocalNameProblem(e.Name); why != "" && e.Type != transfer.Link {
+			// the listing kept it (any machine's rule); this one's refuse it
+			q.sess.Log().Notef(c.ID(), "queue: skipped %s: the name %s here", rp, why)
+			continue
+		}
 		switch e.Type {
 		case transfer.Folder:
 			if jobs, err = q.walkRemote(ctx, c, rp, root, lp, jobs, depth+1); err != nil {

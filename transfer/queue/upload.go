@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"syscall"
 
 	"ftpdeck/transfer"
 )
@@ -38,7 +37,7 @@ func (u *upload) temp() string {
 // resolve opens the local file and settles a conflict with an existing
 // remote file.
 func (u *upload) resolve(ctx context.Context) (State, error) {
-	f, err := os.OpenFile(u.Local, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := openNoFollow(u.Local)
 	if err != nil {
 		return 0, &localErr{err}
 	}

@@ -412,9 +412,6 @@ func (q *Queue) mustSync(replaces bool) bool {
 	return !q.opts.NoSyncNew || q.opts.StateDir != "" || replaces
 }
 
-// accessWrite is access(2)'s W_OK.
-const accessWrite = 2
-
 // openedPart is the outcome of creating a .part in the background.
 type openedPart struct {
 	f   *os.File
