@@ -17,8 +17,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"ftpdeck/internal/ftpd"
 	"ftpdeck/internal/demoserver"
+	"ftpdeck/internal/ftpd"
 	"ftpdeck/internal/ftpscript"
 	"ftpdeck/transfer/queue"
 )
