@@ -14,6 +14,7 @@ require (
 	github.com/jlaffaye/ftp v0.2.4
 	github.com/muesli/termenv v0.16.0
 	goftp.io/server/v2 v2.0.3
+	golang.org/x/sys v0.38.0
 	golang.org/x/text v0.44.0
 )
 
@@ -34,5 +35,4 @@ require (
 	github.com/muesli/cancelreader v0.2.2 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
-	golang.org/x/sys v0.38.0 // indirect
 )
