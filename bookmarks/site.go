@@ -57,6 +57,8 @@ type Site struct {
 	Parallel         int    `toml:"parallel,omitempty"`
 	Encoding         string `toml:"encoding,omitempty"`
 	LastGoodMode     string `toml:"last_good_mode,omitempty"`
+	// Fallback overrides config.toml's fallback for this site when set.
+	Fallback *bool `toml:"fallback,omitempty"`
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS
