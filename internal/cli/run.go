@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -43,8 +44,10 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // continues them; the user's queue.json never collects them. A download
 // that creates a new file is not fsynced (NoSyncNew: the durability of
 // cp, curl and lftp); one that replaces a file is.
-func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Queue, error) {
-	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true})
+// A data connection that fails in one mode is tried once in the other
+// unless the target's fallback setting is off.
+func (r *headless) start(sess *transfer.Session, t target, policy queue.Policy) (*queue.Queue, error) {
+	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoFallback: !t.fallback})
 }
 
 // oneProcForPlainFTP runs a headless transfer over plain FTP (no TLS) on
@@ -107,6 +110,10 @@ func (r *headless) finish(q *queue.Queue) int {
 		switch j.State {
 		case queue.Done:
 			r.done++
+			if j.Note != "" {
+				// What the queue did for it: the other mode, a resume.
+				fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: %s\n", r.verb, wire.Escape(name), wire.Escape(j.Note))
+			}
 		case queue.Skipped:
 			r.skipped++
 			target := j.Local
@@ -126,7 +133,8 @@ func (r *headless) finish(q *queue.Queue) int {
 }
 
 // hinted words a failed job's error like userMessage: a data-connection
-// failure suggests the other mode.
+// failure suggests the other mode, or, when the queue already fell back
+// to it, what each mode needs.
 func hinted(j queue.Job) string {
 	msg := wire.Escape(j.Err)
 	if j.ErrMode == "" {
@@ -135,6 +143,9 @@ func hinted(j queue.Job) string {
 	m, err := transfer.ParseMode(j.ErrMode)
 	if err != nil {
 		return msg
+	}
+	if strings.Contains(j.Err, "(after "+m.Other().String()+" mode failed") {
+		return msg + bothFailed // the queue's fallback wording (worker.run)
 	}
 	return msg + tryOther(m)
 }
