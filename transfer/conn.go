@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path"
 	"sort"
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jlaffaye/ftp"
 
@@ -170,12 +172,19 @@ func UnsafeName(name string) string {
 		return "refers to a folder itself or its parent"
 	case strings.ContainsRune(name, 0):
 		return "contains NUL"
-	case strings.ContainsAny(name, "/\\"):
+	case strings.ContainsFunc(name, isPathSeparator):
 		return "contains a path separator"
 	case len(name) >= 2 && name[1] == ':' && (name[0]|0x20 >= 'a' && name[0]|0x20 <= 'z'):
 		return "looks like a drive path"
 	}
 	return ""
+}
+
+// isPathSeparator reports whether r separates folders in a path on this
+// machine: '/' everywhere, and '\\' where the system says so (Windows); on
+// Linux a backslash is an ordinary character of a name.
+func isPathSeparator(r rune) bool {
+	return r == '/' || r < utf8.RuneSelf && os.IsPathSeparator(uint8(r))
 }
 
 // ChangeDir changes the remote working folder.

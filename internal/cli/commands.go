@@ -315,6 +315,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		return nil
 	}
 	r := newRun(ctx, flags, env, "put")
+	r.noTemp = noTempUpload(flags, t)
 	q, err := r.start(sess, t, policy)
 	if err != nil {
 		_ = c.Close()

@@ -36,8 +36,12 @@ type Flags struct {
 	StateDir         string
 	OnConflict       string
 	Encoding         string
-	Demo             bool
-	Help             bool
+	// TempUpload is --temp-upload (true) or --no-temp-upload (false);
+	// nil when neither is given (the bookmark's temp_upload, then
+	// config.toml's, then on).
+	TempUpload *bool
+	Demo       bool
+	Help       bool
 }
 
 // errUsage marks bad usage: exit code 2.
@@ -56,7 +60,8 @@ var valueFlags = map[string]bool{
 	"timeout": true, "tls-fingerprint": true, "config": true, "state": true, "on-conflict": true, "encoding": true,
 }
 
-var boolFlags = map[string]bool{"active": true, "passive": true, "no-fallback": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true}
+var boolFlags = map[string]bool{"active": true, "passive": true, "no-fallback": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
+	"temp-upload": true, "no-temp-upload": true}
 
 // parseArgs separates flags from positional arguments. Flags may stand
 // anywhere (ftpdeck get --active URL out); "--" ends them; "-" alone is a
@@ -117,6 +122,9 @@ func setBool(f *Flags, name string) {
 		f.TrustPASVAddress = true
 	case "demo":
 		f.Demo = true
+	case "temp-upload", "no-temp-upload":
+		on := name == "temp-upload"
+		f.TempUpload = &on
 	case "help", "h":
 		f.Help = true
 	}
@@ -167,10 +175,10 @@ func setValue(f *Flags, name, v string) error {
 		f.StateDir = v
 	case "on-conflict":
 		switch v {
-		case "ask", "overwrite", "resume", "skip", "rename":
+		case "ask", "overwrite", "resume", "skip", "rename", "newer":
 			f.OnConflict = v
 		default:
-			return usagef("--on-conflict %q: want ask, overwrite, resume, skip or rename", v)
+			return usagef("--on-conflict %q: want ask, overwrite, resume, skip, rename or newer", v)
 		}
 	case "encoding":
 		enc, err := transfer.NormalizeEncoding(v)
@@ -248,7 +256,10 @@ Flags:
   --tls-fingerprint SHA256    accept exactly this server certificate (SHA-256 hex, colons optional)
   --config DIR                folder for config.toml, bookmarks.toml, known_certs
   --state DIR                 folder for queue.json
-  --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
+  --on-conflict POLICY        ask, overwrite, resume, skip, rename, newer (overwrite when
+                              the source is newer or another size) (headless default: skip)
+  --temp-upload | --no-temp-upload
+                              upload under a temporary name, renamed when whole (default on)
   --encoding NAME             charset of names on the server: utf-8 (default), gbk,
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
@@ -23,6 +24,7 @@ type headless struct {
 	verb     string
 	parallel int
 	progress bool // stderr is a terminal
+	noTemp   bool // uploads straight to the final name (--no-temp-upload)
 
 	done, skipped, failed int
 	interrupted           bool
@@ -45,9 +47,28 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // that creates a new file is not fsynced (NoSyncNew: the durability of
 // cp, curl and lftp); one that replaces a file is.
 // A data connection that fails in one mode is tried once in the other
-// unless the target's fallback setting is off.
+// unless the target's fallback setting is off (target.fallback: also off
+// for a mode given on the command line).
 func (r *headless) start(sess *transfer.Session, t target, policy queue.Policy) (*queue.Queue, error) {
-	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoFallback: !t.fallback})
+	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoTempUpload: r.noTemp, NoFallback: !t.fallback})
+}
+
+// noTempUpload reads --temp-upload/--no-temp-upload, else the bookmark's
+// temp_upload, else config.toml's: true when uploads go straight to their
+// final name (a temporary name, renamed when whole, is the default).
+func noTempUpload(flags Flags, t target) bool {
+	if flags.TempUpload != nil {
+		return !*flags.TempUpload
+	}
+	if t.store != nil && t.bookmark != "" {
+		if b, ok := t.store.Get(t.bookmark); ok && b.TempUpload != nil {
+			return !*b.TempUpload
+		}
+	}
+	if cfg, err := bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)); err == nil && cfg.TempUpload != nil {
+		return !*cfg.TempUpload
+	}
+	return false
 }
 
 // oneProcForPlainFTP runs a headless transfer over plain FTP (no TLS) on
@@ -107,15 +128,19 @@ func (r *headless) finish(q *queue.Queue) int {
 		if j.Dir == queue.Upload {
 			name = j.Local
 		}
+		if j.Note != "" && (j.State == queue.Done || j.State == queue.Skipped) {
+			// what the queue did on the job's behalf: a fallback to the
+			// other mode, a resumed or already complete file
+			fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: %s\n", r.verb, wire.Escape(name), wire.Escape(j.Note))
+		}
 		switch j.State {
 		case queue.Done:
 			r.done++
-			if j.Note != "" {
-				// What the queue did for it: the other mode, a resume.
-				fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: %s\n", r.verb, wire.Escape(name), wire.Escape(j.Note))
-			}
 		case queue.Skipped:
 			r.skipped++
+			if j.Note != "" {
+				break // said above
+			}
 			target := j.Local
 			if j.Dir == queue.Upload {
 				target = j.Remote
