@@ -113,6 +113,14 @@ func TestActiveRefusedBehindNAT(t *testing.T) {
 		s.nothing(t)
 
 		s.bookmark(t, `mode = "active"`)
+		s.writeConfig(t, "fallback = false\n")
+		r = s.run(t, "get", name, s.out)
+		if r.code != 1 || r.stderr != want {
+			t.Errorf("config.toml fallback = false: exit %d, stderr\n%q\nwant 1 and\n%q", r.code, r.stderr, want)
+		}
+		s.nothing(t)
+
+		s.writeConfig(t, "")
 		r = s.run(t, "get", name, s.out)
 		want = "ftpdeck: get /nat.bin: done in passive mode after active mode failed: " + illegalPORT + "\n"
 		if r.code != 0 || r.stderr != want {
