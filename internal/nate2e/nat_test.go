@@ -229,3 +229,22 @@ func TestDroppedPassivePorts(t *testing.T) {
 		}
 	})
 }
+
+// The same fallback through the forward with proftpd, whose passive ports
+// are dropped the same way and which takes PORT from behind the forward.
+func TestDroppedPassivePortsProFTPD(t *testing.T) {
+	const T = 2 * time.Second
+	s := newSetup(t, serverOpts{kind: ftpd.ProFTPD})
+	s.lab.DropPorts(t, s.d.PassivePorts[0], s.d.PassivePorts[1])
+	s.lab.Forward(t, forwardLo, forwardHi)
+	name := s.bookmark(t, `active_addr = "198.18.0.1"`, fmt.Sprintf(`active_ports = "%d-%d"`, forwardLo, forwardHi))
+	r := s.run(t, "get", "--timeout", T.String(), name, s.out)
+	wantNote := regexp.MustCompile(`^ftpdeck: get /nat\.bin: done in active mode after passive mode failed: .*198\.18\.0\.2:\d+.*firewall may block its passive ports; active mode may work\n$`)
+	if r.code != 0 || !wantNote.MatchString(r.stderr) {
+		t.Errorf("exit %d, stderr\n%q\nwant 0 and %s", r.code, r.stderr, wantNote)
+	}
+	if r.took > 3*T {
+		t.Errorf("took %s, more than 3 × --timeout %s", r.took, T)
+	}
+	s.arrived(t)
+}
