@@ -246,9 +246,24 @@ func removeStale(ip string) {
 		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		if _, err := os.Stat("/proc/" + pidText); err == nil {
-			continue // still running: another test binary's lab
+		if alive(pid) {
+			continue // another test binary's lab
 		}
 		remove(ip, e.Name())
 	}
+}
+
+// alive reports whether process pid exists and is not a zombie (a killed
+// test binary can linger as one until its parent reaps it).
+func alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(b, ')') // "pid (comm) S ...": comm may hold anything
+	if i < 0 || i+2 >= len(b) {
+		return false
+	}
+	st := b[i+2]
+	return st != 'Z' && st != 'X'
 }
