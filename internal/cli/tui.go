@@ -72,6 +72,10 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 			return opts, nil, usagef("--on-conflict: %v", err)
 		}
 	}
+	// --no-temp-upload or config.toml's temp_upload (a bookmark named on
+	// the command line: its own, below).
+	noTemp := noTempUpload(flags, target{})
+	tune := func(o *queue.Options) { o.NoTempUpload = noTemp }
 	opts = ui.Options{
 		Log:        log,
 		LocalDir:   flags.Local,
@@ -82,7 +86,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		LogLines:   cfg.LogLines,
 		ShowHidden: cfg.ShowHidden,
 		Policy:     policy,
-		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir, policy) },
+		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir, policy, tune) },
 	}
 	for _, n := range notices {
 		opts.Notices = append(opts.Notices, n.String())
@@ -137,6 +141,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 				opts.Parallel = t.start.Parallel
 			}
 			t.noteMode(log)
+			noTemp = noTempUpload(flags, t)
 		} else if m, err := transfer.ParseMode(cfg.Mode); err == nil && flags.Mode == nil {
 			// config.toml's mode is for a URL; a bookmark keeps its own.
 			site.Mode = m
@@ -150,7 +155,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		site.Trust = opts.Trust
 		opts.Session = transfer.NewSession(*site, log)
 	}
-	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir, opts.Policy)
+	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir, opts.Policy, tune)
 	return opts, cleanup, nil
 }
 

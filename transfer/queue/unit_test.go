@@ -453,7 +453,7 @@ func TestConflictDecideForAll(t *testing.T) {
 		p, err := q.decide(ctx, later, s)
 		out <- res{p, err}
 	}()
-	for c = <-q.Conflicts(); isDone(c); c = <-q.Conflicts() {
+	for c = nextConflict(t, q); isDone(c); c = nextConflict(t, q) {
 		// answered for all already (they were on the channel before it)
 	}
 	if c.Job.ID != later.ID {
@@ -470,6 +470,18 @@ func TestConflictDecideForAll(t *testing.T) {
 	go func() { c := <-q2.Conflicts(); _ = c; cancel(errPause) }()
 	if _, err := q2.decide(cctx, q2.jobs[0], s); !errors.Is(err, errPause) {
 		t.Errorf("stopped while asking: %v", err)
+	}
+}
+
+// nextConflict waits a while for q's next conflict.
+func nextConflict(t *testing.T, q *Queue) *Conflict {
+	t.Helper()
+	select {
+	case c := <-q.Conflicts():
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("no conflict asked")
+		return nil
 	}
 }
 
