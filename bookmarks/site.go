@@ -61,6 +61,8 @@ type Site struct {
 	// servers that refuse renames or act on every new name); nil means
 	// config.toml's setting, else on.
 	TempUpload *bool `toml:"temp_upload,omitempty"`
+	// Fallback overrides config.toml's fallback for this site when set.
+	Fallback *bool `toml:"fallback,omitempty"`
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS

@@ -138,7 +138,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			r.fail(len(g), err)
 			continue
 		}
-		q, err := r.start(sess, policy)
+		q, err := r.start(sess, g[0], policy)
 		if err != nil {
 			_ = c.Close()
 			return err
@@ -357,7 +357,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 	}
 	r := newRun(ctx, flags, env, "put")
 	r.noTemp = noTempUpload(flags, t)
-	q, err := r.start(sess, policy)
+	q, err := r.start(sess, t, policy)
 	if err != nil {
 		_ = c.Close()
 		return err

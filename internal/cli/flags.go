@@ -18,7 +18,12 @@ import (
 
 // Flags holds every flag of INTERFACE.md.
 type Flags struct {
-	Mode             *transfer.Mode // nil: not given
+	// Mode is --active or --passive; nil when neither was given. Given,
+	// it is the only mode used: no fallback to the other one.
+	Mode *transfer.Mode
+	// NoFallback is --no-fallback: a data connection that fails in one
+	// mode is not tried in the other (config.toml and bookmarks: fallback).
+	NoFallback       bool
 	ActiveAddr       netip.Addr
 	ActivePorts      transfer.PortRange
 	TrustPASVAddress bool
@@ -72,7 +77,7 @@ var valueFlags = map[string]bool{
 	"exclude": true,
 }
 
-var boolFlags = map[string]bool{"active": true, "passive": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
+var boolFlags = map[string]bool{"active": true, "passive": true, "no-fallback": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
 	"temp-upload": true, "no-temp-upload": true,
 	"reverse": true, "delete": true, "dry-run": true, "checksum": true, "follow-links": true,
 	"json": true, "quiet": true, "v": true, "verbose": true}
@@ -130,6 +135,8 @@ func setBool(f *Flags, name string) {
 	case "passive":
 		m := transfer.Passive
 		f.Mode = &m
+	case "no-fallback":
+		f.NoFallback = true
 	case "trust-pasv-address":
 		f.TrustPASVAddress = true
 	case "demo":
@@ -276,7 +283,10 @@ URL: ftp://[user[:password]@]host[:port][/path]; ftps:// is implicit TLS,
 ftpes:// explicit TLS. No user means anonymous.
 
 Flags:
-  --active | --passive        data-connection mode to start in (default passive)
+  --active | --passive        data-connection mode (default passive); given here,
+                              the only mode tried (no fallback to the other)
+  --no-fallback               a transfer whose data connection fails in one mode
+                              is not tried once in the other (config: fallback)
   --active-addr IP            address to put in PORT/EPRT (a NAT's public address)
   --active-ports LO-HI        local port range for active-mode listeners
   --trust-pasv-address        connect where PASV says instead of the control peer

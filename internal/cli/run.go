@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -26,7 +27,6 @@ type headless struct {
 	json     bool // --json: one object per finished job and a summary on stdout
 	quiet    bool // --quiet: only errors on stderr
 	noTemp   bool // uploads straight to the final name (--no-temp-upload)
-	onlyMode bool // --active or --passive given: no fallback to the other mode
 
 	done, skipped, failed int
 	bytes                 int64 // of the done jobs
@@ -36,7 +36,7 @@ type headless struct {
 
 func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 	r := &headless{ctx: ctx, env: env, verb: verb, parallel: firstPositive(flags.Parallel, 2),
-		json: flags.JSON, quiet: flags.Quiet, began: time.Now(), onlyMode: flags.Mode != nil}
+		json: flags.JSON, quiet: flags.Quiet, began: time.Now()}
 	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(f.Fd()) && !flags.Quiet {
 		r.progress = true
 	}
@@ -51,8 +51,11 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // continues them; the user's queue.json never collects them. A download
 // that creates a new file is not fsynced (NoSyncNew: the durability of
 // cp, curl and lftp); one that replaces a file is.
-func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Queue, error) {
-	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoTempUpload: r.noTemp, NoFallback: r.onlyMode})
+// A data connection that fails in one mode is tried once in the other
+// unless the target's fallback setting is off (target.fallback: also off
+// for a mode given on the command line).
+func (r *headless) start(sess *transfer.Session, t target, policy queue.Policy) (*queue.Queue, error) {
+	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoTempUpload: r.noTemp, NoFallback: !t.fallback})
 }
 
 // noTempUpload reads --temp-upload/--no-temp-upload, else the bookmark's
@@ -162,7 +165,8 @@ func (r *headless) finish(q *queue.Queue) int {
 }
 
 // hinted words a failed job's error like userMessage: a data-connection
-// failure suggests the other mode.
+// failure suggests the other mode, or, when the queue already fell back
+// to it, what each mode needs.
 func hinted(j queue.Job) string {
 	msg := wire.Escape(j.Err)
 	if j.ErrMode == "" {
@@ -171,6 +175,9 @@ func hinted(j queue.Job) string {
 	m, err := transfer.ParseMode(j.ErrMode)
 	if err != nil {
 		return msg
+	}
+	if strings.Contains(j.Err, "(after "+m.Other().String()+" mode failed") {
+		return msg + bothFailed // the queue's fallback wording (worker.run)
 	}
 	return msg + tryOther(m)
 }

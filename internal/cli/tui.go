@@ -75,7 +75,11 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 	// --no-temp-upload or config.toml's temp_upload (a bookmark named on
 	// the command line: its own, below).
 	noTemp := noTempUpload(flags, target{})
-	tune := func(o *queue.Options) { o.NoTempUpload = noTemp }
+	// The fallback to the other mode: off with --active/--passive or
+	// --no-fallback, else config.toml's (a bookmark named on the command
+	// line: its own, below).
+	fallback := flags.Mode == nil && !flags.NoFallback && cfg.Fallback
+	tune := func(o *queue.Options) { o.NoTempUpload, o.NoFallback = noTemp, !fallback }
 	opts = ui.Options{
 		Log:        log,
 		LocalDir:   flags.Local,
@@ -125,6 +129,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 			flags: flags, env: env, askLater: true,
 			store:    func() (*bookmarks.Store, error) { return store, loadErr },
 			verifier: func() (*trust.Verifier, error) { return opts.Trust, nil },
+			config:   func() (bookmarks.Config, error) { return cfg, nil },
 		}
 		t, err := res.resolve(pos[0])
 		if err != nil {
@@ -132,6 +137,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		}
 		site = &t.site
 		opts.AskPassword = t.needPassword
+		fallback = t.fallback
 		if t.bookmark != "" {
 			opts.Bookmark = t.bookmark
 			if opts.LocalDir == "" {
