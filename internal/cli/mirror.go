@@ -82,6 +82,7 @@ func runMirror(ctx context.Context, flags Flags, args []string, env Env) error {
 		return nil
 	}
 	r := newRun(ctx, flags, env, "mirror")
+	r.noTemp = noTempUpload(flags, t)
 	if mf.Reverse {
 		err = m.upload(r, plan)
 	} else {
