@@ -19,6 +19,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -115,6 +116,7 @@ func (s connState) String() string {
 type Model struct {
 	opts  Options
 	keys  KeyMap
+	fkeys fileKeys // the file manager's (fileman.go)
 	theme Theme
 	help  help.Model
 
@@ -146,6 +148,10 @@ type Model struct {
 	// when it is.
 	pendingCopies []copyRequest
 	initCmds      []tea.Cmd
+	viewers       int               // viewers opened: each one's id
+	edits         map[string]string // edited copies being uploaded → their private folder
+	// runEditor hands the terminal to an editor (tea.ExecProcess; tests run it directly).
+	runEditor func(*exec.Cmd, tea.ExecCallback) tea.Cmd
 
 	width, height int
 	wide          bool // panes side by side
@@ -174,7 +180,7 @@ func New(opts Options) Model {
 	}
 	th := DefaultTheme()
 	m := Model{
-		opts: opts, keys: DefaultKeyMap(), theme: th, help: help.New(),
+		opts: opts, keys: DefaultKeyMap(), fkeys: defaultFileKeys(), runEditor: tea.ExecProcess, theme: th, help: help.New(),
 		log: lg, showLog: true,
 		remote: filepane.New(remotePane, "Remote", nil, ""),
 		local:  filepane.New(localPane, "Local", filepane.Local{}, dir),

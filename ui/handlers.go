@@ -429,6 +429,9 @@ func (m *Model) connectCmd() tea.Cmd {
 }
 
 func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
+	if m, cmd, ok := m.fileManDialog(msg); ok {
+		return m, cmd
+	}
 	if c, ok := msg.Tag.(tagConflict); ok && !msg.OK {
 		c.c.Decide(queue.Skip, false) // esc: skip this one
 	}
@@ -616,6 +619,9 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if ok {
 		return m, cmd
 	}
+	if m, cmd, ok := m.fileManMsg(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case connectedMsg:
 		return m.connected(msg)
@@ -647,7 +653,7 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.gen != m.gen || m.queue == nil {
 			return m, nil
 		}
-		refresh := m.finished(msg.sum)
+		refresh := tea.Batch(m.finished(msg.sum), m.editsFinished(msg.sum))
 		if refresh != nil {
 			refresh = tea.Batch(refresh, m.noteGoodMode())
 		}

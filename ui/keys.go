@@ -89,7 +89,7 @@ func (m Model) bindings() []binding {
 	canEdit := func(m Model) bool { return onFiles(m) && (m.focus == focusLocal || m.remote.Lister() != nil) }
 	session := func(m Model) bool { return m.sess != nil }
 	store := func(m Model) bool { return m.opts.Bookmarks != nil }
-	return []binding{
+	return append([]binding{
 		{k.Copy, Model.copySelected, canCopy, groupFiles, true},
 		{k.Mirror, Model.startMirror, canCopy, groupFiles, false},
 		{k.Mkdir, Model.askMkdir, canEdit, groupFiles, false},
@@ -106,7 +106,7 @@ func (m Model) bindings() []binding {
 		{k.Zoom, Model.toggleZoom, nil, groupScreen, false},
 		{k.Help, Model.openHelp, nil, groupScreen, true},
 		{k.Quit, Model.quit, nil, groupScreen, true},
-	}
+	}, m.fileBindings()...)
 }
 
 // dispatch runs the first enabled binding that matches msg.
