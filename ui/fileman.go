@@ -195,13 +195,12 @@ func (r *remoteWindows) close() {
 
 // editJob is one edit of a remote file.
 type editJob struct {
-	remote  string
-	dir     string // the private folder (0700)
-	local   string // the copy in it
-	size    int64  // the server's size and time when fetched (time zero: unknown)
-	mtime   time.Time
-	sum     [32]byte // the copy's content as fetched
-	editErr error
+	remote string
+	dir    string // the private folder (0700)
+	local  string // the copy in it
+	size   int64  // the server's size and time when fetched (time zero: unknown)
+	mtime  time.Time
+	sum    [32]byte // the copy's content as fetched
 }
 
 type (

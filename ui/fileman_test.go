@@ -209,12 +209,6 @@ func editModel(t *testing.T, d *driver, root, local string) (Model, string) {
 	return m, tmp
 }
 
-func emptyDir(t *testing.T, dir string) {
-	t.Helper()
-	es, _ := os.ReadDir(dir)
-	want(t, len(es) == 0, "the edit's copy was left behind: %v", es)
-}
-
 func readFile(t *testing.T, p string) string {
 	t.Helper()
 	b, err := os.ReadFile(p)
@@ -301,6 +295,6 @@ func TestEditLocalInPlace(t *testing.T) {
 	d := newDriver(t)
 	m, _ := editModel(t, d, t.TempDir()+"/", local)
 	m = d.key(m, "tab", "e")
-	m = d.until(m, "edited", func(m Model) bool { return m.status == "edited notes.txt" })
+	d.until(m, "edited", func(m Model) bool { return m.status == "edited notes.txt" })
 	want(t, readFile(t, p) == "one\ntwo\n", "local file %q", readFile(t, p))
 }
