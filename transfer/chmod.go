@@ -129,27 +129,44 @@ func (c *Conn) ChmodAll(ctx context.Context, dir string, perm Perm) (int, error)
 	return n, ctx.Err()
 }
 
-// PermOf asks the server for p's permissions with STAT p, whose reply
-// most servers give as an ls line. ok is false when the reply has none
-// (the server does not say).
+// PermOf asks the server for p's permissions with STAT, whose reply most
+// servers give as ls lines: STAT p for a file (a folder's STAT lists its
+// content, so for a folder, and when p's own line is not there, STAT of
+// the folder holding it). ok is false when the server does not say.
 func (c *Conn) PermOf(ctx context.Context, p string) (perm Perm, ok bool, err error) {
-	r, err := c.Quote(ctx, "STAT "+p)
-	if err != nil || r.Code >= 400 {
-		return 0, false, err
-	}
 	name := path.Base(p)
-	for _, l := range r.Lines {
-		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(l, fmt.Sprint(r.Code, "-")), fmt.Sprint(r.Code, " ")))
-		f := strings.Fields(l)
-		if len(f) < 2 || len(f[0]) < 10 || !strings.HasSuffix(l, name) && !strings.Contains(l, " "+name) {
+	for _, q := range []string{p, path.Dir(p)} {
+		r, err := c.Quote(ctx, "STAT "+q)
+		if err != nil {
+			return 0, false, err
+		}
+		if r.Code >= 400 {
 			continue
 		}
-		if strings.IndexByte("-dlbcps", f[0][0]) < 0 {
-			continue
-		}
-		if v, err := ParsePerm(f[0][:10]); err == nil {
-			return v, true, nil
+		if perm, ok := permInStat(r.Lines, name); ok {
+			return perm, true, nil
 		}
 	}
 	return 0, false, nil
+}
+
+// permInStat finds the ls line of name in a STAT reply.
+func permInStat(lines []string, name string) (Perm, bool) {
+	for _, l := range lines {
+		if len(l) > 4 && l[0] >= '1' && l[0] <= '5' && (l[3] == '-' || l[3] == ' ') {
+			l = l[4:]
+		}
+		l = strings.TrimSpace(l)
+		f := strings.Fields(l)
+		if len(f) < 2 || len(f[0]) != 10 || strings.IndexByte("-dlbcps", f[0][0]) < 0 {
+			continue
+		}
+		if f[len(f)-1] != name && !strings.HasSuffix(l, " "+name) && !strings.Contains(l, " "+name+" -> ") {
+			continue
+		}
+		if v, err := ParsePerm(f[0]); err == nil {
+			return v, true
+		}
+	}
+	return 0, false
 }

@@ -65,13 +65,15 @@ func TestChmodDaemons(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ok && p != 0o600 {
-				t.Errorf("STAT says %s, want rw-------", p)
+			if !ok || p != 0o600 {
+				t.Errorf("STAT says %s (%v), want rw-------", p, ok)
 			}
-			t.Logf("%s: STAT gives the mode: %v", name, ok)
 			n, err := c.ChmodAll(ctx, "/perm/sub", 0o750)
 			if err != nil || n != 2 || disk("perm/sub") != 0o750 || disk("perm/sub/b.txt") != 0o750 {
 				t.Fatalf("recursive chmod: %d, %v; modes %o %o", n, err, disk("perm/sub"), disk("perm/sub/b.txt"))
+			}
+			if p, ok, err := c.PermOf(ctx, "/perm/sub"); err != nil || !ok || p != 0o750 {
+				t.Errorf("STAT of a folder's mode: %s %v %v", p, ok, err)
 			}
 			err = c.Chmod(ctx, "/perm/missing.txt", 0o600)
 			if err == nil || !strings.Contains(err.Error(), "the server refused SITE CHMOD: 5") {

@@ -32,13 +32,14 @@ import (
 
 // fileKeys is the file manager's bindings of the root table.
 type fileKeys struct {
-	View, Edit key.Binding
+	View, Edit, Chmod key.Binding
 }
 
 func defaultFileKeys() fileKeys {
 	return fileKeys{
-		View: key.NewBinding(key.WithKeys("v", "f3"), key.WithHelp("v/f3", "view file")),
-		Edit: key.NewBinding(key.WithKeys("e", "f4"), key.WithHelp("e/f4", "edit file")),
+		View:  key.NewBinding(key.WithKeys("v", "f3"), key.WithHelp("v/f3", "view file")),
+		Edit:  key.NewBinding(key.WithKeys("e", "f4"), key.WithHelp("e/f4", "edit file")),
+		Chmod: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "permissions")),
 	}
 }
 
@@ -53,9 +54,18 @@ func (m Model) fileBindings() []binding {
 		e, ok := p.Current()
 		return ok && e.Kind != filepane.Folder
 	}
+	onEntry := func(m Model) bool {
+		p := m.focusedPane()
+		if p == nil || (m.focus == focusRemote && m.remote.Lister() == nil) {
+			return false
+		}
+		e, ok := p.Current()
+		return ok && e.Kind != filepane.Link
+	}
 	return []binding{
 		{k.View, Model.viewFile, onFile, groupFiles, false},
 		{k.Edit, Model.editFile, onFile, groupFiles, false},
+		{k.Chmod, Model.askChmod, onEntry, groupFiles, false},
 	}
 }
 
@@ -358,6 +368,12 @@ func (m Model) fileManMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m.editChecked(msg)
 	case editCleanedMsg:
 		return m, nil, true
+	case chmodAskMsg:
+		m, cmd := m.chmodAsk(msg)
+		return m, cmd, true
+	case chmodDoneMsg:
+		m, cmd := m.chmodDone(msg)
+		return m, cmd, true
 	}
 	return m, nil, false
 }
@@ -459,6 +475,9 @@ func cloneMap(m map[string]string) map[string]string {
 
 // fileManDialog answers the file manager's dialogs; ok is false for others.
 func (m Model) fileManDialog(msg dialog.DoneMsg) (Model, tea.Cmd, bool) {
+	if m, cmd, ok := m.chmodDialog(msg); ok {
+		return m, cmd, true
+	}
 	switch t := msg.Tag.(type) {
 	case tagEditOverwrite:
 		if !msg.OK {

@@ -96,7 +96,13 @@ func demoModel(t *testing.T, d *driver, root, local string, withQueue bool) Mode
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	site, _, err := transfer.ParseURL(srv.URL())
+	return urlModel(t, d, srv.URL(), local, withQueue)
+}
+
+// urlModel is demoModel on the server at u.
+func urlModel(t *testing.T, d *driver, u, local string, withQueue bool) Model {
+	t.Helper()
+	site, _, err := transfer.ParseURL(u)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -430,7 +430,8 @@ func (m *Model) connectCmd() tea.Cmd {
 
 func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 	if m, cmd, ok := m.fileManDialog(msg); ok {
-		return m, cmd
+		mm, next := m.nextConflict() // one that waited behind this dialog
+		return mm, tea.Batch(cmd, next)
 	}
 	if c, ok := msg.Tag.(tagConflict); ok && !msg.OK {
 		c.c.Decide(queue.Skip, false) // esc: skip this one
