@@ -152,6 +152,7 @@ type Model struct {
 	edits         map[string]string // edited copies being uploaded → their private folder
 	// runEditor hands the terminal to an editor (tea.ExecProcess; tests run it directly).
 	runEditor func(*exec.Cmd, tea.ExecCallback) tea.Cmd
+	sizing    *sizing // the folder size being added up (i), nil: none
 
 	width, height int
 	wide          bool // panes side by side

@@ -32,14 +32,26 @@ import (
 
 // fileKeys is the file manager's bindings of the root table.
 type fileKeys struct {
-	View, Edit, Chmod key.Binding
+	View, Edit, Chmod     key.Binding
+	MarkGlob, UnmarkGlob  key.Binding
+	Invert, Reverse, Goto key.Binding
+	Compare, Size         key.Binding
+	StopSize              key.Binding
 }
 
 func defaultFileKeys() fileKeys {
 	return fileKeys{
-		View:  key.NewBinding(key.WithKeys("v", "f3"), key.WithHelp("v/f3", "view file")),
-		Edit:  key.NewBinding(key.WithKeys("e", "f4"), key.WithHelp("e/f4", "edit file")),
-		Chmod: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "permissions")),
+		View:       key.NewBinding(key.WithKeys("v", "f3"), key.WithHelp("v/f3", "view file")),
+		Edit:       key.NewBinding(key.WithKeys("e", "f4"), key.WithHelp("e/f4", "edit file")),
+		Chmod:      key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "permissions")),
+		MarkGlob:   key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "mark by pattern")),
+		UnmarkGlob: key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "unmark by pattern")),
+		Invert:     key.NewBinding(key.WithKeys("*"), key.WithHelp("*", "invert marks")),
+		Reverse:    key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "reverse order")),
+		Goto:       key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "go to path")),
+		Compare:    key.NewBinding(key.WithKeys("="), key.WithHelp("=", "compare panes")),
+		Size:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "folder size")),
+		StopSize:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop adding up")),
 	}
 }
 
@@ -54,6 +66,19 @@ func (m Model) fileBindings() []binding {
 		e, ok := p.Current()
 		return ok && e.Kind != filepane.Folder
 	}
+	onPane := func(m Model) bool {
+		p := m.focusedPane()
+		return p != nil && (m.focus != focusRemote || m.remote.Lister() != nil)
+	}
+	both := func(m Model) bool { return m.focusedPane() != nil && m.remote.Lister() != nil }
+	onFolder := func(m Model) bool {
+		p := m.focusedPane()
+		if !onPane(m) {
+			return false
+		}
+		e, ok := p.Current()
+		return ok && e.Kind == filepane.Folder
+	}
 	onEntry := func(m Model) bool {
 		p := m.focusedPane()
 		if p == nil || (m.focus == focusRemote && m.remote.Lister() == nil) {
@@ -66,6 +91,14 @@ func (m Model) fileBindings() []binding {
 		{k.View, Model.viewFile, onFile, groupFiles, false},
 		{k.Edit, Model.editFile, onFile, groupFiles, false},
 		{k.Chmod, Model.askChmod, onEntry, groupFiles, false},
+		{k.MarkGlob, Model.askMarkGlob, onPane, groupFiles, false},
+		{k.UnmarkGlob, Model.askUnmarkGlob, onPane, groupFiles, false},
+		{k.Invert, Model.invertMarks, onPane, groupFiles, false},
+		{k.Reverse, Model.reverseOrder, onPane, groupFiles, false},
+		{k.Goto, Model.askGoto, onPane, groupFiles, false},
+		{k.Compare, Model.compare, both, groupFiles, false},
+		{k.Size, Model.sizeFolder, onFolder, groupFiles, false},
+		{k.StopSize, Model.stopSizing, func(m Model) bool { return m.sizing != nil }, groupFiles, false},
 	}
 }
 
@@ -374,6 +407,9 @@ func (m Model) fileManMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 	case chmodDoneMsg:
 		m, cmd := m.chmodDone(msg)
 		return m, cmd, true
+	case sizeProgressMsg:
+		m, cmd := m.sizeProgress(msg)
+		return m, cmd, true
 	}
 	return m, nil, false
 }
@@ -476,6 +512,9 @@ func cloneMap(m map[string]string) map[string]string {
 // fileManDialog answers the file manager's dialogs; ok is false for others.
 func (m Model) fileManDialog(msg dialog.DoneMsg) (Model, tea.Cmd, bool) {
 	if m, cmd, ok := m.chmodDialog(msg); ok {
+		return m, cmd, true
+	}
+	if m, cmd, ok := m.panesDialog(msg); ok {
 		return m, cmd, true
 	}
 	switch t := msg.Tag.(type) {

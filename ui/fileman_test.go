@@ -80,7 +80,7 @@ func (d *driver) until(m Model, what string, cond func(Model) bool) Model {
 			m, cmd = updateCmd(d.t, m, msg)
 			d.run(cmd)
 		case <-deadline:
-			d.t.Fatalf("never %s; status %q", what, m.status)
+			d.t.Fatalf("never %s; status %q; screen:\n%s", what, m.status, m.View())
 		}
 	}
 	return m

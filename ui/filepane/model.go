@@ -75,6 +75,10 @@ type Model struct {
 	offset  int   // first row shown
 	marks   map[string]bool
 
+	reverse  bool             // S: the order reversed
+	dirSizes map[string]int64 // i: folders' sizes added up
+	differ   map[string]bool  // =: entries found different
+
 	sortBy    SortBy
 	filter    string
 	filtering bool
@@ -332,6 +336,7 @@ func (m *Model) listed(msg ListedMsg) {
 	m.err = nil
 	if msg.Dir != m.dir {
 		m.marks = map[string]bool{}
+		m.dirSizes, m.differ = nil, nil
 		m.cursor, m.offset = 0, 0
 		m.filter, m.filtering = "", false
 		m.input.SetValue("")
@@ -499,6 +504,9 @@ func (m *Model) rebuild() {
 		return x.Name < y.Name
 	})
 	m.rows = rows
+	if m.reverse {
+		m.reverseRows()
+	}
 	if m.selectAfter != "" {
 		for i, r := range m.rows {
 			if m.entries[r].Name == m.selectAfter {

@@ -35,7 +35,7 @@ func TestTitleShortensPathFromTheLeft(t *testing.T) {
 	// With room, the long form.
 	m.SetSize(100, 10)
 	title = m.titleLine()
-	for _, part := range []string{"/srv/ftp/customers/acme/data/list50k", "50 · 2 marked · size · /file"} {
+	for _, part := range []string{"/srv/ftp/customers/acme/data/list50k", "50 · 2 marked (1 B) · size · /file"} {
 		if !strings.Contains(title, part) {
 			t.Errorf("wide title %q lacks %q", title, part)
 		}

@@ -83,14 +83,18 @@ func (m Model) titleLine() string {
 // info is the title's right side: count, marks, sort, hidden, filter.
 func (m Model) info(short bool) string {
 	parts := []string{fmt.Sprintf("%d", len(m.rows))}
-	if n := len(m.marks); n > 0 {
+	if size, n := m.MarkedSize(); n > 0 {
 		if short {
 			parts = append(parts, fmt.Sprintf("%d*", n))
 		} else {
-			parts = append(parts, fmt.Sprintf("%d marked", n))
+			parts = append(parts, fmt.Sprintf("%d marked (%s)", n, byteSize(size)))
 		}
 	}
-	parts = append(parts, m.sortBy.String())
+	if m.reverse {
+		parts = append(parts, m.sortBy.String()+"↑")
+	} else {
+		parts = append(parts, m.sortBy.String())
+	}
 	if m.hidden {
 		parts = append(parts, ".*")
 	}
@@ -143,6 +147,9 @@ func (m Model) row(i int) string {
 	switch e.Kind {
 	case Folder:
 		kind, size = "/", "<DIR>"
+		if s, ok := m.dirSizes[e.Name]; ok {
+			size = cells.HumanSize(s)
+		}
 	case Link:
 		kind = "@"
 	}
@@ -172,10 +179,20 @@ func (m Model) row(i int) string {
 		return m.styles.Cursor.Render(line)
 	case marked:
 		return m.styles.Marked.Render(line)
+	case m.differ[e.Name]:
+		return m.styles.Differ.Render(line)
 	case e.Kind == Folder:
 		return m.styles.Folder.Render(line)
 	case e.Kind == Link:
 		return m.styles.Link.Render(line)
 	}
 	return line
+}
+
+// byteSize is a size with its unit: "512 B", "1.5 MiB".
+func byteSize(n int64) string {
+	if n < 1024 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return cells.HumanSize(n) + "iB"
 }

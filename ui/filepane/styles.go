@@ -11,6 +11,7 @@ type Styles struct {
 	Title, TitleFocused lipgloss.Style
 	Row, Cursor, Marked lipgloss.Style
 	CursorMarked        lipgloss.Style
+	Differ              lipgloss.Style // found different by a comparison (=)
 	Folder, Link        lipgloss.Style
 	Dim, Error, Spinner lipgloss.Style
 }
@@ -24,6 +25,7 @@ func DefaultStyles() Styles {
 		Cursor:       lipgloss.NewStyle().Reverse(true),
 		Marked:       palette.Fg(palette.Marked).Bold(true),
 		CursorMarked: palette.Fg(palette.Marked).Reverse(true).Bold(true),
+		Differ:       palette.Fg(palette.Caution).Underline(true),
 		Folder:       palette.Fg(palette.Folder).Bold(true),
 		Link:         palette.Fg(palette.Link),
 		Dim:          lipgloss.NewStyle().Faint(true),
