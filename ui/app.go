@@ -153,6 +153,8 @@ type Model struct {
 	// runEditor hands the terminal to an editor (tea.ExecProcess; tests run it directly).
 	runEditor func(*exec.Cmd, tea.ExecCallback) tea.Cmd
 	sizing    *sizing // the folder size being added up (i), nil: none
+	// quoteHistory is the raw commands sent (!), oldest first.
+	quoteHistory []string
 
 	width, height int
 	wide          bool // panes side by side

@@ -23,6 +23,7 @@ import (
 	"ftpdeck/transfer/queue"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
+	"ftpdeck/ui/quoteprompt"
 	"ftpdeck/ui/viewer"
 )
 
@@ -35,7 +36,7 @@ type fileKeys struct {
 	View, Edit, Chmod     key.Binding
 	MarkGlob, UnmarkGlob  key.Binding
 	Invert, Reverse, Goto key.Binding
-	Compare, Size         key.Binding
+	Compare, Size, Quote  key.Binding
 	StopSize              key.Binding
 }
 
@@ -51,6 +52,7 @@ func defaultFileKeys() fileKeys {
 		Goto:       key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "go to path")),
 		Compare:    key.NewBinding(key.WithKeys("="), key.WithHelp("=", "compare panes")),
 		Size:       key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "folder size")),
+		Quote:      key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "raw command")),
 		StopSize:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop adding up")),
 	}
 }
@@ -99,6 +101,7 @@ func (m Model) fileBindings() []binding {
 		{k.Compare, Model.compare, both, groupFiles, false},
 		{k.Size, Model.sizeFolder, onFolder, groupFiles, false},
 		{k.StopSize, Model.stopSizing, func(m Model) bool { return m.sizing != nil }, groupFiles, false},
+		{k.Quote, Model.openQuote, func(m Model) bool { return m.browser != nil && m.state == stateConnected }, groupConnection, false},
 	}
 }
 
@@ -409,6 +412,12 @@ func (m Model) fileManMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 		return m, cmd, true
 	case sizeProgressMsg:
 		m, cmd := m.sizeProgress(msg)
+		return m, cmd, true
+	case quoteprompt.SubmitMsg:
+		m, cmd := m.sendQuote(msg.Line)
+		return m, cmd, true
+	case quoteDoneMsg:
+		m, cmd := m.quoteDone(msg)
 		return m, cmd, true
 	}
 	return m, nil, false
