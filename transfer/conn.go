@@ -104,39 +104,13 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 }
 
 // List lists a remote folder: MLSD where the server has it, else LIST
-// (LIST -a when hidden is set). Entries whose names could escape a local
-// folder (.., /, \, NUL, empty) are dropped with a log note.
+// (LIST -a when hidden is set), parsed by our own parsers (listing.go).
+// The listing tells the truth: a folder that does not exist is an error
+// even when the server lists it as empty, and a file lists as itself.
+// Entries whose names could escape a local folder (.., /, \, NUL, empty)
+// are dropped with a log note.
 func (c *Conn) List(ctx context.Context, dir string, hidden bool) ([]Entry, error) {
-	var raw []*ftp.Entry
-	c.cc.listAll = hidden
-	err := c.do(ctx, "list "+dir, []string{dir}, func() error {
-		var err error
-		raw, err = c.sc.List(dir)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	c.checkCharset(dir)
-	out := make([]Entry, 0, len(raw))
-	for _, e := range raw {
-		if e.Name == "." || e.Name == ".." {
-			continue
-		}
-		if reason := UnsafeName(e.Name); reason != "" {
-			c.sess.log.Notef(c.ID(), "skipped listing entry %q: %s", e.Name, reason)
-			continue
-		}
-		t := File
-		switch e.Type {
-		case ftp.EntryTypeFolder:
-			t = Folder
-		case ftp.EntryTypeLink:
-			t = Link
-		}
-		out = append(out, Entry{Name: e.Name, Type: t, Size: int64(e.Size), Time: e.Time, Target: e.Target})
-	}
-	return out, nil
+	return c.list(ctx, dir, hidden)
 }
 
 // checkCharset notes in the log a UTF-8 listing that held other bytes,
