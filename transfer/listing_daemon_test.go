@@ -106,4 +106,3 @@ func names(es []transfer.Entry) []string {
 	slices.Sort(out)
 	return out
 }
-
