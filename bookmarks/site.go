@@ -57,6 +57,7 @@ type Site struct {
 	Parallel         int    `toml:"parallel,omitempty"`
 	Encoding         string `toml:"encoding,omitempty"`
 	LastGoodMode     string `toml:"last_good_mode,omitempty"`
+	Keepalive        string `toml:"keepalive,omitempty"` // "60s"; "0" or "off" = never; "" = config.toml's
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS
@@ -141,6 +142,9 @@ func (s Site) Validate() error {
 	}
 	if s.Parallel < 0 || s.Parallel > MaxParallel {
 		add("parallel %d is not between 1 and %d", s.Parallel, MaxParallel)
+	}
+	if _, _, err := ParseKeepalive(s.Keepalive); err != nil {
+		add("%v", err)
 	}
 	if s.Encoding != "" && !knownEncoding(s.Encoding) {
 		add("encoding %q is not one of %s", s.Encoding, strings.Join(Encodings(), ", "))

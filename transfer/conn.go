@@ -128,10 +128,10 @@ func (c *Conn) checkCharset(dir string) {
 		dir = "this folder"
 	}
 	if enc := SuggestEncoding(raw); enc != "" {
-		c.sess.log.Notef(c.ID(), "charset: the listing of %s is not valid UTF-8; it decodes cleanly as %s — set encoding = %q for this site (--encoding %s)", dir, enc, enc, enc)
+		c.sess.log.Hintf(c.ID(), "charset: the listing of %s is not valid UTF-8; it decodes cleanly as %s — set encoding = %q for this site (--encoding %s)", dir, enc, enc, enc)
 		return
 	}
-	c.sess.log.Notef(c.ID(), "charset: the listing of %s is not valid UTF-8, and no supported encoding decodes it cleanly; names may show odd characters", dir)
+	c.sess.log.Hintf(c.ID(), "charset: the listing of %s is not valid UTF-8, and no supported encoding decodes it cleanly; names may show odd characters", dir)
 }
 
 // UnsafeName says why a name from a server must not be used as one path

@@ -136,6 +136,9 @@ type Site struct {
 	// RootCAs, else the system roots, with no pins.
 	Trust    *trust.Verifier
 	Encoding string // charset of names on the server ("" = utf-8)
+	// Keepalive is how long a connection may sit idle before NOOP is sent
+	// on it (keepalive.go); 0 = never.
+	Keepalive time.Duration
 }
 
 // DefaultTimeout is INTERFACE.md's --timeout default.

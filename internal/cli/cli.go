@@ -160,6 +160,7 @@ type target struct {
 	start    bookmarkview.Start // the bookmark's start settings
 	store    *bookmarks.Store
 	modeNote string // log note when the mode came from last_good_mode
+	parallel int    // transfer connections: flag, bookmark, config.toml
 	// needPassword: no source had the password (only with askLater).
 	needPassword bool
 }
@@ -179,6 +180,7 @@ type resolver struct {
 	env      Env
 	store    func() (*bookmarks.Store, error) // called only for a bookmark name
 	verifier func() (*trust.Verifier, error)  // called only for a TLS site
+	config   func() (bookmarks.Config, error) // config.toml, read once
 	// askLater: a password that no source holds is left empty and
 	// needPassword set (the TUI asks in its masked dialog) instead of
 	// prompting on the terminal.
@@ -187,7 +189,7 @@ type resolver struct {
 
 // newResolver returns a headless command's resolver.
 func newResolver(flags Flags, env Env) *resolver {
-	return &resolver{flags: flags, env: env, store: openBookmarks(flags, env), verifier: sync.OnceValues(flags.verifier)}
+	return &resolver{flags: flags, env: env, store: openBookmarks(flags, env), verifier: sync.OnceValues(flags.verifier), config: openConfig(flags)}
 }
 
 // openBookmarks returns a function that opens bookmarks.toml on its first
@@ -207,6 +209,7 @@ func openBookmarks(flags Flags, env Env) func() (*bookmarks.Store, error) {
 func (r *resolver) resolve(arg string) (target, error) {
 	env := r.env // the prompt is dropped with askLater
 	var t target
+	var bmp *bookmarks.Site // the bookmark named, if any
 	if r.askLater {
 		env.Prompt = nil
 	}
@@ -248,6 +251,7 @@ func (r *resolver) resolve(arg string) (target, error) {
 			}
 		}
 		t.site, t.start, t.bookmark, t.store = st.Site, st, bm.Name, store
+		bmp = &bm
 		if sub != "" {
 			t.site.Path = path.Join(bm.RemoteDir, sub)
 			if !strings.HasPrefix(t.site.Path, "/") && bm.RemoteDir == "" {
@@ -258,6 +262,12 @@ func (r *resolver) resolve(arg string) (target, error) {
 			t.modeNote = st.ModeNote
 		}
 	}
+	cfg, err := r.config()
+	if err != nil {
+		return target{}, err
+	}
+	applyConfig(cfg, &t, bmp)
+	t.parallel = firstPositive(r.flags.Parallel, t.parallel)
 	r.flags.apply(&t.site)
 	if t.site.TLS != transfer.TLSOff {
 		var err error
@@ -323,6 +333,7 @@ func (t target) worked(mode transfer.Mode, env Env) {
 // The returned function closes the sink.
 func newLog(flags Flags, env Env) (*transfer.Log, func(), error) {
 	log := transfer.NewLog(5000)
+	hintsToStderr(log, env)
 	closeLog, err := addLogSink(log, flags.LogFile, env)
 	if err != nil {
 		return nil, nil, err

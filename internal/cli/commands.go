@@ -121,6 +121,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			r.fail(len(g), err)
 			continue
 		}
+		r.parallel = g[0].parallel
 		q, err := r.start(sess, policy)
 		if err != nil {
 			_ = c.Close()
@@ -300,6 +301,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		return nil
 	}
 	r := newRun(ctx, flags, env, "put")
+	r.parallel = t.parallel
 	q, err := r.start(sess, policy)
 	if err != nil {
 		_ = c.Close()
