@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,14 @@ type Conn struct {
 	sc   *ftp.ServerConn
 	cc   *controlConn
 	sess *Session
+
+	// Keep-alive (keepalive.go): mu is held by every operation and by a
+	// keep-alive NOOP, so the two never interleave; last is when the last
+	// operation ended (UnixNano, 0 before the first).
+	mu     sync.Mutex
+	last   atomic.Int64
+	ka     *time.Timer
+	closed bool
 }
 
 // ID returns the connection number shown in the protocol log.
@@ -51,9 +60,6 @@ func (c *Conn) ID() int { return c.cc.id }
 
 // Session returns the session the connection belongs to.
 func (c *Conn) Session() *Session { return c.sess }
-
-// Broken reports whether the connection must be replaced.
-func (c *Conn) Broken() bool { return c.cc.broken.Load() }
 
 // PinMode makes this connection's data connections use m regardless of the
 // session's toggle (a job retried in the other mode); UnpinMode undoes it.
@@ -76,6 +82,8 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	c.mu.Lock()
+	defer c.opDone()
 	c.cc.lastDataErr = nil
 	stop := context.AfterFunc(ctx, c.cc.interrupt)
 	err := f()
@@ -290,6 +298,7 @@ func (c *Conn) Store(ctx context.Context, p string, offset int64, r io.Reader, p
 
 // Close says QUIT (briefly) and closes the connection.
 func (c *Conn) Close() error {
+	c.stopKeepalive()
 	if c.cc.broken.Load() {
 		return c.cc.Close()
 	}

@@ -32,6 +32,7 @@ type Queue struct {
 	busy    map[string]bool  // targets of running jobs
 	pending []*Conflict      // conflicts waiting for a decision
 	spare   []*transfer.Conn // connections handed over by Adopt, for workers
+	conns   atomic.Int32     // workers holding a connection (limit.go)
 	saveErr string
 	// repDirty: a change the reporter has not sent yet; lastSend: when it
 	// last sent. A change wakes the reporter only when a summary is due,
