@@ -20,6 +20,10 @@ import (
 // without a round trip before the connection is used again, so its owner
 // dials a new one instead of showing "connection closed" to the user.
 
+// DefaultKeepalive is the keepalive setting's default (INTERFACE.md,
+// config.toml): ParseURL sets it, config.toml and bookmarks change it.
+const DefaultKeepalive = 60 * time.Second
+
 // staleAfter is how long a connection must have been idle before Broken
 // looks whether the server has closed it: the look costs up to a
 // millisecond, so a queue worker going from one file to the next, or a

@@ -199,6 +199,7 @@ func ParseURL(raw string) (site Site, hasPassword bool, err error) {
 	}
 	site.Path = u.Path
 	site.Timeout = DefaultTimeout
+	site.Keepalive = DefaultKeepalive
 	return site, hasPassword, nil
 }
 
