@@ -73,24 +73,26 @@ func TestHeadlessReadsConfig(t *testing.T) {
 }
 
 // TestLsMissingFolderExit1: ls of a folder that does not exist exits 1
-// with the server's words on every daemon (vsftpd answers its LIST with an
-// empty listing); ls of a file prints that one file.
+// with the server's words on every daemon, chrooted or not (vsftpd answers
+// its LIST with an empty listing); ls of a file prints that one file.
 func TestLsMissingFolderExit1(t *testing.T) {
 	for _, k := range ftpd.Kinds() {
-		t.Run(string(k), func(t *testing.T) {
-			d := ftpd.Start(t, k, ftpd.Options{})
-			d.WriteFile(t, "dir/file.txt", []byte("hello"))
-			base := "ftp://" + url.UserPassword(d.User, d.Password).String() + "@" + d.Addr()
-			code, out, stderr := run(t, "ls", "--config", t.TempDir(), base+"/no-such-folder")
-			if code != 1 || out != "" || !strings.Contains(stderr, "550") {
-				t.Errorf("missing folder: exit %d, stdout %q, stderr %q", code, out, stderr)
-			}
-			code, out, stderr = run(t, "ls", "--config", t.TempDir(), base+"/dir/file.txt")
-			f := strings.Fields(out)
-			if code != 0 || strings.Count(out, "\n") != 1 || len(f) != 5 || f[0] != "-" || f[1] != "5" || f[4] != "file.txt" {
-				t.Errorf("file: exit %d, stdout %q, stderr %q", code, out, stderr)
-			}
-		})
+		for _, noChroot := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/no-chroot=%v", k, noChroot), func(t *testing.T) {
+				d := ftpd.Start(t, k, ftpd.Options{NoChroot: noChroot})
+				d.WriteFile(t, "dir/file.txt", []byte("hello"))
+				base := "ftp://" + url.UserPassword(d.User, d.Password).String() + "@" + d.Addr()
+				code, out, stderr := run(t, "ls", "--config", t.TempDir(), base+"/no-such-folder")
+				if code != 1 || out != "" || !strings.Contains(stderr, "550") {
+					t.Errorf("missing folder: exit %d, stdout %q, stderr %q", code, out, stderr)
+				}
+				code, out, stderr = run(t, "ls", "--config", t.TempDir(), base+"/dir/file.txt")
+				f := strings.Fields(out)
+				if code != 0 || strings.Count(out, "\n") != 1 || len(f) != 5 || f[0] != "-" || f[1] != "5" || f[4] != "file.txt" {
+					t.Errorf("file: exit %d, stdout %q, stderr %q", code, out, stderr)
+				}
+			})
+		}
 	}
 }
 
