@@ -40,7 +40,9 @@ type Entry struct {
 // Conn is one logged-in control connection. It is not safe for concurrent
 // use: one goroutine at a time (the UI's browsing goroutine, or one queue
 // worker). Every method honours its context: cancelling it interrupts the
-// operation and leaves the Conn broken (dial a new one).
+// operation and leaves the Conn broken (dial a new one). Between
+// operations a keep-alive timer of its own may send NOOP (keepalive.go);
+// it holds mu, as every operation does, so the two never interleave.
 type Conn struct {
 	sc   *ftp.ServerConn
 	cc   *controlConn
