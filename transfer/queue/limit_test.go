@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"ftpdeck/internal/ftpd"
+	"ftpdeck/internal/ftpscript"
 	"ftpdeck/transfer"
 )
 
@@ -157,5 +159,38 @@ func TestIdleWorkerReconnects(t *testing.T) {
 	}
 	if n := notes(log); strings.Count(n, "idle (421 Timeout.); a new connection replaces it") < 2 {
 		t.Errorf("want the close noted for both idle connections:\n%s", n)
+	}
+}
+
+// TestBareServerFolder: a folder download from a server without MLSD,
+// MLST, SIZE, MDTM, EPSV and REST (it lists with LIST, answers PASV, and
+// sends each file whole) brings every file.
+func TestBareServerFolder(t *testing.T) {
+	srv := ftpscript.Start(t)
+	files := map[string][]byte{"/d/a.bin": genData(1, 3000), "/d/sub/b.bin": genData(2, 70000), "/d/ c .bin": genData(3, 1)}
+	for p, b := range files {
+		srv.Files.Put(p, b)
+	}
+	srv.Handle("FEAT", ftpscript.Reply("500 FEAT not understood."))
+	for _, v := range []string{"SIZE", "MDTM", "EPSV", "REST", "MLSD", "MLST"} {
+		srv.Handle(v, ftpscript.Reply("502 Command not implemented."))
+	}
+	log := transfer.NewLog(1000)
+	sess := transfer.NewSession(scriptSite(srv), log)
+	q := startQueue(t, sess, Options{Parallel: 2})
+	local := t.TempDir()
+	c := dial(t, sess)
+	if _, err := q.AddDownload(testCtx(t, 10*time.Second), c, "/d", true, local); err != nil {
+		t.Fatal(err)
+	}
+	q.Adopt(c)
+	if s := waitDone(t, q, 20*time.Second); s.Done != len(files) {
+		t.Fatalf("done %d of %d:%s\n%s", s.Done, len(files), failures(s), notes(log))
+	}
+	for p, want := range files {
+		got, err := os.ReadFile(filepath.Join(local, filepath.FromSlash(p)))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: %d bytes, %v", p, len(got), err)
+		}
 	}
 }
