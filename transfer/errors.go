@@ -45,11 +45,6 @@ func (e *DataConnError) Error() string {
 
 func (e *DataConnError) Unwrap() error { return e.Err }
 
-// Hint returns a short suggestion for the status line.
-func (e *DataConnError) Hint() string {
-	return fmt.Sprintf("press p for %s", e.Mode.Other())
-}
-
 // CertError is a server certificate that was not accepted: unknown,
 // invalid, or changed since the user accepted another one. The UI shows it
 // and asks; headless commands print the fingerprint and exit.

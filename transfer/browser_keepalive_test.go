@@ -1,4 +1,4 @@
-package ui
+package transfer_test
 
 import (
 	"context"
@@ -10,9 +10,9 @@ import (
 	"ftpdeck/transfer"
 )
 
-// TestBrowsingSurvivesIdle: the remote pane's connection, left idle past
-// vsftpd's idle_session_timeout, still lists: with keep-alive its NOOPs
-// hold it open; without, the server's close is seen before the next
+// TestBrowsingSurvivesIdle: the TUI's browsing connection (Browser), left
+// idle past vsftpd's idle_session_timeout, still lists: with keep-alive its
+// NOOPs hold it open; without, the server's close is seen before the next
 // listing, which goes out on a new connection with a note in the log — the
 // user never sees "connection closed".
 func TestBrowsingSurvivesIdle(t *testing.T) {
@@ -25,13 +25,24 @@ func TestBrowsingSurvivesIdle(t *testing.T) {
 			defer stop()
 			sess := transfer.NewSession(transfer.Site{Host: d.Host, Port: d.Port, User: d.User, Password: d.Password,
 				Timeout: 5 * time.Second, Keepalive: keepalive}, log)
-			r := newRemoteFS(sess, 5*time.Second)
-			defer r.close()
+			b := transfer.NewBrowser(sess)
+			defer b.Close()
 			ctx := context.Background()
-			if _, err := r.List(ctx, "/pub", false); err != nil {
+			list := func() (conn int, names []string, err error) {
+				err = b.Do(ctx, func(c *transfer.Conn) error {
+					conn = c.ID()
+					es, err := c.List(ctx, "/pub", false)
+					for _, e := range es {
+						names = append(names, e.Name)
+					}
+					return err
+				})
+				return conn, names, err
+			}
+			first, _, err := list()
+			if err != nil {
 				t.Fatal(err)
 			}
-			first := r.conn.ID()
 			// Idle until the server's limit has passed for this connection:
 			// with keep-alive, four NOOPs (1.2s); without, until the close
 			// can be seen (polling: nothing announces it).
@@ -60,9 +71,9 @@ func TestBrowsingSurvivesIdle(t *testing.T) {
 				}
 				_ = probe.Close()
 			}
-			es, err := r.List(ctx, "/pub", false)
-			if err != nil || len(es) != 1 || es[0].Name != "a.txt" {
-				t.Fatalf("after idle: %+v, %v", es, err)
+			second, names, err := list()
+			if err != nil || len(names) != 1 || names[0] != "a.txt" {
+				t.Fatalf("after idle: %q, %v", names, err)
 			}
 			var notes []string
 			for _, e := range log.Snapshot() {
@@ -71,11 +82,10 @@ func TestBrowsingSurvivesIdle(t *testing.T) {
 				}
 			}
 			all := strings.Join(notes, "\n")
-			reconnected := r.conn.ID() != first
-			if keepalive > 0 && (reconnected || strings.Contains(all, "closed this connection")) {
+			if keepalive > 0 && (second != first || strings.Contains(all, "closed this connection")) {
 				t.Errorf("keep-alive did not hold the connection:\n%s", all)
 			}
-			if keepalive == 0 && (!reconnected || !strings.Contains(all, "idle (421 Timeout.); a new connection replaces it")) {
+			if keepalive == 0 && (second == first || !strings.Contains(all, "idle (421 Timeout.); a new connection replaces it")) {
 				t.Errorf("no reconnection with a note:\n%s", all)
 			}
 		})
