@@ -51,7 +51,7 @@ func (c *Conn) list(ctx context.Context, dir string, hidden bool) ([]Entry, erro
 		return err
 	})
 	if err != nil {
-		if mlsd && dir != "" && permanent(err) {
+		if mlsd && dir != "" && refusedMLSD(err) {
 			// MLSD names folders only: pure-ftpd and proftpd refuse it for
 			// a file (550). MLST says what the path is.
 			if e, ok := c.entryOf(ctx, dir); ok && e.Kind != wire.ListFolder && e.Kind != wire.ListSelf {
@@ -204,10 +204,12 @@ func (c *Conn) mlst(ctx context.Context, p string) (wire.Reply, error) {
 	return r, err
 }
 
-// permanent reports a 5xx reply.
-func permanent(err error) bool {
+// refusedMLSD reports a 5xx reply to MLSD itself (not to the commands that
+// set up its data connection).
+func refusedMLSD(err error) bool {
 	var re *ReplyError
-	return errors.As(err, &re) && re.Code/100 == 5
+	var de *DataConnError
+	return !errors.As(err, &de) && errors.As(err, &re) && re.Cmd == "MLSD" && re.Code/100 == 5
 }
 
 // simple sends one command of ours on the control connection (the library
