@@ -302,6 +302,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handlePaneResult(msg)
 	case probeDoneMsg:
 		return m.probeDone(msg)
+	case mirrorTreesMsg:
+		return m.mirrorListed(msg)
+	case mirrorStartMsg:
+		return m.mirrorStart(msg)
 	}
 	return m.handleEngine(msg)
 }

@@ -329,8 +329,7 @@ func (m Model) nextFocus(d int) focus {
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	if m.queue != nil {
 		if s := m.queuev.Summary(); s.Running+s.Queued > 0 {
-			body := fmt.Sprintf("%d running, %d queued. The queue is kept and resumes next time.", s.Running, s.Queued)
-			return m.openDialog(dialog.NewConfirm(tagQuit{}, "Quit while transfers run?", body)), nil
+			return m.openDialog(dialog.NewConfirm(tagQuit{}, "Quit while transfers run?", quitWords(s)...)), nil
 		}
 	}
 	m.quitting = true
@@ -613,6 +612,10 @@ func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // handleEngine handles connection, queue and spinner messages.
 func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd, ok := m.queueOverlayMsg(msg)
+	if ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case connectedMsg:
 		return m.connected(msg)
@@ -634,6 +637,7 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.queue = msg.q
 		m.queuev.SetSummary(msg.q.Snapshot())
+		m = m.offerRestore(msg.q)
 		cmds := []tea.Cmd{waitQueue(msg.q.Updates(), m.gen), waitConflict(msg.q.Conflicts(), m.gen)}
 		for _, c := range pending {
 			cmds = append(cmds, c.run(m.queue, m.browser))
@@ -783,6 +787,10 @@ func (m Model) queueAction(a queueview.ActionMsg) tea.Cmd {
 			return run(func() error { q.ResumeAll(); return nil })
 		}
 		return run(func() error { q.PauseAll(); return nil })
+	case queueview.ClearFinished:
+		if c, ok := q.(FinishedClearer); ok {
+			return run(c.ClearFinished)
+		}
 	}
 	return nil
 }

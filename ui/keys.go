@@ -12,7 +12,7 @@ import (
 // The panes' own keys are in their packages.
 type KeyMap struct {
 	NextPane, PrevPane    key.Binding
-	Copy                  key.Binding
+	Copy, Mirror          key.Binding
 	Mode                  key.Binding
 	Mkdir, Rename, Delete key.Binding
 	Connect               key.Binding
@@ -28,6 +28,7 @@ func DefaultKeyMap() KeyMap {
 		NextPane:  key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next pane")),
 		PrevPane:  key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous pane")),
 		Copy:      key.NewBinding(key.WithKeys("c", "f5"), key.WithHelp("c/f5", "copy to other pane")),
+		Mirror:    key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mirror into other pane")),
 		Mode:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "active/passive")),
 		Mkdir:     key.NewBinding(key.WithKeys("n", "f7"), key.WithHelp("n/f7", "new folder")),
 		Rename:    key.NewBinding(key.WithKeys("R", "f6"), key.WithHelp("R/f6", "rename")),
@@ -90,6 +91,7 @@ func (m Model) bindings() []binding {
 	store := func(m Model) bool { return m.opts.Bookmarks != nil }
 	return []binding{
 		{k.Copy, Model.copySelected, canCopy, groupFiles, true},
+		{k.Mirror, Model.startMirror, canCopy, groupFiles, false},
 		{k.Mkdir, Model.askMkdir, canEdit, groupFiles, false},
 		{k.Rename, Model.askRename, canEdit, groupFiles, false},
 		{k.Delete, Model.askDelete, canEdit, groupFiles, false},

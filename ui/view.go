@@ -13,7 +13,6 @@ import (
 	"ftpdeck/transfer"
 	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/internal/cells"
-	"ftpdeck/ui/queueview"
 )
 
 // wideWidth is the width from which the file panes sit side by side.
@@ -153,16 +152,8 @@ func (m Model) statusBar(w int) string {
 		st = th.StateBad
 	}
 	segs = append(segs, st.Render(m.state.String()))
-	s := m.queuev.Summary()
 	if m.queue != nil {
-		t := fmt.Sprintf("%d running · %d queued", s.Running, s.Queued)
-		if s.Failed > 0 {
-			t += fmt.Sprintf(" · %d failed", s.Failed)
-		}
-		if r := queueview.Rate(s.Speed); r != "" {
-			t += " · " + r
-		}
-		segs = append(segs, th.Status.Render(t))
+		segs = append(segs, th.Status.Render(m.queuev.StatusText()))
 	}
 	line := strings.Join(segs, sep)
 	if ansi.StringWidth(line) > w {

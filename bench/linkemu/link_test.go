@@ -44,11 +44,7 @@ func TestLinkDelayAndRate(t *testing.T) {
 	if err != nil {
 		skipOrFail(t, "TUN devices: %v", err)
 	}
-	defer func() {
-		for _, p := range pipes {
-			_ = p.from.Close()
-		}
-	}()
+	defer stop(pipes)
 	ipcmd("link", "set", name+"c", "netns", ns("c"))
 	ipcmd("link", "set", name+"s", "netns", ns("s"))
 	ipcmd("-n", ns("c"), "addr", "add", "198.18.0.1", "peer", "198.18.0.2", "dev", name+"c")

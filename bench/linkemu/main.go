@@ -69,10 +69,25 @@ func start(a, b string, delay time.Duration, bytesPerSec float64, queue int) ([]
 		{name: b + "→" + a, from: fb, to: fa, link: link{delay: delay, bytesPerSec: bytesPerSec}, q: make(chan packet, queue)},
 	}
 	for _, p := range pipes {
-		go p.read()
+		go func() {
+			if err := p.read(); err != nil && !p.closed.Load() {
+				fmt.Fprintf(os.Stderr, "linkemu: %s: %v\n", p.name, err)
+				os.Exit(1)
+			}
+		}()
 		go p.write()
 	}
 	return pipes, nil
+}
+
+// stop closes both devices of the link; the pipes end quietly.
+func stop(pipes []*pipe) {
+	for _, p := range pipes {
+		p.closed.Store(true)
+	}
+	for _, p := range pipes {
+		_ = p.from.Close()
+	}
 }
 
 // parseRate reads "100mbit", "1gbit", "500kbit" (bits per second) or
@@ -164,18 +179,19 @@ type pipe struct {
 	link                 link
 	q                    chan packet
 	sent, bytes, dropped atomic.Int64
+	closed               atomic.Bool // stop was called: read errors are the end, not a failure
 }
 
 // read takes packets from the sending device and queues them with their
 // delivery time; a full queue drops the packet (drop-tail), as a router's
-// buffer would.
-func (p *pipe) read() {
+// buffer would. It returns when the device can no longer be read.
+func (p *pipe) read() error {
 	buf := make([]byte, 65536)
 	for {
 		n, err := p.from.Read(buf)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "linkemu: %s: read: %v\n", p.name, err)
-			os.Exit(1)
+			close(p.q)
+			return fmt.Errorf("read: %w", err)
 		}
 		now := time.Now()
 		if len(p.q) == cap(p.q) {

@@ -371,9 +371,9 @@ func (m *mirrorRun) runQueue(r *headless, files []queue.File, up bool) error {
 		return err
 	}
 	if up {
-		_, err = q.AddUploads(m.local, files)
+		_, err = q.AddUploads(m.local, files, queue.Overwrite)
 	} else {
-		_, err = q.AddDownloads(m.local, files)
+		_, err = q.AddDownloads(m.local, files, queue.Overwrite)
 	}
 	if err != nil {
 		_ = q.Close()

@@ -188,7 +188,7 @@ func precision(t time.Time) time.Duration {
 // Summary is the plan in one line: "N new, M changed, K deleted, U
 // unchanged, B bytes to copy", with the extras, links and blocked paths
 // when there are any.
-func (p *Plan) Summary() string {
+func (p Plan) Summary() string {
 	s := fmt.Sprintf("%d new, %d changed, %d deleted, %d unchanged, %s to copy",
 		p.Count[New], p.Count[Changed], p.Count[Delete], p.Count[Unchanged], Bytes(p.Bytes))
 	if n := p.Count[Extra]; n > 0 {
