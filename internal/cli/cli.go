@@ -370,7 +370,11 @@ func (t target) worked(mode transfer.Mode, env Env) {
 // The returned function closes the sink.
 func newLog(flags Flags, env Env) (*transfer.Log, func(), error) {
 	log := transfer.NewLog(5000)
-	hintsToStderr(log, env)
+	if !flags.Quiet && !flags.Verbose && flags.LogFile != "-" {
+		// --quiet wants errors only; with the log on stderr the hint is
+		// already there, as its note.
+		hintsToStderr(log, env)
+	}
 	closeLog, err := addLogSink(log, flags.LogFile, env)
 	if err != nil {
 		return nil, nil, err

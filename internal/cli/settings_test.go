@@ -97,7 +97,8 @@ func TestLsMissingFolderExit1(t *testing.T) {
 }
 
 // TestCharsetHintOnStderr: a listing in GBK without --encoding prints the
-// advice on stderr, once, not only in the protocol log.
+// advice on stderr, once, not only in the protocol log; --quiet keeps
+// stderr for errors.
 func TestCharsetHintOnStderr(t *testing.T) {
 	srv := ftpscript.Start(t)
 	name, err := simplifiedchinese.GBK.NewEncoder().String("中文文件名.txt")
@@ -110,5 +111,9 @@ func TestCharsetHintOnStderr(t *testing.T) {
 	want := `decodes cleanly as gbk — set encoding = "gbk" for this site (--encoding gbk)`
 	if code != 0 || strings.Count(stderr, want) != 1 {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	// --quiet: errors only.
+	if code, _, stderr = run(t, "ls", "--quiet", "--config", t.TempDir(), u); code != 0 || stderr != "" {
+		t.Errorf("--quiet: exit %d, stderr %q", code, stderr)
 	}
 }
