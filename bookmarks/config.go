@@ -19,6 +19,10 @@ type Config struct {
 	Timeout    time.Duration `toml:"timeout"`     // "30s", "2m"
 	ShowHidden bool          `toml:"show_hidden"` // show dot files in the panes
 	LogLines   int           `toml:"log_lines"`   // protocol log lines kept in the log pane
+	TempUpload *bool         `toml:"temp_upload"` // uploads under a temporary name, renamed when whole; nil = on
+	// Fallback: a transfer whose data connection fails in one mode for a
+	// reason the other mode can fix is tried once in the other mode.
+	Fallback bool `toml:"fallback"`
 	// Keepalive is how long a connection may sit idle before ftpdeck
 	// sends NOOP on it, so the server does not drop it; 0 = never.
 	Keepalive time.Duration `toml:"keepalive"`
@@ -28,9 +32,9 @@ type Config struct {
 const DefaultKeepalive = 60 * time.Second
 
 // DefaultConfig returns the defaults used when config.toml is missing or
-// leaves a key out: passive, 2, 30s, false, 5000, 60s.
+// leaves a key out: passive, 2, 30s, false, 5000, fallback on, keepalive 60s.
 func DefaultConfig() Config {
-	return Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, ShowHidden: false, LogLines: 5000, Keepalive: DefaultKeepalive}
+	return Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, ShowHidden: false, LogLines: 5000, Fallback: true, Keepalive: DefaultKeepalive}
 }
 
 // LoadConfig reads dir/config.toml over DefaultConfig. A missing file gives
@@ -55,7 +59,7 @@ func LoadConfig(dir string) (Config, error) {
 		for i, k := range und {
 			keys[i] = fmt.Sprintf("%q", k.String())
 		}
-		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, keepalive)", path, strings.Join(keys, ", "))
+		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive)", path, strings.Join(keys, ", "))
 	}
 	if err := c.Validate(); err != nil {
 		return DefaultConfig(), fmt.Errorf("%s: %w", path, err)

@@ -57,7 +57,13 @@ type Site struct {
 	Parallel         int    `toml:"parallel,omitempty"`
 	Encoding         string `toml:"encoding,omitempty"`
 	LastGoodMode     string `toml:"last_good_mode,omitempty"`
-	Keepalive        string `toml:"keepalive,omitempty"` // "60s"; "0" or "off" = never; "" = config.toml's
+	// TempUpload false sends uploads straight to their final name (for
+	// servers that refuse renames or act on every new name); nil means
+	// config.toml's setting, else on.
+	TempUpload *bool `toml:"temp_upload,omitempty"`
+	// Fallback overrides config.toml's fallback for this site when set.
+	Fallback  *bool  `toml:"fallback,omitempty"`
+	Keepalive string `toml:"keepalive,omitempty"` // "60s"; "0" or "off" = never; "" = config.toml's
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS

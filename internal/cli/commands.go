@@ -139,7 +139,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			continue
 		}
 		r.parallel = g[0].parallel
-		q, err := r.start(sess, policy)
+		q, err := r.start(sess, g[0], policy)
 		if err != nil {
 			_ = c.Close()
 			return err
@@ -358,7 +358,8 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 	}
 	r := newRun(ctx, flags, env, "put")
 	r.parallel = t.parallel
-	q, err := r.start(sess, policy)
+	r.noTemp = noTempUpload(flags, t)
+	q, err := r.start(sess, t, policy)
 	if err != nil {
 		_ = c.Close()
 		return err

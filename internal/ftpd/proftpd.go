@@ -74,6 +74,9 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 	}
 	line("AllowForeignAddress on")
 	line("PassivePorts %d %d", d.PassivePorts[0], d.PassivePorts[1])
+	if d.PASVAddress != d.Host {
+		line("MasqueradeAddress %s", d.PASVAddress)
+	}
 	idle := 120
 	if opts.IdleTimeout > 0 {
 		idle = int(opts.IdleTimeout.Seconds())
