@@ -237,7 +237,7 @@ Flags:
                               for probe, the bound of each attempt, default 5s)
   --tls-fingerprint SHA256    accept exactly this server certificate (SHA-256 hex, colons optional)
   --config DIR                folder for config.toml, bookmarks.toml, known_certs
-  --state DIR                 folder for queue.json
+  --state DIR                 folder for the queue's store (queue.db)
   --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
   --encoding NAME             charset of names on the server: utf-8 (default), gbk,
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
