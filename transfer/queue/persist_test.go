@@ -355,3 +355,54 @@ func FuzzDecodeRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestGroupCommit: thousands of changes made as fast as the queue takes
+// them share commits at least commitEvery apart (queue.json was written
+// and synced for each), and once the queue is closed every last change is
+// in the store.
+func TestGroupCommit(t *testing.T) {
+	dir := t.TempDir()
+	q, err := New(offlineSession(), Options{StateDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := q.add(manyJobs(2000)); n != 2000 || err != nil {
+		t.Fatalf("add: %d %v", n, err)
+	}
+	ids := make([]int64, 0, 2000)
+	for _, j := range q.Snapshot().Jobs {
+		ids = append(ids, j.ID)
+	}
+	before := q.store.commits.Load()
+	start := time.Now()
+	changes := 0
+	for round := 0; changes < 20000 || time.Since(start) < 3*commitEvery; round++ {
+		for _, id := range ids[:500] {
+			if round%2 == 0 {
+				_ = q.Pause(id)
+			} else {
+				_ = q.Resume(id)
+			}
+			changes++
+		}
+	}
+	for _, id := range ids[1000:] { // the last word: canceled (not restored)
+		if err := q.Cancel(id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	elapsed := time.Since(start)
+	if err := q.Close(); err != nil {
+		t.Fatal(err)
+	}
+	commits := q.store.commits.Load() - before
+	t.Logf("%d changes in %s: %d commits", changes+1000, elapsed, commits)
+	if limit := int64(elapsed/commitEvery) + 2; commits > limit {
+		t.Errorf("%d commits in %s, want at most %d (one per %s, and Close's)", commits, elapsed, limit, commitEvery)
+	}
+	q2 := newOffline(t, Options{StateDir: dir})
+	s := q2.Snapshot()
+	if len(s.Jobs) != 1000 || s.Paused != 1000 || s.Jobs[999].ID != ids[999] {
+		t.Fatalf("after reopening: %d jobs, %d paused; want the 1,000 not canceled, paused", len(s.Jobs), s.Paused)
+	}
+}
