@@ -108,7 +108,12 @@ func (s *saver) loop() {
 		}
 		urgent := s.waiters > 0 || s.stop
 		s.mu.Unlock()
-		if d := commitEvery - time.Since(last); !urgent && d > 0 {
+		if urgent { // a flush's token is spent by this commit
+			select {
+			case <-s.hurry:
+			default:
+			}
+		} else if d := commitEvery - time.Since(last); d > 0 {
 			t.Reset(d)
 			select {
 			case <-t.C:

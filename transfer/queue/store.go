@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // storeName is the queue's store in the state folder: a bbolt file with
@@ -118,7 +119,7 @@ func openStore(dir string) (*store, error) {
 	// remaps, each of which copies every node, while a big queue is
 	// written.
 	db, err := bolt.Open(p, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType, InitialMmapSize: 256 << 20})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("queue store %s is in use by another ftpdeck (one state folder per running ftpdeck; see --state)", p)
 	}
 	if err != nil {
