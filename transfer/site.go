@@ -128,9 +128,12 @@ type Site struct {
 	ActivePorts      PortRange  // local ports to listen on in active mode
 	TrustPASVAddress bool       // connect where PASV says instead of the control peer
 
-	Timeout   time.Duration // connect, idle-reply and data-stall timeout
-	Path      string        // starting remote folder from the URL, if any
-	TLSConfig *tls.Config   // base TLS settings (roots, versions); ServerName is set per site
+	Timeout time.Duration // connect, idle-reply and data-stall timeout
+	// Path is the remote path from the URL or bookmark: relative to the
+	// login folder, or absolute when it starts with "/" (see urlPath);
+	// "" is the login folder itself. Conn.Abs resolves it.
+	Path      string
+	TLSConfig *tls.Config // base TLS settings (roots, versions); ServerName is set per site
 	// Trust decides which certificates are accepted (roots, known_certs,
 	// accepted once, --tls-fingerprint); nil verifies against TLSConfig's
 	// RootCAs, else the system roots, with no pins.
@@ -156,7 +159,8 @@ func (s Site) timeout() time.Duration {
 
 // ParseURL parses ftp://, ftps:// (implicit TLS) and ftpes:// (explicit TLS)
 // URLs per INTERFACE.md: percent-escapes decoded, no user means anonymous.
-// The path is returned in Site.Path ("" when the URL has none).
+// The path is returned in Site.Path as urlPath reads it: relative to the
+// login folder unless it starts with "/" ("" when the URL has none).
 // hasPassword tells whether the URL carried a password (even an empty one).
 func ParseURL(raw string) (site Site, hasPassword bool, err error) {
 	u, err := url.Parse(raw)
@@ -194,9 +198,41 @@ func ParseURL(raw string) (site Site, hasPassword bool, err error) {
 			site.Password, hasPassword = "ftpdeck@", true
 		}
 	}
-	site.Path = u.Path
+	if site.Path, err = urlPath(u); err != nil {
+		return Site{}, false, fmt.Errorf("bad URL %q: %w", redactURL(raw), err)
+	}
 	site.Timeout = DefaultTimeout
 	return site, hasPassword, nil
+}
+
+// urlPath reads a URL's path the way RFC 1738 (section 3.2.2), curl, lftp,
+// wget and browsers do: its segments are walked from the folder the server
+// puts the user in after login, so the result is relative ("pub/a.txt",
+// "" for the login folder itself) unless the first segment is empty or an
+// escaped slash: "/%2Fetc/motd" and "//etc/motd" both give "/etc/motd".
+// A trailing slash is kept (it says "a folder"), and the RFC's ";type=X"
+// suffix is dropped.
+func urlPath(u *url.URL) (string, error) {
+	escaped := strings.TrimPrefix(u.EscapedPath(), "/")
+	if escaped == "" {
+		return "", nil
+	}
+	if i := strings.LastIndex(escaped, ";type="); i >= 0 && len(escaped) == i+7 && strings.ContainsRune("aAiIdD", rune(escaped[i+6])) {
+		escaped = escaped[:i]
+	}
+	segs := strings.Split(escaped, "/")
+	for i, s := range segs {
+		d, err := url.PathUnescape(s)
+		if err != nil {
+			return "", fmt.Errorf("path segment %q: %w", s, err)
+		}
+		segs[i] = d
+	}
+	p := strings.Join(segs, "/")
+	if segs[0] == "" { // "//x": an empty first segment starts at the root
+		p = "/" + strings.TrimLeft(p, "/")
+	}
+	return p, nil
 }
 
 // redactURL hides a password in a URL for error messages.

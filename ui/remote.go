@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path"
+	"strings"
 	"sync"
 	"time"
 
@@ -51,15 +52,13 @@ func (r *remoteFS) with(ctx context.Context, f func(*transfer.Conn) error) error
 }
 
 // connect dials (if needed) and returns the starting folder: the site's
-// path, or the server's working folder.
+// path resolved against the login folder (the login folder itself when the
+// site names none), as the server names it.
 func (r *remoteFS) connect(ctx context.Context) (string, error) {
-	dir := r.sess.Site().Path
+	var dir string
 	err := r.with(ctx, func(c *transfer.Conn) error {
-		if dir != "" {
-			return nil
-		}
-		d, err := c.CurrentDir(ctx)
-		dir = d
+		d, err := c.Abs(ctx, r.sess.Site().Path)
+		dir = strings.TrimSuffix(d, "/")
 		return err
 	})
 	if dir == "" {

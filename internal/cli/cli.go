@@ -249,10 +249,7 @@ func (r *resolver) resolve(arg string) (target, error) {
 		}
 		t.site, t.start, t.bookmark, t.store = st.Site, st, bm.Name, store
 		if sub != "" {
-			t.site.Path = path.Join(bm.RemoteDir, sub)
-			if !strings.HasPrefix(t.site.Path, "/") && bm.RemoteDir == "" {
-				t.site.Path = "/" + t.site.Path
-			}
+			t.site.Path = subPath(bm.RemoteDir, sub)
 		}
 		if r.flags.Mode == nil {
 			t.modeNote = st.ModeNote
@@ -281,6 +278,17 @@ func findBookmark(store *bookmarks.Store, arg string) (bookmarks.Site, string, b
 	}
 	b, ok := store.Get(name)
 	return b, sub, ok
+}
+
+// subPath is NAME/PATH's remote path: PATH under the bookmark's remote_dir
+// (itself relative to the login folder unless it starts with "/"; see
+// transfer.ResolvePath), keeping PATH's trailing slash.
+func subPath(remoteDir, sub string) string {
+	p := path.Join(remoteDir, sub)
+	if strings.HasSuffix(sub, "/") && p != "/" {
+		p += "/"
+	}
+	return p
 }
 
 // askPassword looks the password up (bookmark password_cmd, netrc) and

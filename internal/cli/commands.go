@@ -32,7 +32,11 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	defer c.Close()
-	entries, err := c.List(ctx, t.site.Path, true)
+	dir, err := c.Abs(ctx, t.site.Path)
+	if err != nil {
+		return err
+	}
+	entries, err := c.List(ctx, dir, true)
 	if err != nil {
 		return err
 	}
@@ -127,7 +131,11 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			return err
 		}
 		for _, t := range g {
-			if err := queueGet(ctx, q, c, t.site.Path, local, intoDir); err != nil {
+			remote, err := c.Abs(ctx, t.site.Path)
+			if err == nil {
+				err = queueGet(ctx, q, c, remote, local, intoDir)
+			}
+			if err != nil {
 				r.failf("get %s: %s", wire.Escape(t.site.Path), userMessage(err))
 			}
 		}
@@ -220,7 +228,10 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 			failed++
 			continue
 		}
-		err = stream(ctx, c, t.site.Path, local, env)
+		remote, err := c.Abs(ctx, t.site.Path)
+		if err == nil {
+			err = stream(ctx, c, remote, local, env)
+		}
 		_ = c.Close()
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "ftpdeck: get %s: %s\n", wire.Escape(t.site.Path), userMessage(err))
@@ -286,10 +297,14 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	remote, err := c.Abs(ctx, t.site.Path)
+	if err != nil {
+		_ = c.Close()
+		return err
+	}
 	if srcs[0] == "-" {
 		defer c.Close()
-		remote := t.site.Path
-		if remote == "" || strings.HasSuffix(remote, "/") {
+		if t.site.Path == "" || strings.HasSuffix(remote, "/") {
 			return usagef("put: - (stdin) needs a remote file name in the URL")
 		}
 		if err := putStream(ctx, c, env.Stdin, remote); err != nil {
@@ -305,8 +320,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		_ = c.Close()
 		return err
 	}
-	remote := t.site.Path
-	intoDir := remote == "" || strings.HasSuffix(remote, "/") || len(srcs) > 1 || isRemoteDir(ctx, c, remote)
+	intoDir := t.site.Path == "" || strings.HasSuffix(remote, "/") || len(srcs) > 1 || isRemoteDir(ctx, c, remote)
 	for _, src := range srcs {
 		if intoDir {
 			_, err = q.AddUpload(ctx, c, src, remote)

@@ -60,6 +60,12 @@ type Options struct {
 	DisablePASV bool
 	// TLS enables explicit FTPS (AUTH TLS) when non-nil.
 	TLS *TLSOptions
+	// NoChroot serves the machine as it is, the way Debian's vsftpd ships
+	// (chroot_local_user=NO) and many proftpd and pure-ftpd set-ups run:
+	// the user still logs in to Root, but "/" is the machine's root, and
+	// PWD names Root by its full path (Daemon.Home). By default the user is
+	// chrooted to Root, which the server then calls "/".
+	NoChroot bool
 }
 
 // TLSOptions configures explicit FTPS.
@@ -89,8 +95,12 @@ type Daemon struct {
 	Port int
 	// User and Password log in; Password is [TestPassword].
 	User, Password string
-	// Root is the local folder the user sees as "/".
+	// Root is the local folder the user logs in to: "/" on the server when
+	// chrooted, Home when not (Options.NoChroot).
 	Root string
+	// Home is the login folder as the server names it (PWD right after
+	// login): "/" when chrooted, Root when not.
+	Home string
 	// PassivePorts is the inclusive range the daemon uses for PASV/EPSV.
 	PassivePorts [2]int
 	// Dir is the folder with the generated configuration and the logs.
@@ -302,6 +312,10 @@ func Start(t testing.TB, kind Kind, opts Options) *Daemon {
 		if err := os.Chown(d.Root, d.uid, d.gid); err != nil {
 			t.Fatalf("ftpd: %v", err)
 		}
+	}
+	d.Home = "/"
+	if opts.NoChroot {
+		d.Home = d.Root
 	}
 	// An empty root-owned folder, for vsftpd's secure_chroot_dir.
 	if err := os.Mkdir(filepath.Join(base, "empty"), 0o755); err != nil {

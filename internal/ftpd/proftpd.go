@@ -69,7 +69,9 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 	line("AuthUserFile %s", filepath.Join(d.Dir, "ftpd.passwd"))
 	line("AuthGroupFile %s", filepath.Join(d.Dir, "ftpd.group"))
 	line("RequireValidShell off")
-	line("DefaultRoot ~")
+	if !opts.NoChroot {
+		line("DefaultRoot ~")
+	}
 	line("AllowForeignAddress on")
 	line("PassivePorts %d %d", d.PassivePorts[0], d.PassivePorts[1])
 	line("TimeoutIdle 120")

@@ -30,9 +30,16 @@ func preparePure(t testing.TB, d *Daemon, opts Options) {
 	// The passwd line is written here rather than by "pure-pw useradd":
 	// that one hashes with argon2id at a cost that makes every login take
 	// seconds; pure-ftpd accepts any crypt(3) hash.
+	// pure-ftpd chroots virtual users; "/./" in the home folder says
+	// where: ROOT/./ chroots to ROOT, /./ROOT chroots to "/" and starts in
+	// ROOT (no chroot in effect).
+	home := d.Root + "/./"
+	if opts.NoChroot {
+		home = "/." + d.Root
+	}
 	passwd := filepath.Join(d.Dir, "pureftpd.passwd")
-	writeFile(t, passwd, fmt.Sprintf("%s:%s:%d:%d::%s/./::::::::::::\n",
-		d.User, sha512Crypt(t), d.uid, d.gid, d.Root), 0o600)
+	writeFile(t, passwd, fmt.Sprintf("%s:%s:%d:%d::%s::::::::::::\n",
+		d.User, sha512Crypt(t), d.uid, d.gid, home), 0o600)
 	if out, err := exec.Command(pw, "mkdb", filepath.Join(d.Dir, "pureftpd.pdb"), "-f", passwd).CombinedOutput(); err != nil {
 		t.Fatalf("ftpd: pure-pw mkdb: %v: %s", err, out)
 	}

@@ -53,7 +53,7 @@ func vsftpdConf(d *Daemon, opts Options) string {
 	kv("tcp_wrappers", "NO")
 	kv("pam_service_name", pamService)
 	kv("local_root", d.Root)
-	kv("chroot_local_user", "YES")
+	kv("chroot_local_user", yn(!opts.NoChroot))
 	kv("allow_writeable_chroot", "YES")
 	kv("secure_chroot_dir", filepath.Join(d.base, "empty"))
 	kv("nopriv_user", "nobody")
