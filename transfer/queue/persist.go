@@ -14,9 +14,10 @@ import (
 )
 
 // commitEvery is the group commit's period: changes made within it share
-// one transaction (one fsync of the store), so a run of small files costs
-// a few commits a second, not several per file.
-const commitEvery = 100 * time.Millisecond
+// one transaction, so a run of small files costs five commits a second,
+// not several per file. bbolt syncs twice a commit (its pages, then its
+// meta page): one sync per 100 ms at most.
+const commitEvery = 200 * time.Millisecond
 
 // saver writes the queue's changes to its store from its own goroutine.
 // Requests are numbered; a commit serves every request made before it
