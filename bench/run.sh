@@ -15,7 +15,8 @@
 # it a Go TCP copy measures the limit).
 #
 # Environment: ROUNDS (default 5), BIG_MIB (default 1024), SMALL_FILES
-# (default 2000), EMPTY_FILES (default 50000), KEEP=1 keeps the work
+# (default 2000), EMPTY_FILES (default 50000), MIRROR_DIRS (default 1000
+# folders of 10 files, for the mirror cases), KEEP=1 keeps the work
 # folder, ONLY=regexp runs only the cases whose name matches.
 set -euo pipefail
 
@@ -23,6 +24,7 @@ ROUNDS=${ROUNDS:-5}
 BIG_MIB=${BIG_MIB:-1024}
 SMALL_FILES=${SMALL_FILES:-2000}
 EMPTY_FILES=${EMPTY_FILES:-50000}
+MIRROR_DIRS=${MIRROR_DIRS:-1000}
 ONLY=${ONLY:-.}
 USER_NAME=ftpdeck-test
 PASSWORD=ftpdeck-Test-pw1
@@ -66,12 +68,19 @@ FTPDECK=$work/ftpdeck
 
 # --- data -----------------------------------------------------------------
 srv=$work/srv
-mkdir -p "$srv/up" "$srv/small" "$srv/empty" "$work/empty-root" "$work/local"
+mkdir -p "$srv/up" "$srv/small" "$srv/empty" "$srv/tree" "$work/empty-root" "$work/local"
 echo "generating data: ${BIG_MIB} MiB random file, $SMALL_FILES × 4 KiB, $EMPTY_FILES empty files…" >&2
 head -c $((BIG_MIB << 20)) /dev/urandom >"$srv/big"
-python3 - "$srv/small" "$SMALL_FILES" "$srv/empty" "$EMPTY_FILES" <<'EOF'
+python3 - "$srv/small" "$SMALL_FILES" "$srv/empty" "$EMPTY_FILES" "$srv/tree" "$MIRROR_DIRS" <<'EOF'
 import os, sys
 small, n, empty, m = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+tree, dirs = sys.argv[5], int(sys.argv[6])
+for d in range(dirs):
+    p = os.path.join(tree, "a%03d" % (d // 100), "d%05d" % d)
+    os.makedirs(p, exist_ok=True)
+    for i in range(10):
+        with open(os.path.join(p, "f%d.txt" % i), "wb") as f:
+            f.write(os.urandom(100 + 37 * i))
 blob = os.urandom(4096)
 for i in range(n):
     with open(os.path.join(small, "f%05d.bin" % i), "wb") as f:
@@ -183,7 +192,7 @@ rot() {
 	shift
 	local fs=("$@") i
 	for ((i = 0; i < ${#fs[@]}; i++)); do
-		"${fs[$(((i + r) % ${#fs[@]}))]}" || true
+		${fs[$(((i + r) % ${#fs[@]}))]} || true # unquoted: an entry may carry arguments
 	done
 }
 # The cases, one function per tool; they read big, mode, lmode, cmode and
@@ -202,6 +211,24 @@ sm_ftpdeck() { fresh; measure "small-p$p ftpdeck" "$FTPDECK" get --parallel $p "
 sm_lftp() { has lftp && fresh && measure "small-p$p lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P $p /small $work/dl/small; quit"; }
 ls_ftpdeck() { measure "ls ftpdeck" "$FTPDECK" ls "$URL/empty"; }
 ls_lftp() { has lftp && measure "ls lftp" lftp "${LFTP_LOGIN[@]}" -e "cls -1 /empty; quit"; }
+# Mirror: a tree of MIRROR_DIRS folders × 10 files, first into an empty
+# folder, then again with nothing changed, then with 1% of the files
+# changed on the server (mr_change, untimed, before both tools run).
+mr_ftpdeck() { measure "mirror-$1 ftpdeck" "$FTPDECK" mirror --parallel 4 "$URL/tree" "$work/m-ftpdeck"; }
+mr_lftp() { has lftp && measure "mirror-$1 lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P 4 /tree $work/m-lftp; quit"; }
+mr_first() { rm -rf "$work/m-ftpdeck" "$work/m-lftp"; sync; rot "$1" "mr_ftpdeck first" "mr_lftp first"; }
+mr_change() {
+	python3 - "$srv/tree" "$MIRROR_DIRS" "$1" <<'PY'
+import os, sys, random
+tree, dirs, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+r = random.Random(seed)
+for _ in range(dirs * 10 // 100):
+    d = r.randrange(dirs)
+    p = os.path.join(tree, "a%03d" % (d // 100), "d%05d" % d, "f%d.txt" % r.randrange(10))
+    with open(p, "wb") as f:
+        f.write(os.urandom(r.randrange(50, 500)))
+PY
+}
 
 # case_round ROUND
 case_round() {
@@ -222,6 +249,13 @@ case_round() {
 	done
 	# ls of 50,000 entries
 	want ls && rot "$r" ls_ftpdeck ls_lftp
+	# mirror: first run, unchanged, 1% changed
+	if want mirror; then
+		mr_first "$r"
+		rot "$r" "mr_ftpdeck same" "mr_lftp same"
+		mr_change "$r"
+		rot "$r" "mr_ftpdeck 1pct" "mr_lftp 1pct"
+	fi
 	return 0
 }
 

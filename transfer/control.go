@@ -80,13 +80,25 @@ func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
 func (c *controlConn) timeout() time.Duration { return c.sess.site.timeout() }
 
+// afterFailedData bounds the wait for the reply that follows a data
+// connection that already failed (stalled, or the server never connected
+// back): the timeout has been spent once, and a server that is alive
+// answers the data connection's close at once (426). Without a reply in
+// that time the connection is out of step and dropped, and the data
+// connection's error is returned.
+func afterFailedData(timeout time.Duration) time.Duration {
+	return min(timeout/4, time.Second)
+}
+
 // readRaw reads from the socket with a deadline, so a silent server gives
-// a timeout error, not a hang. The reply that ends a data transfer gets a
-// longer bound: a server may take a while to flush a big upload to disk.
+// a timeout error, not a hang. Every wait is the user's timeout (DESIGN.md,
+// "Every wait has the user's timeout"), the reply after a data transfer's
+// last byte too; after a failed data connection, see afterFailedData.
 func (c *controlConn) readRaw(p []byte) (int, error) {
 	d := c.timeout()
-	if c.dataCmd && c.prelimSeen {
-		d = 4 * d
+	afterData := c.dataCmd && c.prelimSeen
+	if afterData && c.lastDataErr != nil {
+		d = afterFailedData(d)
 	}
 	if err := c.raw.SetReadDeadline(time.Now().Add(d)); err != nil {
 		return 0, err
@@ -102,6 +114,9 @@ func (c *controlConn) readRaw(p []byte) (int, error) {
 			// means it could not reach our listener.
 			c.lastDataErr = a.notConnected(d, err)
 			return n, c.lastDataErr
+		}
+		if afterData {
+			return n, timeoutError("waiting for the reply after the data connection", d, err)
 		}
 		return n, timeoutError("waiting for reply", d, err)
 	}
@@ -274,8 +289,11 @@ func (c *controlConn) handleCommand(line string) error {
 		// where it works and ask LIST for hidden files here.
 		line = "LIST -a" + line[4:]
 	}
-	if c.dataCmd && c.curData != nil && isListCommand(verb) {
-		c.curData.startListing(c.enc)
+	if c.dataCmd && c.curData != nil {
+		if isListCommand(verb) {
+			c.curData.startListing(c.enc)
+		}
+		c.curData.sending = isUpload(verb)
 	}
 	if d := c.deferred; d != nil {
 		c.deferred = nil
@@ -599,7 +617,7 @@ func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
 // attachData gives it a socket, it answers every read and write with an
 // error.
 func (c *controlConn) newDataConn() *dataConn {
-	return &dataConn{Conn: unnegotiated{}, stall: c.timeout(), interrupted: c.wasInterrupted}
+	return &dataConn{Conn: unnegotiated{}, ctl: c, stall: c.timeout(), interrupted: c.wasInterrupted}
 }
 
 // attachData puts conn beneath d (through TLS for a passive connection of
@@ -609,7 +627,7 @@ func (c *controlConn) attachData(d *dataConn, conn net.Conn, m Mode) *dataConn {
 	if c.dataTLS != nil && m == Passive {
 		conn = c.tlsData(conn)
 	}
-	d.Conn = conn
+	d.Conn, d.mode = conn, m
 	c.curData = d
 	return d
 }
@@ -637,6 +655,10 @@ func isDataCommand(verb string) bool {
 		return true
 	}
 	return false
+}
+
+func isUpload(verb string) bool {
+	return verb == "STOR" || verb == "APPE" || verb == "STOU"
 }
 
 func isListCommand(verb string) bool {

@@ -42,9 +42,14 @@ var maxListingEntries int64 = MaxListingEntries
 // Deadlines are refreshed at most every stall/8 to keep the hot path cheap.
 type dataConn struct {
 	net.Conn
+	ctl       *controlConn
+	mode      Mode
+	sending   bool // the transfer is an upload (STOR, APPE, STOU)
 	stall     time.Duration
 	limit     int64 // bytes a listing may read; 0 = no limit
 	read      int64
+	written   int64
+	failed    error // the stall that ended this connection, if one did
 	maxLines  int64 // lines (entries) a listing may read; 0 = no limit
 	lines     int64
 	lastArmed time.Time
@@ -129,7 +134,7 @@ func (d *dataConn) readRaw(p []byte) (int, error) {
 		}
 	}
 	if err != nil && isTimeout(err) {
-		err = d.stalled(true, err)
+		err = d.stalled(StalledReceiving)
 	}
 	return n, err
 }
@@ -139,19 +144,63 @@ func (d *dataConn) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := d.Conn.Write(p)
+	d.written += int64(n)
 	if err != nil && isTimeout(err) {
-		err = d.stalled(false, err)
+		err = d.stalled(StalledSending)
 	}
 	return n, err
 }
 
-// stalled is the error for a data connection that moved no bytes for the
-// stall timeout, reading (from the server) or writing (to it).
-func (d *dataConn) stalled(read bool, err error) error {
-	if read {
-		return fmt.Errorf("data connection stalled: no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+// stalled returns the error for a data connection that moved no bytes for
+// the stall timeout and keeps it: the Conn method returns it, whatever the
+// library joined to it, and the reply after the data is then awaited only
+// briefly (see controlConn.readRaw). A deadline an interrupt set is not a
+// stall: the context's error is returned instead.
+func (d *dataConn) stalled(how StallKind) error {
+	e := &StallError{Mode: d.mode, Addr: d.RemoteAddr().String(), Kind: how, Idle: d.stall, Bytes: d.read}
+	if d.sending {
+		e.Bytes = d.written
 	}
-	return fmt.Errorf("data connection stalled: server took no bytes for %s: %w (%w)", d.stall, ErrTimeout, err)
+	if d.failed == nil {
+		d.failed = e
+	}
+	if d.ctl != nil && d.ctl.lastDataErr == nil {
+		d.ctl.lastDataErr = e
+	}
+	return e
+}
+
+// Close ends the data connection. A TLS one is ended the way servers
+// expect (tlsDataConn.end), unless it already stalled or was interrupted;
+// a server that does not close it within the timeout after that has
+// stalled too.
+func (d *dataConn) Close() error {
+	if t := d.tlsConn(); t != nil && d.failed == nil && !d.interrupted() {
+		if err := t.end(d.stall); isTimeout(err) {
+			_ = d.stalled(StalledAtEnd)
+		}
+	}
+	return d.Conn.Close()
+}
+
+// tlsConn returns the TLS layer beneath d, accepting an active-mode
+// connection the server announced (1xx) first; nil when there is none.
+func (d *dataConn) tlsConn() *tlsDataConn {
+	switch c := d.Conn.(type) {
+	case *tlsDataConn:
+		return c
+	case *activeConn:
+		if !c.ctl.prelimSeen {
+			return nil
+		}
+		conn, err := c.accept()
+		if err != nil {
+			return nil
+		}
+		t, _ := conn.(*tlsDataConn)
+		return t
+	}
+	return nil
 }
 
 // Handshake lets jlaffaye/ftp finish an empty upload: it is called when
@@ -188,7 +237,9 @@ type activeConn struct {
 	conn net.Conn
 	err  error
 
-	deadline time.Time
+	// Deadlines set before the server connected, applied when it does
+	// (the stall timeout is armed before the first Read or Write).
+	readDeadline, writeDeadline time.Time
 }
 
 // accepted reports whether the server's connection has been taken.
@@ -218,7 +269,9 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 		conn, err := tl.AcceptTCP()
 		if err != nil {
 			if isTimeout(err) {
-				return nil, a.notConnected(timeout, err)
+				// Kept, so that the reply after it is awaited only briefly.
+				a.ctl.lastDataErr = a.notConnected(timeout, err)
+				return nil, a.ctl.lastDataErr
 			}
 			return nil, &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: err, Cause: fmt.Sprintf("waiting for the server to connect back: %v", err)}
 		}
@@ -236,8 +289,11 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 		if a.ctl.dataTLS != nil {
 			nc = a.ctl.tlsData(conn)
 		}
-		if !a.deadline.IsZero() {
-			_ = nc.SetDeadline(a.deadline)
+		if !a.readDeadline.IsZero() {
+			_ = nc.SetReadDeadline(a.readDeadline)
+		}
+		if !a.writeDeadline.IsZero() {
+			_ = nc.SetWriteDeadline(a.writeDeadline)
 		}
 		return nc, nil
 	}
@@ -293,14 +349,12 @@ func (a *activeConn) RemoteAddr() net.Addr {
 }
 
 func (a *activeConn) SetDeadline(t time.Time) error {
-	a.deadline = t
-	if a.conn != nil {
-		return a.conn.SetDeadline(t)
-	}
-	return nil
+	_ = a.SetReadDeadline(t)
+	return a.SetWriteDeadline(t)
 }
 
 func (a *activeConn) SetReadDeadline(t time.Time) error {
+	a.readDeadline = t
 	if a.conn != nil {
 		return a.conn.SetReadDeadline(t)
 	}
@@ -308,6 +362,7 @@ func (a *activeConn) SetReadDeadline(t time.Time) error {
 }
 
 func (a *activeConn) SetWriteDeadline(t time.Time) error {
+	a.writeDeadline = t
 	if a.conn != nil {
 		return a.conn.SetWriteDeadline(t)
 	}
@@ -353,6 +408,33 @@ func (t *tlsDataConn) Handshake() error {
 		} else {
 			t.ctl.log.Notef(t.ctl.id, "tls: data connection did NOT resume the session (%s) — servers requiring reuse will refuse it", v)
 		}
+	}
+	return nil
+}
+
+// drainLimit bounds what Close reads after its close_notify: a server's
+// session tickets and close_notify are a few hundred bytes; a download cut
+// short by this side may still be arriving, and is not worth reading.
+const drainLimit = 256 << 10
+
+// end ends the TLS data connection the way servers expect (DESIGN.md, "A
+// TLS data connection has to be ended, not dropped"): close_notify, then
+// read what the server still sends (TLS 1.3 session tickets, its own
+// close_notify) until it closes, for at most timeout; Close follows.
+// Closing a socket with bytes unread makes the kernel reset the
+// connection, and a server still reading an upload (vsftpd) throws away
+// what it had not read: 426 Failure reading network stream. The verdict on
+// the transfer is the server's reply, so only a timeout is returned (the
+// server did not close it): a failed close_notify or a reset is not the
+// caller's concern.
+func (t *tlsDataConn) end(timeout time.Duration) error {
+	if !t.Conn.ConnectionState().HandshakeComplete {
+		return nil
+	}
+	_ = t.Conn.CloseWrite()
+	_ = t.Conn.SetReadDeadline(time.Now().Add(timeout))
+	if _, err := io.CopyN(io.Discard, t.Conn, drainLimit); isTimeout(err) {
+		return err
 	}
 	return nil
 }

@@ -45,10 +45,41 @@ func (e *DataConnError) Error() string {
 
 func (e *DataConnError) Unwrap() error { return e.Err }
 
-// Hint returns a short suggestion for the status line.
-func (e *DataConnError) Hint() string {
-	return fmt.Sprintf("press p for %s", e.Mode.Other())
+// StallError is a data connection that stopped moving: for the timeout
+// the server sent nothing (a download or a listing), took nothing (an
+// upload), or did not close the connection after this side ended it. It
+// wraps ErrTimeout: worth retrying.
+type StallError struct {
+	Mode  Mode
+	Addr  string // the server's end of the data connection
+	Kind  StallKind
+	Idle  time.Duration // how long nothing moved: the timeout
+	Bytes int64         // bytes moved before the stall
 }
+
+// StallKind says which way a data connection stalled.
+type StallKind int
+
+// The ways a data connection stalls.
+const (
+	StalledReceiving StallKind = iota // the server sent nothing
+	StalledSending                    // the server took nothing
+	StalledAtEnd                      // the server did not close it after this side ended it
+)
+
+func (e *StallError) Error() string {
+	head := fmt.Sprintf("data connection stalled (%s mode, server %s)", e.Mode, e.Addr)
+	switch e.Kind {
+	case StalledSending:
+		return fmt.Sprintf("%s: the server took no bytes for %s, after %d bytes sent", head, e.Idle, e.Bytes)
+	case StalledAtEnd:
+		return fmt.Sprintf("%s: the server did not close it within %s after all %d bytes", head, e.Idle, e.Bytes)
+	}
+	return fmt.Sprintf("%s: the server sent no bytes for %s, after %d bytes received", head, e.Idle, e.Bytes)
+}
+
+// Unwrap makes a stall an ErrTimeout.
+func (e *StallError) Unwrap() error { return ErrTimeout }
 
 // CertError is a server certificate that was not accepted: unknown,
 // invalid, or changed since the user accepted another one. The UI shows it

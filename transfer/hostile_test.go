@@ -127,20 +127,6 @@ func TestStalledDataConnection(t *testing.T) {
 	}
 }
 
-// Case 13: a 226 that comes long after an upload's data ended is waited
-// for within a separate, longer bound, not reported as a failure.
-func TestLate226AfterUpload(t *testing.T) {
-	srv := ftpscript.Start(t)
-	srv.Handle("STOR", ftpscript.StoreReply(1500*time.Millisecond, "226 Transfer complete."))
-	_, c, _, err := dialScripted(t, srv, func(s *transfer.Site) { s.Timeout = time.Second })
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Store(context.Background(), "/up.bin", 0, strings.NewReader("payload"), nil); err != nil {
-		t.Fatalf("late 226 reported as failure: %v", err)
-	}
-}
-
 // Case 18: 150 and 226 before the data: all data is still read.
 func TestCompletionBeforeData(t *testing.T) {
 	for _, with150 := range []bool{true, false} {

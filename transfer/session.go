@@ -121,6 +121,9 @@ func (s *Session) login(cc *controlConn) (*Conn, error) {
 	}
 	greeting, err := cc.readReply(nil)
 	if err != nil {
+		if errors.Is(err, ErrTimeout) {
+			return nil, fmt.Errorf("connect to %s: timed out after %s waiting for the server's greeting: %w", site.Addr(), site.timeout(), ErrTimeout)
+		}
 		return nil, fmt.Errorf("connect to %s: no greeting: %w", site.Addr(), err)
 	}
 	if greeting.Code != 220 {
@@ -142,6 +145,7 @@ func (s *Session) login(cc *controlConn) (*Conn, error) {
 		ftp.DialWithTimeout(site.timeout()),
 		ftp.DialWithDisabledEPSV(false),        // EPSV reaches our layer in both modes
 		ftp.DialWithDisabledUTF8(s.enc != nil), // OPTS UTF8 ON would contradict the site's charset
+		ftp.DialWithWritingMDTM(true),          // vsftpd sets times with "MDTM time file" (it has no MFMT)
 	)
 	if err != nil {
 		return nil, fmt.Errorf("connect to %s: %w", site.Addr(), convertErr("", err))

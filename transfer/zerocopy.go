@@ -49,10 +49,10 @@ func zeroCopyTarget(w io.Writer) (*os.File, bool) {
 	return f, m.IsRegular() || m&os.ModeCharDevice != 0
 }
 
-// rearm sets the stall deadline for the next chunk; an interrupt that
-// landed meanwhile is not undone.
-func (d *dataConn) rearm(tcp *net.TCPConn) {
-	_ = tcp.SetReadDeadline(time.Now().Add(d.stall))
+// rearm sets the deadline for the next chunk; an interrupt that landed
+// meanwhile is not undone.
+func (d *dataConn) rearm(tcp *net.TCPConn, t time.Time) {
+	_ = tcp.SetReadDeadline(t)
 	if d.interrupted() {
 		_ = tcp.SetDeadline(time.Unix(1, 0))
 	}
@@ -63,22 +63,32 @@ func (d *dataConn) rearm(tcp *net.TCPConn) {
 // source).
 func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64) (int64, error) {
 	var total int64
+	// One chunk at a time, each ended by a deadline at most stall/8 away
+	// (or the stall's end, when sooner): splice(2) tells what moved only
+	// when it returns, so the time of the last byte is known to stall/8,
+	// and a stall is seen within 1⅛ timeouts of the last byte.
+	period := max(d.stall/8, time.Millisecond)
+	last := time.Now()
 	for {
-		// One chunk at a time: the stall deadline is re-armed before
-		// each. A chunk that times out after moving bytes is not a stall:
-		// the stall timeout still holds, detected within one to two
-		// periods.
-		d.rearm(tcp)
+		t := time.Now().Add(period)
+		if end := last.Add(d.stall); end.Before(t) {
+			t = end
+		}
+		d.rearm(tcp, t)
 		n, err := f.ReadFrom(&io.LimitedReader{R: tcp, N: zeroCopyChunk})
 		total += n
+		d.read += n
+		if n > 0 {
+			last = time.Now()
+		}
 		if progress != nil && n > 0 {
 			progress.Add(n)
 		}
 		switch {
-		case err != nil && isTimeout(err) && n > 0 && !d.interrupted():
+		case err != nil && isTimeout(err) && !d.interrupted() && time.Since(last) < d.stall:
 			continue
 		case err != nil && isTimeout(err):
-			return total, d.stalled(true, err)
+			return total, d.stalled(StalledReceiving)
 		case err != nil && localErrno(err):
 			return total, &LocalError{Err: err}
 		case err != nil:

@@ -1,12 +1,18 @@
 // Package ui is ftpdeck's terminal interface: the root model (layout,
-// focus, dialogs, routing) over the file panes, the queue pane and the
+// focus, overlays, routing) over the file panes, the queue pane and the
 // protocol log pane.
+//
+// Shape: one overlay stack (overlay.go: dialogs, bookmark views, the mode
+// doctor, the help screen; the top one takes the keys) and one binding
+// table (keys.go: keys, handler, when enabled, help group) that drives
+// dispatch, enabling and help. A key the table does not take goes to the
+// focused pane, which owns its keys (queueview, logview, filepane).
 //
 // Rules: children never import this package or each other; no network or
 // disk call runs in Update (every one is a tea.Cmd returning a typed
 // message); the browsing connection is used by one command at a time
-// (remoteFS holds a mutex); engine events reach the UI through commands
-// that wait on a channel and re-arm themselves.
+// (transfer.Browser serializes it); engine events reach the UI through
+// commands that wait on a channel and re-arm themselves.
 package ui
 
 import (
@@ -112,38 +118,40 @@ type Model struct {
 	theme Theme
 	help  help.Model
 
-	log      *transfer.Log
-	logCh    <-chan transfer.Event
-	unsub    func()
-	sess     *transfer.Session
-	remoteFS *remoteFS
-	queue    Queue
-	gen      int // connection generation: messages of older ones are dropped
-	state    connState
+	log     *transfer.Log
+	logCh   <-chan transfer.Event
+	unsub   func()
+	sess    *transfer.Session
+	browser *transfer.Browser // the browsing connection of sess
+	queue   Queue
+	gen     int // connection generation: messages of older ones are dropped
+	state   connState
 
 	remote, local filepane.Model
 	queuev        queueview.Model
 	logv          logview.Model
 
 	focus      focus
-	dialog     *dialog.Model
-	bmv        *bookmarkview.Model // an open bookmark view (list, form, password prompt)
-	bookmark   string              // the session's bookmark, "" for none
-	lastGood   string              // the mode last recorded for it
-	doctor     *doctorView         // the mode doctor's overlay (D), when open
-	doctorKeys doctorKeys
-	showHelp   bool
+	overlays   []overlay // dialogs, bookmark views, doctor, help: the top one takes the keys
+	bookmark   string    // the session's bookmark, "" for none
+	lastGood   string    // the mode last recorded for it
+	probing    int       // the connection generation whose mode doctor probe runs; 0: none
 	showLog    bool
 	status     string
 	statusErr  bool
 	statusHint string // kept visible at the end of a cut status line
 	quitting   bool
 	conflicts  []Conflict
-	initCmds   []tea.Cmd
+	// pendingCopies are c presses made before the queue was up; they run
+	// when it is.
+	pendingCopies []copyRequest
+	initCmds      []tea.Cmd
 
 	width, height int
 	wide          bool // panes side by side
-	bodyH         [4]int
+	zoomed        bool // the focused pane fills the body (z)
+	bodyH, filesH int  // rows of the body (everything above the status line) and of the file panes
+	queueH, logH  int  // rows of the queue and log panes; 0: not shown (a small screen)
 }
 
 // New returns the root model. Its Init lists the local folder and, with a
@@ -166,7 +174,7 @@ func New(opts Options) Model {
 	}
 	th := DefaultTheme()
 	m := Model{
-		opts: opts, keys: DefaultKeyMap(), doctorKeys: defaultDoctorKeys(), theme: th, help: help.New(),
+		opts: opts, keys: DefaultKeyMap(), theme: th, help: help.New(),
 		log: lg, showLog: true,
 		remote: filepane.New(remotePane, "Remote", nil, ""),
 		local:  filepane.New(localPane, "Local", filepane.Local{}, dir),
@@ -200,6 +208,7 @@ func New(opts Options) Model {
 	if opts.Session != nil {
 		m.sess = opts.Session
 		m.state = stateConnecting
+		m.remote.SetEmptyText("connecting to " + opts.Session.Site().Addr() + "…")
 	}
 	m.setFocus(focusLocal)
 	if opts.Session != nil {
@@ -223,7 +232,7 @@ func New(opts Options) Model {
 		m.initCmds = append(m.initCmds, m.connectCmd())
 	}
 	if len(opts.Notices) > 0 {
-		m = m.openDialog(dialog.NewConfirm(tagNotices{}, "ftpdeck: please note", noticeDialogBody(opts.Notices)...))
+		m = m.openDialog(dialog.NewNotice(tagNotices{}, "ftpdeck: please note", noticeDialogBody(opts.Notices)...))
 	}
 	return m
 }
@@ -242,8 +251,8 @@ func (m Model) Close() {
 	if m.queue != nil {
 		_ = m.queue.Close()
 	}
-	if m.remoteFS != nil {
-		m.remoteFS.close()
+	if m.browser != nil {
+		m.browser.Close()
 	}
 }
 
@@ -267,7 +276,7 @@ func Run(ctx context.Context, opts Options) error {
 }
 
 // Update routes a message: results and engine events to their owners,
-// keys to the dialog if one is open, else the help, global keys, and the
+// keys to the top overlay if one is open, else the binding table, else the
 // focused pane.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
@@ -284,7 +293,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, waitLog(m.logCh)
 	case dialog.DoneMsg:
-		m.dialog = nil
 		return m.handleDialog(msg)
 	case bookmarkview.ConnectMsg, bookmarkview.PasswordMsg, bookmarkview.CancelMsg, bookmarkview.EditedMsg,
 		bookmarkview.DeleteMsg, bookmarkview.SaveMsg, bookmarkSiteMsg, bookmarkOpMsg, goodModeMsg:
@@ -293,6 +301,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handlePaneResult(msg)
 	case probeDoneMsg:
 		return m.probeDone(msg)
+	case mirrorTreesMsg:
+		return m.mirrorListed(msg)
+	case mirrorStartMsg:
+		return m.mirrorStart(msg)
 	}
 	return m.handleEngine(msg)
 }

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ftpdeck/bookmarks"
+	"ftpdeck/bookmarks/connopts"
 	"ftpdeck/transfer"
 	"ftpdeck/ui/bookmarkview"
 )
@@ -21,7 +22,7 @@ import (
 type pendingConnect struct {
 	site     transfer.Site
 	bookmark string // "" for a URL or the connect form
-	start    bookmarkview.Start
+	start    connopts.Start
 	lastGood string
 }
 
@@ -57,12 +58,15 @@ func noticeDialogBody(notices []string) []string {
 
 func (m Model) openBookmarkView(v bookmarkview.Model) Model {
 	v.SetStyles(m.theme.Dialog)
-	v.SetSize(m.width, max(m.height-3, 8))
-	m.bmv = &v
-	return m
+	return m.push(bookmarksOverlay{v})
 }
 
-func (m Model) openBookmarks() Model {
+// openBookmarks is b: the list of saved sites.
+func (m Model) openBookmarks() (tea.Model, tea.Cmd) {
+	return m.bookmarkList(), nil
+}
+
+func (m Model) bookmarkList() Model {
 	st := m.opts.Bookmarks
 	notice := ""
 	if err := st.LoadError(); err != nil {
@@ -72,24 +76,14 @@ func (m Model) openBookmarks() Model {
 }
 
 // openSave is B: name and, for a login with a password, whether to save it.
-func (m Model) openSave() Model {
+func (m Model) openSave() (tea.Model, tea.Cmd) {
 	s := m.sess.Site()
 	name := s.Host
 	if m.bookmark != "" {
 		name = m.bookmark
 	}
 	canSave := s.Password != "" && s.User != "anonymous"
-	return m.openBookmarkView(bookmarkview.NewSave(name, s.Display(), canSave))
-}
-
-func (m Model) bookmarkViewKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	v, cmd := m.bmv.Update(msg)
-	if v.Done() {
-		m.bmv = nil
-	} else {
-		m.bmv = &v
-	}
-	return m, cmd
+	return m.openBookmarkView(bookmarkview.NewSave(name, s.Display(), canSave)), nil
 }
 
 // handleBookmarks acts on the bookmark views' answers and the results of
@@ -149,7 +143,7 @@ func (m Model) handleBookmarks(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 		}
 		if msg.reopen {
-			return m.openBookmarks(), nil
+			return m.bookmarkList(), nil
 		}
 	case goodModeMsg:
 		if msg.err != nil {
@@ -165,7 +159,7 @@ func (m Model) handleBookmarks(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m Model) resolveBookmark(b bookmarks.Site) tea.Cmd {
 	timeout, log := m.opts.DialTimeout, m.log
 	return func() tea.Msg {
-		st, err := bookmarkview.Connection(b)
+		st, err := connopts.FromBookmark(b)
 		if err != nil {
 			return bookmarkSiteMsg{err: err}
 		}

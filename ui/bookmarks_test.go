@@ -108,7 +108,7 @@ func TestGoldenBookmarkList(t *testing.T) {
 func TestBookmarkListConnectAsksPasswordMasked(t *testing.T) {
 	m := bmModel(t, 100, 30, bmStore(t, sampleBookmarks()...), "")
 	m = pressSettle(t, m, "b", "/", "p", "l", "c", "enter")
-	if m.bmv == nil || m.bmv.Kind() != bookmarkview.Password {
+	if bmv(m) == nil || bmv(m).Kind() != bookmarkview.Password {
 		t.Fatalf("no password prompt; status %q", m.status)
 	}
 	if !strings.Contains(m.View(), "Password for op@127.0.0.1:2121") {
@@ -119,7 +119,7 @@ func TestBookmarkListConnectAsksPasswordMasked(t *testing.T) {
 		t.Fatalf("prompt not masked:\n%s", v)
 	}
 	m = pressSettle(t, m, "enter")
-	if m.bmv != nil {
+	if bmv(m) != nil {
 		t.Fatal("prompt still open")
 	}
 	s := m.sess.Site()
@@ -137,7 +137,7 @@ func TestBookmarkListConnectAsksPasswordMasked(t *testing.T) {
 func TestBookmarkListSavedPasswordConnectsAndNotesMode(t *testing.T) {
 	m := bmModel(t, 100, 30, bmStore(t, sampleBookmarks()...), "")
 	m = pressSettle(t, m, "b", "enter") // camera: saved password, last good mode active
-	if m.bmv != nil || m.sess.Site().Password != "hunter2" || m.sess.Mode() != transfer.Active {
+	if bmv(m) != nil || m.sess.Site().Password != "hunter2" || m.sess.Mode() != transfer.Active {
 		t.Fatalf("site %+v", m.sess.Site())
 	}
 	var noted bool
@@ -179,7 +179,7 @@ func TestBookmarkDeleteAsksThenSaves(t *testing.T) {
 	if _, ok := again.Get("mirror"); ok {
 		t.Fatal("not saved")
 	}
-	if m.bmv == nil || m.bmv.Kind() != bookmarkview.List || m.status != "deleted bookmark mirror" {
+	if bmv(m) == nil || bmv(m).Kind() != bookmarkview.List || m.status != "deleted bookmark mirror" {
 		t.Fatalf("list not reopened; status %q", m.status)
 	}
 }
@@ -200,7 +200,7 @@ func TestSaveSiteAsksAboutPassword(t *testing.T) {
 			st := bmStore(t)
 			m := bmModel(t, 100, 30, st, "")
 			m = pressSettle(t, m, "B")
-			if m.bmv == nil || m.bmv.Kind() != bookmarkview.Save {
+			if bmv(m) == nil || bmv(m).Kind() != bookmarkview.Save {
 				t.Fatal("B did not open the save form")
 			}
 			for range len("127.0.0.1") {
@@ -248,7 +248,7 @@ func TestLastGoodModeRecordedAfterListing(t *testing.T) {
 func TestStartNoticesShownInDialog(t *testing.T) {
 	m := New(Options{LocalDir: fixedLocal(t), NoQueue: true, Notices: []string{"/cfg/bookmarks.toml:3:7: expected '='"}})
 	t.Cleanup(m.Close)
-	if m.dialog == nil || !strings.Contains(m.View(), "bookmarks.toml:3:7") {
+	if dlg(m) == nil || !strings.Contains(m.View(), "bookmarks.toml:3:7") {
 		t.Fatalf("notice not shown:\n%s", m.View())
 	}
 }
@@ -258,7 +258,7 @@ func TestAskPasswordAtStart(t *testing.T) {
 	sess := transfer.NewSession(transfer.Site{Host: "127.0.0.1", Port: 2121, User: "bob"}, lg)
 	m := New(Options{Session: sess, Log: lg, LocalDir: fixedLocal(t), NoQueue: true, AskPassword: true})
 	t.Cleanup(m.Close)
-	if m.bmv == nil || m.bmv.Kind() != bookmarkview.Password || m.state != stateOffline {
+	if bmv(m) == nil || bmv(m).Kind() != bookmarkview.Password || m.state != stateOffline {
 		t.Fatalf("no prompt at start")
 	}
 	m = pressSettle(t, m, "p", "w", "enter")

@@ -43,7 +43,7 @@ func TestGoldenCertDialog(t *testing.T) {
 			m := fedModel(t, 80, 24)
 			m.sess = transfer.NewSession(transfer.Site{Host: "127.0.0.1", Port: 2121, User: "demo", TLS: transfer.TLSExplicit}, m.log)
 			m = update(t, m, connectedMsg{gen: m.gen, err: fixedCertError(tc.changed)})
-			if m.dialog == nil || m.dialog.Kind() != dialog.Choice {
+			if dlg(m) == nil || dlg(m).Kind() != dialog.Choice {
 				t.Fatalf("no certificate dialog")
 			}
 			golden.RequireEqual(t, view(m))
@@ -64,8 +64,8 @@ func TestCertDialogAnswers(t *testing.T) {
 		m := open(t, &trust.Verifier{})
 		m, cmd := updateCmd(t, m, keyMsg(k))
 		m, next := updateCmd(t, m, cmd())
-		if m.dialog != nil || next != nil || m.state != stateFailed || !strings.Contains(m.status, "rejected") {
-			t.Fatalf("%s: dialog %v, next %v, state %v, status %q", k, m.dialog != nil, next != nil, m.state, m.status)
+		if dlg(m) != nil || next != nil || m.state != stateFailed || !strings.Contains(m.status, "rejected") {
+			t.Fatalf("%s: dialog %v, next %v, state %v, status %q", k, dlg(m) != nil, next != nil, m.state, m.status)
 		}
 	}
 
@@ -144,7 +144,7 @@ func TestCertAcceptOnceConnects(t *testing.T) {
 		t.Fatal("no connect result")
 	}
 	m = update(t, m, msg)
-	if m.dialog == nil {
+	if dlg(m) == nil {
 		t.Fatalf("no certificate dialog; status %q", m.status)
 	}
 	m, cmd := updateCmd(t, m, keyMsg("o"))

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer"
+	"ftpdeck/ui/doctorview"
 )
 
 // The mode doctor (D): a probe of EPSV, PASV, EPRT and PORT against the
@@ -26,33 +25,17 @@ type probeDoneMsg struct {
 	err    error  // saving failed
 }
 
-// doctorView is the overlay's state.
-type doctorView struct {
-	running bool
-	report  transfer.Report
-	note    string // saved / not saved
-	offset  int    // first line shown
-}
-
-// doctorKeys are the overlay's bindings.
-type doctorKeys struct {
-	Close, Up, Down key.Binding
-}
-
-func defaultDoctorKeys() doctorKeys {
-	return doctorKeys{
-		Close: key.NewBinding(key.WithKeys("esc", "q", "enter", "D"), key.WithHelp("esc", "close")),
-		Up:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑", "scroll up")),
-		Down:  key.NewBinding(key.WithKeys("down", "j", "pgdown"), key.WithHelp("↓", "scroll down")),
-	}
-}
-
 // startDoctor opens the overlay and starts the probe.
 func (m Model) startDoctor() (tea.Model, tea.Cmd) {
-	if m.doctor != nil && m.doctor.running {
+	if m.probing == m.gen {
+		// The probe still runs: show its overlay again, start no other.
+		if _, _, open := findOverlay[doctorOverlay](m); !open {
+			m = m.openDoctor()
+		}
 		return m, nil
 	}
-	m.doctor = &doctorView{running: true}
+	m.probing = m.gen
+	m = m.openDoctor()
 	site, log, gen := m.sess.Site(), m.log, m.gen
 	dir := m.remote.Dir()
 	store, name := m.opts.Bookmarks, m.bookmark
@@ -74,16 +57,31 @@ func (m Model) startDoctor() (tea.Model, tea.Cmd) {
 	}
 }
 
-// probeDone shows a finished probe.
+// openDoctor lays the doctor's overlay over everything else.
+func (m Model) openDoctor() Model {
+	v := doctorview.New()
+	v.SetStyles(doctorview.Styles{Box: m.theme.HelpBox, Title: m.theme.HelpTitle, Desc: m.theme.Help.ShortDesc})
+	return m.push(doctorOverlay{v})
+}
+
+// probeDone shows a finished probe: in the overlay, if it is still open
+// (or opened again), and on the status line.
 func (m Model) probeDone(msg probeDoneMsg) (tea.Model, tea.Cmd) {
 	if msg.gen != m.gen {
 		return m, nil
 	}
-	dv := &doctorView{report: msg.report, note: msg.saved}
+	m.probing = 0
+	note := msg.saved
 	if msg.err != nil {
-		dv.note = "last_good_mode not saved: " + msg.err.Error()
+		note = "last_good_mode not saved: " + msg.err.Error()
 	}
-	m.doctor = dv
+	o, i, open := findOverlay[doctorOverlay](m)
+	if !open {
+		m = m.openDoctor()
+		o, i, _ = findOverlay[doctorOverlay](m)
+	}
+	o.v.SetReport(msg.report, note)
+	m = m.replace(i, o)
 	v := msg.report.Verdict
 	switch {
 	case !v.Works:
@@ -94,49 +92,4 @@ func (m Model) probeDone(msg probeDoneMsg) (tea.Model, tea.Cmd) {
 		m.setStatus(fmt.Sprintf("mode doctor: %s works", strings.ToUpper(v.Mode.String())), false)
 	}
 	return m, nil
-}
-
-// doctorKey handles a key while the overlay is open.
-func (m Model) doctorKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.doctorKeys
-	switch {
-	case key.Matches(msg, k.Close):
-		if !m.doctor.running {
-			m.doctor = nil
-		}
-	case key.Matches(msg, k.Up):
-		m.doctor.offset = max(m.doctor.offset-1, 0)
-	case key.Matches(msg, k.Down):
-		m.doctor.offset++
-	case key.Matches(msg, m.keys.Quit):
-		return m.quit()
-	}
-	return m, nil
-}
-
-// doctorBody renders the overlay in w×h.
-func (m Model) doctorBody(w, h int) string {
-	inner := max(w-4, 20)
-	var lines []string
-	if m.doctor.running {
-		lines = []string{"probing EPSV, PASV, EPRT and PORT, one listing each…", "", "the table appears here when every method has had its turn"}
-	} else {
-		// The verdict first: on a small screen it is what must be seen.
-		rep := m.doctor.report
-		lines = strings.Split(strings.TrimRight(rep.RenderVerdict(inner), "\n"), "\n")
-		if m.doctor.note != "" {
-			lines = append(lines, m.doctor.note)
-		}
-		lines = append(lines, "")
-		lines = append(lines, strings.Split(strings.TrimRight(rep.RenderTable(inner), "\n"), "\n")...)
-	}
-	room := max(h-2, 1)
-	off := min(m.doctor.offset, max(len(lines)-room, 0))
-	shown := lines[off:min(off+room, len(lines))]
-	for i, l := range shown {
-		shown[i] = ansi.Truncate(l, inner, "…")
-	}
-	box := m.theme.HelpBox.Width(inner + 2)
-	title := m.theme.HelpTitle.Render(" Mode doctor") + m.theme.Help.ShortDesc.Render("  (↑/↓ scroll, esc closes)")
-	return ansi.Truncate(title, w, "") + "\n" + box.Render(strings.Join(shown, "\n"))
 }

@@ -56,20 +56,20 @@ func TestGoldenModeDoctor(t *testing.T) {
 func TestModeDoctorKeys(t *testing.T) {
 	m := fedModel(t, 80, 24)
 	m = update(t, m, probeDoneMsg{gen: m.gen, report: natReport()})
-	if m.doctor == nil {
+	if doc(m) == nil {
 		t.Fatal("overlay not open")
 	}
 	m = press(t, m, "down", "down")
-	if m.doctor.offset != 2 {
-		t.Errorf("offset %d after two downs", m.doctor.offset)
+	if doc(m).Offset() != 2 {
+		t.Errorf("offset %d after two downs", doc(m).Offset())
 	}
 	m = press(t, m, "esc")
-	if m.doctor != nil {
+	if doc(m) != nil {
 		t.Error("esc did not close the overlay")
 	}
 	// A probe of a session the user has left is dropped.
 	m = update(t, m, probeDoneMsg{gen: m.gen - 1, report: natReport()})
-	if m.doctor != nil {
+	if doc(m) != nil {
 		t.Error("stale probe opened the overlay")
 	}
 }
@@ -100,8 +100,8 @@ func TestModeDoctorProbesAndSavesBookmark(t *testing.T) {
 	m = update(t, m, tea.WindowSizeMsg{Width: 100, Height: 40})
 	m = update(t, m, connectedMsg{gen: m.gen, dir: "/"})
 	m, cmd := updateCmd(t, m, keyMsg("D"))
-	if m.doctor == nil || !m.doctor.running || cmd == nil {
-		t.Fatalf("D did not start the probe: %+v", m.doctor)
+	if doc(m) == nil || !doc(m).Running() || cmd == nil {
+		t.Fatalf("D did not start the probe: %+v", doc(m))
 	}
 	if !strings.Contains(m.View(), "probing EPSV, PASV, EPRT and PORT") {
 		t.Errorf("no progress shown:\n%s", m.View())

@@ -6,15 +6,17 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
+	"ftpdeck/ui/certview"
 	"ftpdeck/ui/dialog"
 	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/internal/cells"
@@ -130,30 +132,43 @@ func waitConflict(ch <-chan Conflict, gen int) tea.Cmd {
 	}
 }
 
-// describe turns an error into words for the status line; a failed data
-// connection names the mode, the cause and the key that tries the other.
-func describe(err error) string {
-	var de *transfer.DataConnError
-	if errors.As(err, &de) {
-		return fmt.Sprintf("%s — %s", de.Error(), de.Hint())
+// describe turns an error into words for the status line: a failed data
+// connection names the mode, the cause and the key that tries the other
+// (the engine's words say what happened, the UI's which key to press); a
+// bare context deadline says how long was waited.
+func (m Model) describe(err error) string {
+	s := err.Error()
+	if errors.Is(err, context.DeadlineExceeded) {
+		s = strings.ReplaceAll(s, context.DeadlineExceeded.Error(), "timed out after "+m.timeout().String())
 	}
-	return err.Error()
+	if h := m.hintOf(err); h != "" {
+		return s + " — " + h
+	}
+	return s
 }
 
 // hintOf returns the suggestion that must stay visible when the status
 // line is cut to fit ("press p for passive"), or "".
-func hintOf(err error) string {
+func (m Model) hintOf(err error) string {
 	var de *transfer.DataConnError
 	if errors.As(err, &de) {
-		return de.Hint()
+		return fmt.Sprintf("press %s for %s", m.keys.Mode.Help().Key, de.Mode.Other())
 	}
 	return ""
 }
 
+// timeout is the user's connect/idle timeout.
+func (m Model) timeout() time.Duration {
+	if m.opts.DialTimeout > 0 {
+		return m.opts.DialTimeout
+	}
+	return transfer.DefaultTimeout
+}
+
 // setError shows err on the status line, keeping its hint visible.
 func (m *Model) setError(prefix string, err error) {
-	m.setStatus(prefix+describe(err), true)
-	m.statusHint = hintOf(err)
+	m.setStatus(prefix+m.describe(err), true)
+	m.statusHint = m.hintOf(err)
 }
 
 func (m *Model) setStatus(s string, isErr bool) {
@@ -161,12 +176,7 @@ func (m *Model) setStatus(s string, isErr bool) {
 	// from layers that do not escape them: escape here, once, so no
 	// ANSI/OSC sequence from a server reaches the terminal (issue #8,
 	// case 8). Escaping is idempotent on already-escaped text.
-	s = wire.Escape(s)
-	had := m.status != ""
-	m.status, m.statusErr, m.statusHint = s, isErr, ""
-	if had != (s != "") {
-		m.layout()
-	}
+	m.status, m.statusErr, m.statusHint = wire.Escape(s), isErr, ""
 }
 
 func (m *Model) setFocus(f focus) {
@@ -189,21 +199,6 @@ func (m *Model) setFocus(f focus) {
 		m.logv.Focus()
 	case numFocus:
 	}
-	m.updateKeys()
-}
-
-// updateKeys enables the bindings that apply now.
-func (m *Model) updateKeys() {
-	onFiles := m.focus == focusRemote || m.focus == focusLocal
-	remoteOK := m.focus == focusLocal || m.remote.Lister() != nil
-	m.keys.Copy.SetEnabled(onFiles && m.remote.Lister() != nil)
-	m.keys.Mkdir.SetEnabled(onFiles && remoteOK)
-	m.keys.Rename.SetEnabled(onFiles && remoteOK)
-	m.keys.Delete.SetEnabled(onFiles && remoteOK)
-	m.keys.Mode.SetEnabled(m.sess != nil)
-	m.keys.SaveSite.SetEnabled(m.sess != nil && m.opts.Bookmarks != nil)
-	m.keys.Bookmarks.SetEnabled(m.opts.Bookmarks != nil)
-	m.keys.Doctor.SetEnabled(m.sess != nil)
 }
 
 func (m *Model) pane(id int) *filepane.Model {
@@ -224,76 +219,82 @@ func (m *Model) focusedPane() *filepane.Model {
 	return nil
 }
 
+// openDialog lays dialog d over everything else.
 func (m Model) openDialog(d dialog.Model) Model {
 	d.SetStyles(m.theme.Dialog)
-	d.SetWidth(m.width - 4)
-	m.dialog = &d
-	return m
+	return m.push(dialogOverlay{d})
 }
 
+// handleKey takes a key message. Outside text inputs one holding several
+// runes (Bubble Tea delivers "jjj" read at once as one message) counts as
+// that many key presses; once a press opens a text input, the rest is
+// typed into it. A bracketed paste outside a text input is dropped: pasted
+// text is not a string of commands.
 func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	if m.dialog != nil {
-		d, cmd := m.dialog.Update(msg)
-		m.dialog = &d
-		return m, cmd
+	if msg.Type != tea.KeyRunes || m.takesText() {
+		return m.handleKey1(msg)
 	}
-	if m.bmv != nil {
-		return m.bookmarkViewKey(msg)
-	}
-	if m.doctor != nil {
-		return m.doctorKey(msg)
-	}
-	if m.showHelp {
-		if key.Matches(msg, m.keys.CloseHelp) {
-			m.showHelp = false
-		}
+	if msg.Paste {
 		return m, nil
+	}
+	if len(msg.Runes) < 2 {
+		return m.handleKey1(msg)
+	}
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		if m.takesText() {
+			rest := tea.KeyMsg{Type: tea.KeyRunes, Runes: msg.Runes[i:], Alt: msg.Alt}
+			mm, cmd := m.handleKey1(rest)
+			return mm, tea.Batch(append(cmds, cmd)...)
+		}
+		mm, cmd := m.handleKey1(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: msg.Alt})
+		m = mm.(Model)
+		cmds = append(cmds, cmd)
+		if m.quitting {
+			break
+		}
+	}
+	return m, tea.Batch(cmds...)
+}
+
+// takesText reports whether a text input has the keyboard: the top
+// overlay's, or the focused pane's filter.
+func (m Model) takesText() bool {
+	if o := m.top(); o != nil {
+		return o.TakesText()
+	}
+	p := m.focusedPane()
+	return p != nil && p.Filtering()
+}
+
+// handleKey1 takes one key press: ctrl+c quits from anywhere (asking while
+// transfers run; a second ctrl+c answers yes); else the top overlay takes
+// it, or a pane's filter input, or the binding table, or the focused pane.
+func (m Model) handleKey1(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if msg.Type == tea.KeyCtrlC {
+		if o, ok := m.top().(dialogOverlay); ok {
+			if _, quit := o.d.Tag().(tagQuit); quit {
+				m.quitting = true
+				return m, tea.Quit
+			}
+		}
+		return m.quit()
+	}
+	if m.top() != nil {
+		return m.updateTop(msg)
 	}
 	if p := m.focusedPane(); p != nil && p.Filtering() {
 		return m.routeKey(msg)
 	}
-	k := m.keys
-	switch {
-	case key.Matches(msg, k.Quit):
-		return m.quit()
-	case key.Matches(msg, k.Help):
-		m.showHelp = true
-	case key.Matches(msg, k.NextPane):
-		m.setFocus(m.nextFocus(1))
-	case key.Matches(msg, k.PrevPane):
-		m.setFocus(m.nextFocus(-1))
-	case key.Matches(msg, k.Mode):
-		mode := m.sess.ToggleMode()
-		m.setStatus(fmt.Sprintf("mode: %s — the next listing or transfer uses it", strings.ToUpper(mode.String())), false)
-	case key.Matches(msg, k.ToggleLog):
-		m.showLog = !m.showLog
-		if !m.showLog && m.focus == focusLog {
-			m.setFocus(focusRemote)
-		}
-		m.layout()
-	case key.Matches(msg, k.Connect):
-		return m.openDialog(dialog.NewConnect(tagConnect{}, m.formFor())), nil
-	case key.Matches(msg, k.Bookmarks):
-		return m.openBookmarks(), nil
-	case key.Matches(msg, k.SaveSite):
-		return m.openSave(), nil
-	case key.Matches(msg, k.Doctor):
-		return m.startDoctor()
-	case key.Matches(msg, k.Copy):
-		return m.copySelected()
-	case key.Matches(msg, k.Mkdir):
-		p := m.focusedPane()
-		return m.openDialog(dialog.NewInput(tagMkdir{p.ID()}, "New folder in "+p.Dir(), "name: ", "")), nil
-	case key.Matches(msg, k.Rename):
-		p := m.focusedPane()
-		if e, ok := p.Current(); ok {
-			return m.openDialog(dialog.NewInput(tagRename{p.ID(), e.Name}, "Rename "+e.Name, "new name: ", e.Name)), nil
-		}
-	case key.Matches(msg, k.Delete):
-		return m.askDelete()
-	default:
-		return m.routeKey(msg)
+	if mm, cmd, ok := m.dispatch(msg); ok {
+		return mm, cmd
 	}
+	return m.routeKey(msg)
+}
+
+func (m Model) toggleMode() (tea.Model, tea.Cmd) {
+	mode := m.sess.ToggleMode()
+	m.setStatus(fmt.Sprintf("mode: %s — the next listing or transfer uses it", strings.ToUpper(mode.String())), false)
 	return m, nil
 }
 
@@ -311,7 +312,6 @@ func (m Model) routeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.logv, cmd = m.logv.Update(msg)
 	case numFocus:
 	}
-	m.updateKeys()
 	return m, cmd
 }
 
@@ -329,8 +329,7 @@ func (m Model) nextFocus(d int) focus {
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	if m.queue != nil {
 		if s := m.queuev.Summary(); s.Running+s.Queued > 0 {
-			body := fmt.Sprintf("%d running, %d queued. The queue is kept and resumes next time.", s.Running, s.Queued)
-			return m.openDialog(dialog.NewConfirm(tagQuit{}, "Quit while transfers run?", body)), nil
+			return m.openDialog(dialog.NewConfirm(tagQuit{}, "Quit while transfers run?", quitWords(s)...)), nil
 		}
 	}
 	m.quitting = true
@@ -394,11 +393,12 @@ func (m Model) siteFromForm(f dialog.Form) (transfer.Site, error) {
 // are closed in a command, and the new one is dialed.
 func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 	site.Trust = m.opts.Trust
-	oldFS, oldQ := m.remoteFS, m.queue
+	oldB, oldQ := m.browser, m.queue
 	m.sess = transfer.NewSession(site, m.log)
-	m.remoteFS, m.queue = nil, nil
+	m.browser, m.queue, m.pendingCopies = nil, nil, nil
 	m.queuev.SetSummary(queue.Summary{})
 	m.remote.SetLister(nil, "")
+	m.remote.SetEmptyText("connecting to " + site.Addr() + "…")
 	m.state = stateConnecting
 	m.setStatus("connecting to "+site.Display()+" …", false)
 	m.setFocus(focusRemote)
@@ -406,8 +406,8 @@ func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 		if oldQ != nil {
 			_ = oldQ.Close()
 		}
-		if oldFS != nil {
-			oldFS.close()
+		if oldB != nil {
+			oldB.Close()
 		}
 		return nil
 	}
@@ -415,15 +415,15 @@ func (m Model) startSession(site transfer.Site) (tea.Model, tea.Cmd) {
 }
 
 // connectCmd dials the browsing connection of m.sess. It must be called on
-// a model that will be returned (it sets remoteFS and gen).
+// a model that will be returned (it sets browser and gen).
 func (m *Model) connectCmd() tea.Cmd {
 	m.gen++
-	if m.remoteFS == nil {
-		m.remoteFS = newRemoteFS(m.sess, m.opts.DialTimeout)
+	if m.browser == nil {
+		m.browser = transfer.NewBrowser(m.sess)
 	}
-	fs, gen := m.remoteFS, m.gen
+	b, gen := m.browser, m.gen
 	return func() tea.Msg {
-		dir, err := fs.connect(context.Background())
+		dir, err := b.Start(context.Background())
 		return connectedMsg{gen: gen, dir: dir, err: err}
 	}
 }
@@ -433,7 +433,7 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 		c.c.Decide(queue.Skip, false) // esc: skip this one
 	}
 	if t, ok := msg.Tag.(tagCert); ok && !msg.OK {
-		return m.answerCert(t, certReject) // esc rejects
+		return m.answerCert(t, certview.Reject) // esc rejects
 	}
 	if !msg.OK {
 		return m.nextConflict()
@@ -473,7 +473,7 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 		t.c.Decide(p.policy, p.forAll)
 		return m.nextConflict()
 	case tagCert:
-		c, _ := msg.Choice.(certChoice)
+		c, _ := msg.Choice.(certview.Choice)
 		return m.answerCert(t, c)
 	}
 	return m, nil
@@ -496,9 +496,13 @@ func (m Model) askDelete() (tea.Model, tea.Cmd) {
 	if len(es) == 0 {
 		return m, nil
 	}
-	title := fmt.Sprintf("Delete %d entries from %s?", len(es), p.Dir())
+	side := "local"
+	if p.ID() == remotePane {
+		side = "remote"
+	}
+	title := fmt.Sprintf("Delete %d %s entries from %s?", len(es), side, p.Dir())
 	if len(es) == 1 {
-		title = fmt.Sprintf("Delete %s?", es[0].Name)
+		title = fmt.Sprintf("Delete %s %s?", side, es[0].Name)
 	}
 	var body []string
 	dirs := 0
@@ -515,14 +519,15 @@ func (m Model) askDelete() (tea.Model, tea.Cmd) {
 	if dirs > 0 {
 		body = append(body, "", "Folders are deleted with everything in them.")
 	}
-	return m.openDialog(dialog.NewConfirm(tagDelete{p.ID(), es}, title, body...)), nil
+	return m.openDialog(dialog.NewConfirm(tagDelete{p.ID(), es}, title, body...).DefaultNo()), nil
 }
 
 // copySelected queues the selection of the focused file pane into the
 // other pane's folder, walking folders on the browsing connection.
 func (m Model) copySelected() (tea.Model, tea.Cmd) {
-	if m.queue == nil {
-		m.setStatus("no transfer queue: transfers are not available in this build", true)
+	starting := m.queue == nil && m.opts.NewQueue != nil && m.state == stateConnected
+	if m.queue == nil && !starting {
+		m.setStatus("no transfer queue: transfers are not available in this view", true)
 		return m, nil
 	}
 	src := m.focusedPane()
@@ -530,22 +535,40 @@ func (m Model) copySelected() (tea.Model, tea.Cmd) {
 	if len(es) == 0 {
 		return m, nil
 	}
-	q, fs := m.queue, m.remoteFS
-	remoteDir, localDir := m.remote.Dir(), m.local.Dir()
-	down := m.focus == focusRemote
+	c := copyRequest{entries: es, down: m.focus == focusRemote, remoteDir: m.remote.Dir(), localDir: m.local.Dir()}
 	src.ClearMarks()
-	m.setStatus(fmt.Sprintf("queueing %d entries…", len(es)), false)
-	return m, func() tea.Msg {
+	if starting {
+		// The queue comes up just after the first listing: keep the
+		// request and run it when the queue is ready.
+		m.pendingCopies = append(slices.Clip(m.pendingCopies), c)
+		m.setStatus("queueing "+plural(len(es), "entry")+" when the transfer queue is up…", false)
+		return m, nil
+	}
+	m.setStatus("queueing "+plural(len(es), "entry")+"…", false)
+	return m, c.run(m.queue, m.browser)
+}
+
+// copyRequest is one c: entries of one pane for the other pane's folder.
+type copyRequest struct {
+	entries             []filepane.Entry
+	down                bool // from the remote pane: downloads
+	remoteDir, localDir string
+}
+
+// run queues the request in a command, walking folders on the browsing
+// connection.
+func (c copyRequest) run(q Queue, b *transfer.Browser) tea.Cmd {
+	return func() tea.Msg {
 		ctx := context.Background()
 		n := 0
-		err := fs.with(ctx, func(c *transfer.Conn) error {
-			for _, e := range es {
+		err := b.Do(ctx, func(conn *transfer.Conn) error {
+			for _, e := range c.entries {
 				var k int
 				var err error
-				if down {
-					k, err = q.AddDownload(ctx, c, path.Join(remoteDir, e.Name), e.Kind == filepane.Folder, localDir)
+				if c.down {
+					k, err = q.AddDownload(ctx, conn, path.Join(c.remoteDir, e.Name), e.Kind == filepane.Folder, c.localDir)
 				} else {
-					k, err = q.AddUpload(ctx, c, filepath.Join(localDir, e.Name), remoteDir)
+					k, err = q.AddUpload(ctx, conn, filepath.Join(c.localDir, e.Name), c.remoteDir)
 				}
 				n += k
 				if err != nil {
@@ -584,12 +607,15 @@ func (m Model) handlePaneResult(msg tea.Msg) (tea.Model, tea.Cmd) {
 	p := m.pane(id)
 	var cmd tea.Cmd
 	*p, cmd = p.Update(msg)
-	m.updateKeys()
 	return m, tea.Batch(cmd, good)
 }
 
 // handleEngine handles connection, queue and spinner messages.
 func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd, ok := m.queueOverlayMsg(msg)
+	if ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case connectedMsg:
 		return m.connected(msg)
@@ -603,13 +629,20 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 			}
 			return m, nil
 		}
+		pending := m.pendingCopies
+		m.pendingCopies = nil
 		if msg.err != nil {
 			m.setStatus("transfer queue: "+msg.err.Error(), true)
 			return m, nil
 		}
 		m.queue = msg.q
 		m.queuev.SetSummary(msg.q.Snapshot())
-		return m, tea.Batch(waitQueue(msg.q.Updates(), m.gen), waitConflict(msg.q.Conflicts(), m.gen))
+		m = m.offerRestore(msg.q)
+		cmds := []tea.Cmd{waitQueue(msg.q.Updates(), m.gen), waitConflict(msg.q.Conflicts(), m.gen)}
+		for _, c := range pending {
+			cmds = append(cmds, c.run(m.queue, m.browser))
+		}
+		return m, tea.Batch(cmds...)
 	case queueMsg:
 		if msg.gen != m.gen || m.queue == nil {
 			return m, nil
@@ -637,7 +670,7 @@ func (m Model) handleEngine(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case msg.err != nil:
 			m.setError("", msg.err)
 		default:
-			m.setStatus(fmt.Sprintf("queued %d transfers", msg.n), false)
+			m.setStatus("queued "+plural(msg.n, "transfer"), false)
 		}
 	case queueOpMsg:
 		if msg.err != nil {
@@ -670,9 +703,8 @@ func (m Model) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.state = stateConnected
-	m.remote.SetLister(m.remoteFS, msg.dir)
+	m.remote.SetLister(remoteLister{m.browser}, msg.dir)
 	m.setStatus("", false)
-	m.updateKeys()
 	cmds := []tea.Cmd{m.remote.Load(msg.dir)}
 	if f := m.opts.NewQueue; f != nil {
 		sess, gen := m.sess, m.gen
@@ -695,7 +727,7 @@ type conflictChoice struct {
 
 // nextConflict shows the next waiting conflict when no dialog is open.
 func (m Model) nextConflict() (tea.Model, tea.Cmd) {
-	if m.dialog != nil || len(m.conflicts) == 0 {
+	if _, _, open := findOverlay[dialogOverlay](m); open || len(m.conflicts) == 0 {
 		return m, nil
 	}
 	c := m.conflicts[0]
@@ -755,6 +787,10 @@ func (m Model) queueAction(a queueview.ActionMsg) tea.Cmd {
 			return run(func() error { q.ResumeAll(); return nil })
 		}
 		return run(func() error { q.PauseAll(); return nil })
+	case queueview.ClearFinished:
+		if c, ok := q.(FinishedClearer); ok {
+			return run(c.ClearFinished)
+		}
 	}
 	return nil
 }
@@ -779,4 +815,15 @@ func (m *Model) finished(s queue.Summary) tea.Cmd {
 		cmds = append(cmds, m.remote.Refresh())
 	}
 	return tea.Batch(cmds...)
+}
+
+// plural is "1 transfer", "2 transfers", "1 entry", "3 entries".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -66,11 +66,11 @@ func TestKeys(t *testing.T) {
 		{"f7 new folder", []string{"f7"}, dialogKind(dialog.Input, "New folder in /")},
 		{"R rename", []string{"R"}, dialogKind(dialog.Input, "Rename logs")},
 		{"f6 rename", []string{"f6"}, dialogKind(dialog.Input, "Rename logs")},
-		{"d delete", []string{"d"}, dialogKind(dialog.Confirm, "Delete logs?")},
-		{"delete", []string{"delete"}, dialogKind(dialog.Confirm, "Delete logs?")},
-		{"f8 delete", []string{"space", "f8"}, dialogKind(dialog.Confirm, "Delete logs?")},
+		{"d delete", []string{"d"}, dialogKind(dialog.Confirm, "Delete remote logs?")},
+		{"delete", []string{"delete"}, dialogKind(dialog.Confirm, "Delete remote logs?")},
+		{"f8 delete", []string{"space", "f8"}, dialogKind(dialog.Confirm, "Delete remote logs?")},
 		{"o connect", []string{"o"}, dialogKind(dialog.Connect, "Open a connection")},
-		{"b bookmarks disabled without a store", []string{"b"}, func(t *testing.T, m Model, _ tea.Cmd) { want(t, m.dialog == nil, "dialog open") }},
+		{"b bookmarks disabled without a store", []string{"b"}, func(t *testing.T, m Model, _ tea.Cmd) { want(t, dlg(m) == nil, "dialog open") }},
 		{"L hides log", []string{"L"}, func(t *testing.T, m Model, _ tea.Cmd) {
 			want(t, !m.showLog && !strings.Contains(m.View(), "Protocol log"), "log shown")
 		}},
@@ -78,9 +78,9 @@ func TestKeys(t *testing.T) {
 			want(t, strings.Contains(m.status, "mode doctor"), "status %q", m.status)
 		}},
 		{"? help", []string{"?"}, func(t *testing.T, m Model, _ tea.Cmd) {
-			want(t, m.showHelp && strings.Contains(m.View(), "retry in oth"), "help")
+			want(t, helpOpen(m) && strings.Contains(m.View(), "retry in oth"), "help")
 			m = press(t, m, "esc")
-			want(t, !m.showHelp, "esc closes help")
+			want(t, !helpOpen(m), "esc closes help")
 		}},
 		{"q quits", []string{"q"}, quits},
 		{"ctrl+c quits", []string{"ctrl+c"}, quits},
@@ -144,10 +144,13 @@ func opensList(dir string) func(*testing.T, Model, tea.Cmd) {
 
 func dialogKind(k dialog.Kind, title string) func(*testing.T, Model, tea.Cmd) {
 	return func(t *testing.T, m Model, _ tea.Cmd) {
-		want(t, m.dialog != nil && m.dialog.Kind() == k && m.dialog.Title() == title, "dialog %+v", m.dialog)
-		m = press(t, m, "esc")
-		mm, _ := m.Update(runCmd(func() tea.Msg { return dialog.DoneMsg{Tag: m.dialog.Tag()} })[0])
-		want(t, mm.(Model).dialog == nil, "esc did not close")
+		want(t, dlg(m) != nil && dlg(m).Kind() == k && dlg(m).Title() == title, "dialog %+v", dlg(m))
+		m, cmd := updateCmd(t, m, keyMsg("esc"))
+		want(t, dlg(m) == nil, "esc did not close")
+		msgs := runCmd(cmd)
+		want(t, len(msgs) == 1, "esc answered %d times", len(msgs))
+		done, ok := msgs[0].(dialog.DoneMsg)
+		want(t, ok && !done.OK, "esc answered %#v", msgs[0])
 	}
 }
 
@@ -199,7 +202,7 @@ func TestQueueKeys(t *testing.T) {
 	got := strings.Join(fq.calls, ",")
 	want(t, got == "pause,cancel,retry,retry-other,remove,up,down,pause-all", "calls %s", got)
 	m, cmd := updateCmd(t, m, keyMsg("q"))
-	want(t, cmd == nil && m.dialog != nil && m.dialog.Kind() == dialog.Confirm, "q did not ask")
+	want(t, cmd == nil && dlg(m) != nil && dlg(m).Kind() == dialog.Confirm, "q did not ask")
 	m, cmd = updateCmd(t, m, keyMsg("y"))
 	m, cmd = updateCmd(t, m, runCmd(cmd)[0])
 	quits(t, m, cmd)
@@ -215,10 +218,10 @@ func TestConflictDialog(t *testing.T) {
 	m.conflicts = append(m.conflicts, c)
 	nm, _ := m.nextConflict()
 	m = nm.(Model)
-	want(t, m.dialog != nil && m.dialog.Kind() == dialog.Choice, "no dialog")
+	want(t, dlg(m) != nil && dlg(m).Kind() == dialog.Choice, "no dialog")
 	m, cmd := updateCmd(t, m, keyMsg("R"))
 	m = update(t, m, runCmd(cmd)[0])
-	want(t, got == queue.Resume && all && m.dialog == nil, "got %v %v", got, all)
+	want(t, got == queue.Resume && all && dlg(m) == nil, "got %v %v", got, all)
 }
 
 // TestLiveDemo runs the real engine against the embedded demo server:

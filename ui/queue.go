@@ -13,6 +13,8 @@ import (
 type Queue interface {
 	AddDownload(ctx context.Context, c *transfer.Conn, remote string, isDir bool, localDir string) (int, error)
 	AddUpload(ctx context.Context, c *transfer.Conn, local string, remoteDir string) (int, error)
+	AddDownloads(root string, files []queue.File, decided queue.Policy) (int, error)
+	AddUploads(root string, files []queue.File, decided queue.Policy) (int, error)
 	Start()
 	Close() error
 	Updates() <-chan queue.Summary

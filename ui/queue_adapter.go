@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"sync"
 
 	"ftpdeck/transfer"
@@ -28,12 +29,75 @@ type queueAdapter struct {
 	conflicts chan Conflict
 	stop      chan struct{}
 	stopOnce  sync.Once
+	restored  []queue.Job // unfinished and failed jobs loaded from last time
 }
 
+// newQueueAdapter adapts q, which must not have started yet: every job
+// it holds that is not finished then came from last time.
 func newQueueAdapter(q *queue.Queue) *queueAdapter {
 	a := &queueAdapter{Queue: q, conflicts: make(chan Conflict), stop: make(chan struct{})}
+	for _, j := range q.Snapshot().Jobs {
+		switch j.State {
+		case queue.Queued, queue.Running, queue.Paused, queue.Failed:
+			a.restored = append(a.restored, j)
+		case queue.Done, queue.Skipped, queue.Canceled:
+		}
+	}
 	go a.forwardConflicts()
 	return a
+}
+
+// Restored returns the unfinished and failed jobs loaded from last time
+// (Restorer).
+func (a *queueAdapter) Restored() []queue.Job { return a.restored }
+
+// ResumeRestored queues the paused jobs of last time again (Restorer);
+// failed ones stay failed, and one the user has removed meanwhile is
+// left out.
+func (a *queueAdapter) ResumeRestored() error {
+	for _, j := range a.restored {
+		if j.State == queue.Failed {
+			continue
+		}
+		if err := a.Resume(j.ID); err != nil && !errors.Is(err, queue.ErrNoJob) {
+			return err
+		}
+	}
+	return nil
+}
+
+// ClearRestored takes the paused jobs of last time out of the queue
+// (Restorer); partial downloads stay on disk. Failed ones stay, and one
+// that runs meanwhile is left.
+func (a *queueAdapter) ClearRestored() error {
+	paused := map[int64]bool{}
+	for _, j := range a.Snapshot().Jobs {
+		paused[j.ID] = j.State == queue.Paused
+	}
+	for _, j := range a.restored {
+		if paused[j.ID] {
+			if err := a.Remove(j.ID); err != nil && !errors.Is(err, queue.ErrNoJob) {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ClearFinished takes every done, skipped and canceled job out of the
+// queue (X in the queue pane); failed ones stay for a retry. Until the
+// queue has its own ClearFinished this removes them one by one.
+func (a *queueAdapter) ClearFinished() error {
+	for _, j := range a.Snapshot().Jobs {
+		switch j.State {
+		case queue.Done, queue.Skipped, queue.Canceled:
+			if err := a.Remove(j.ID); err != nil && !errors.Is(err, queue.ErrNoJob) {
+				return err
+			}
+		case queue.Queued, queue.Running, queue.Paused, queue.Failed:
+		}
+	}
+	return nil
 }
 
 // forwardConflicts hands the queue's conflicts to the UI until Close; one

@@ -4,53 +4,62 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer"
+	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/internal/cells"
-	"ftpdeck/ui/queueview"
 )
 
 // wideWidth is the width from which the file panes sit side by side.
-const wideWidth = 100
+const wideWidth = 80
 
-// layout computes every pane's size once (on resize, log toggle, status
-// line) and pushes it down.
+// layout computes every pane's size once (on resize, log toggle, zoom,
+// focus change while zoomed) and pushes it down. The status line always
+// has its row, so a message never moves the panes.
 func (m *Model) layout() {
 	w, h := max(m.width, 20), max(m.height, 8)
-	avail := h - 2 // status bar, help line
-	if m.status != "" {
-		avail--
+	avail := h - 3 // status line, status bar, help line
+	m.bodyH = avail
+	m.wide = w >= wideWidth
+	m.help.Width = w
+	if m.zoomed {
+		m.remote.SetSize(w, avail)
+		m.local.SetSize(w, avail)
+		m.queuev.SetSize(w, avail)
+		m.logv.SetSize(w, avail)
+		return
 	}
 	logH := 0
 	if m.showLog {
 		logH = max(avail/4, 3)
 	}
 	queueH := max(avail/6, 3)
-	filesH := max(avail-logH-queueH, 4)
-	m.wide = w >= wideWidth
+	filesH := avail - logH - queueH
+	// A small screen gives up the log, then the queue, before the files.
+	if filesH < 4 {
+		logH, filesH = 0, avail-queueH
+	}
+	if filesH < 4 {
+		queueH, filesH = 0, avail
+	}
+	m.logH, m.queueH = logH, queueH
 	if m.wide {
 		lw := (w - 1) / 2
 		m.remote.SetSize(lw, filesH)
 		m.local.SetSize(w-1-lw, filesH)
-		m.bodyH = [4]int{filesH, filesH, queueH, logH}
+		m.filesH = filesH
 	} else {
 		rh := filesH / 2
 		m.remote.SetSize(w, rh)
 		m.local.SetSize(w, filesH-rh)
-		m.bodyH = [4]int{rh, filesH - rh, queueH, logH}
 	}
 	m.queuev.SetSize(w, queueH)
 	m.logv.SetSize(w, logH)
-	m.help.Width = w
-	if m.dialog != nil {
-		m.dialog.SetWidth(w - 4)
-	}
-	if m.bmv != nil {
-		m.bmv.SetSize(w, max(h-3, 8))
-	}
 }
 
 // View renders the screen: panes (or the full help, or a dialog), the
@@ -60,45 +69,43 @@ func (m Model) View() string {
 		return ""
 	}
 	w := max(m.width, 20)
-	var body string
-	bodyH := m.bodyH[2] + m.bodyH[3]
-	if m.wide {
-		bodyH += m.bodyH[0]
-	} else {
-		bodyH += m.bodyH[0] + m.bodyH[1]
+	bodyH := m.bodyH
+	body := m.panes()
+	if o := m.top(); o != nil {
+		body = o.View(w, bodyH)
 	}
-	switch {
-	case m.dialog != nil:
-		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.dialog.View())
-	case m.bmv != nil:
-		body = lipgloss.Place(w, bodyH, lipgloss.Center, lipgloss.Center, m.bmv.View())
-	case m.doctor != nil:
-		body = lipgloss.Place(w, bodyH, lipgloss.Left, lipgloss.Top, m.doctorBody(w, bodyH-1))
-	case m.showHelp:
-		body = m.fullHelp(w, bodyH)
-	default:
-		body = m.panes()
+	if lines := strings.Split(body, "\n"); len(lines) > bodyH {
+		body = strings.Join(lines[:bodyH], "\n") // a box taller than a small screen
 	}
-	parts := []string{body}
-	if m.status != "" {
-		st := m.theme.Info
-		if m.statusErr {
-			st = m.theme.Error
-		}
-		line := cells.Fit(m.status, w)
-		if h := m.statusHint; h != "" && ansi.StringWidth(m.status) > w {
-			line = cells.Fit(m.status, max(w-ansi.StringWidth(h)-3, 1)) + " — " + h
-		}
-		parts = append(parts, st.Render(line))
+	st := m.theme.Info
+	if m.statusErr {
+		st = m.theme.Error
 	}
-	parts = append(parts, m.statusBar(w), m.help.View(m.helpKeys()))
+	line := cells.Fit(m.status, w)
+	if h := m.statusHint; h != "" && ansi.StringWidth(m.status) > w {
+		line = cells.Fit(m.status, max(w-ansi.StringWidth(h)-3, 1)) + " — " + h
+	}
+	parts := []string{body, st.Render(line), m.statusBar(w), m.help.View(m.helpKeys())}
 	return strings.Join(parts, "\n")
 }
 
 func (m Model) panes() string {
+	if m.zoomed {
+		switch m.focus {
+		case focusRemote:
+			return m.remote.View()
+		case focusLocal:
+			return m.local.View()
+		case focusQueue:
+			return m.queuev.View()
+		case focusLog:
+			return m.logv.View()
+		case numFocus:
+		}
+	}
 	var files string
 	if m.wide {
-		sep := make([]string, m.bodyH[0])
+		sep := make([]string, m.filesH)
 		for i := range sep {
 			sep[i] = m.theme.Separator.Render("│")
 		}
@@ -106,8 +113,11 @@ func (m Model) panes() string {
 	} else {
 		files = m.remote.View() + "\n" + m.local.View()
 	}
-	out := files + "\n" + m.queuev.View()
-	if m.showLog {
+	out := files
+	if m.queueH > 0 {
+		out += "\n" + m.queuev.View()
+	}
+	if m.logH > 0 {
 		out += "\n" + m.logv.View()
 	}
 	return out
@@ -142,18 +152,15 @@ func (m Model) statusBar(w int) string {
 		st = th.StateBad
 	}
 	segs = append(segs, st.Render(m.state.String()))
-	s := m.queuev.Summary()
 	if m.queue != nil {
-		t := fmt.Sprintf("%d running · %d queued", s.Running, s.Queued)
-		if s.Failed > 0 {
-			t += fmt.Sprintf(" · %d failed", s.Failed)
-		}
-		if r := queueview.Rate(s.Speed); r != "" {
-			t += " · " + r
-		}
-		segs = append(segs, th.Status.Render(t))
+		segs = append(segs, th.Status.Render(m.queuev.StatusText()))
 	}
 	line := strings.Join(segs, sep)
+	if ansi.StringWidth(line) > w {
+		// Narrow: the program's name goes first, the state and the
+		// transfers stay.
+		line = th.Status.Render(" ") + strings.Join(segs[1:], sep)
+	}
 	if lw := ansi.StringWidth(line); lw < w {
 		line += th.Status.Render(strings.Repeat(" ", w-lw))
 	} else {
@@ -162,24 +169,16 @@ func (m Model) statusBar(w int) string {
 	return line
 }
 
-// helpKeys is the focused pane's bindings followed by the global ones.
+// helpKeys is the top overlay's bindings, or the focused pane's followed
+// by the root's that apply now.
 func (m Model) helpKeys() helpMap {
-	if m.dialog != nil {
-		dk := m.dialog.KeyMap()
-		return helpMap{short: dk.ShortHelp(), full: dk.FullHelp()}
-	}
-	if m.bmv != nil {
-		bk := m.bmv.HelpKeys()
-		return helpMap{short: bk.ShortHelp(), full: bk.FullHelp()}
-	}
-	if m.doctor != nil {
-		return helpMap{short: []key.Binding{m.doctorKeys.Up, m.doctorKeys.Down, m.doctorKeys.Close}}
-	}
-	if m.showHelp {
-		return helpMap{short: []key.Binding{m.keys.CloseHelp}}
+	if o := m.top(); o != nil {
+		k := o.HelpKeys()
+		return helpMap{short: k.ShortHelp(), full: k.FullHelp()}
 	}
 	sh, full := m.paneHelp()
-	return helpMap{short: append(sh, m.keys.short()...), full: append(full, m.keys.full()...)}
+	rs, rf := m.rootHelp()
+	return helpMap{short: append(sh, rs...), full: append(full, rf...)}
 }
 
 func (m Model) paneHelp() ([]key.Binding, [][]key.Binding) {
@@ -199,27 +198,93 @@ func (m Model) paneHelp() ([]key.Binding, [][]key.Binding) {
 	return k.ShortHelp(), k.FullHelp()
 }
 
-// fullHelp lists every binding in sections, in as many columns as fit.
-func (m Model) fullHelp(w, h int) string {
-	type item struct{ k, d string }
-	var items []item
-	section := func(title string, groups [][]key.Binding) {
-		items = append(items, item{k: "", d: ""}, item{k: title})
+// helpOverlay is the help screen (?): every binding in sections, in as
+// many columns as fit — the file panes', the root's table by group, the
+// queue pane's and the log pane's.
+type helpOverlay struct {
+	sections []helpSection
+	theme    Theme
+	close    key.Binding
+	closed   bool
+}
+
+type helpSection struct {
+	title    string
+	bindings []key.Binding
+}
+
+// openHelp is ?: the help screen over everything.
+func (m Model) openHelp() (tea.Model, tea.Cmd) {
+	flat := func(groups [][]key.Binding) []key.Binding {
+		var out []key.Binding
 		for _, g := range groups {
-			for _, b := range g {
+			out = append(out, g...)
+		}
+		return out
+	}
+	secs := []helpSection{{"File panes", flat(filepane.DefaultKeyMap().FullHelp())}}
+	groups := make([][]key.Binding, numGroups)
+	for _, b := range m.bindings() {
+		groups[b.group] = append(groups[b.group], b.key)
+	}
+	for g, bs := range groups {
+		secs = append(secs, helpSection{helpGroup(g).String(), bs})
+	}
+	secs = append(secs,
+		helpSection{"Queue pane", flat(m.queuev.KeyMap().FullHelp())},
+		helpSection{"Log pane", flat(m.logv.KeyMap().FullHelp())})
+	return m.push(helpOverlay{sections: secs, theme: m.theme, close: m.keys.CloseHelp}), nil
+}
+
+func (o helpOverlay) Update(msg tea.Msg) (overlay, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, o.close) {
+		o.closed = true
+	}
+	return o, nil
+}
+
+func (o helpOverlay) HelpKeys() help.KeyMap {
+	return helpMap{short: []key.Binding{o.close}, full: [][]key.Binding{{o.close}}}
+}
+func (o helpOverlay) Done() bool      { return o.closed }
+func (o helpOverlay) TakesText() bool { return false }
+
+// View lays the sections out in columns, w×h.
+func (o helpOverlay) View(w, h int) string {
+	type item struct{ k, d string }
+	// With room, a blank line between sections and under the title; on a
+	// small screen neither, so that the columns stay wide enough to read.
+	build := func(gap bool) []item {
+		var items []item
+		for _, s := range o.sections {
+			if gap && len(items) > 0 {
+				items = append(items, item{})
+			}
+			items = append(items, item{k: s.title})
+			for _, b := range s.bindings {
 				items = append(items, item{b.Help().Key, b.Help().Desc})
 			}
 		}
+		return items
 	}
-	fk := m.remote.KeyMap()
-	section("File panes", fk.FullHelp())
-	section("Everywhere", m.keys.full())
-	section("Queue pane", m.queuev.KeyMap().FullHelp())
-	section("Log pane", m.logv.KeyMap().FullHelp())
-	items = items[1:]
-	rows := max(h-2, 1)
-	cols := max((len(items)+rows-1)/rows, 1)
-	colW := max(w/cols, 10)
+	th := o.theme
+	var items []item
+	var rows, cols, colW int
+	gap := true
+	for _, g := range []bool{true, false} {
+		gap = g
+		items = build(gap)
+		rows = h - 1
+		if gap {
+			rows--
+		}
+		rows = max(rows, 1)
+		cols = max((len(items)+rows-1)/rows, 1)
+		colW = max((w-1)/cols, 10) // the rows are indented by one cell
+		if colW >= 26 {
+			break
+		}
+	}
 	rows = (len(items) + cols - 1) / cols
 	lines := make([]string, rows)
 	for i, it := range items {
@@ -228,15 +293,17 @@ func (m Model) fullHelp(w, h int) string {
 		case it.k == "" && it.d == "":
 			cell = ""
 		case it.d == "":
-			cell = m.theme.HelpTitle.Render(it.k)
+			cell = th.HelpTitle.Render(it.k)
 		default:
-			cell = "  " + m.theme.Help.ShortKey.Render(fmt.Sprintf("%-10s", it.k)) + " " + m.theme.Help.ShortDesc.Render(it.d)
+			cell = "  " + th.Help.ShortKey.Render(fmt.Sprintf("%-10s", it.k)) + " " + th.Help.ShortDesc.Render(it.d)
 		}
-		r := i % rows
-		lines[r] += cells.Fit(cell, colW)
+		lines[i%rows] += cells.Fit(cell, colW)
 	}
-	title := m.theme.HelpTitle.Render(" ftpdeck keys") + m.theme.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
-	out := []string{cells.Fit(title, w), ""}
+	title := th.HelpTitle.Render(" ftpdeck keys") + th.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
+	out := []string{cells.Fit(title, w)}
+	if gap {
+		out = append(out, "")
+	}
 	for _, l := range lines {
 		out = append(out, " "+cells.Fit(l, w-1))
 	}

@@ -16,10 +16,10 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"ftpdeck/bookmarks"
+	"ftpdeck/bookmarks/connopts"
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/trust"
 	"ftpdeck/transfer/wire"
-	"ftpdeck/ui/bookmarkview"
 )
 
 // Version is set at build time with -ldflags "-X ftpdeck/internal/cli.Version=...".
@@ -86,6 +86,10 @@ func Main(args []string, env Env) int {
 		err = runPut(ctx, flags, pos[1:], env)
 	case "probe":
 		err = runProbe(ctx, flags, pos[1:], env)
+	case "mirror":
+		err = runMirror(ctx, flags, pos[1:], env)
+	case "quote":
+		err = runQuote(ctx, flags, pos[1:], env)
 	case "bookmarks":
 		err = runBookmarks(flags, pos[1:], env)
 	default:
@@ -157,7 +161,7 @@ type target struct {
 	// bookmark is the bookmark's name when the argument named one: the
 	// command records the mode that worked (last_good_mode) under it.
 	bookmark string
-	start    bookmarkview.Start // the bookmark's start settings
+	start    connopts.Start // the bookmark's start settings
 	store    *bookmarks.Store
 	modeNote string // log note when the mode came from last_good_mode
 	// needPassword: no source had the password (only with askLater).
@@ -238,7 +242,7 @@ func (r *resolver) resolve(arg string) (target, error) {
 		if !ok {
 			return target{}, usagef("%q is neither a URL (ftp://host/path) nor a bookmark name", arg)
 		}
-		st, err := bookmarkview.Connection(bm)
+		st, err := connopts.FromBookmark(bm)
 		if err != nil {
 			return target{}, err
 		}

@@ -33,6 +33,17 @@ type Flags struct {
 	Encoding         string
 	Demo             bool
 	Help             bool
+	Mirror           MirrorFlags
+}
+
+// MirrorFlags are the mirror command's own flags.
+type MirrorFlags struct {
+	Reverse     bool     // --reverse: DIR URL, towards the server
+	Delete      bool     // --delete: remove what the source lacks
+	DryRun      bool     // --dry-run: print the plan only
+	Excludes    []string // --exclude GLOB, repeatable
+	Checksum    bool     // --checksum: compare by the server's hash
+	FollowLinks bool     // --follow-links: copy what links point to
 }
 
 // errUsage marks bad usage: exit code 2.
@@ -49,9 +60,11 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 var valueFlags = map[string]bool{
 	"active-addr": true, "active-ports": true, "parallel": true, "local": true, "log": true,
 	"timeout": true, "tls-fingerprint": true, "config": true, "state": true, "on-conflict": true, "encoding": true,
+	"exclude": true,
 }
 
-var boolFlags = map[string]bool{"active": true, "passive": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true}
+var boolFlags = map[string]bool{"active": true, "passive": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
+	"reverse": true, "delete": true, "dry-run": true, "checksum": true, "follow-links": true}
 
 // parseArgs separates flags from positional arguments. Flags may stand
 // anywhere (ftpdeck get --active URL out); "--" ends them; "-" alone is a
@@ -112,6 +125,16 @@ func setBool(f *Flags, name string) {
 		f.Demo = true
 	case "help", "h":
 		f.Help = true
+	case "reverse":
+		f.Mirror.Reverse = true
+	case "delete":
+		f.Mirror.Delete = true
+	case "dry-run":
+		f.Mirror.DryRun = true
+	case "checksum":
+		f.Mirror.Checksum = true
+	case "follow-links":
+		f.Mirror.FollowLinks = true
 	}
 }
 
@@ -165,6 +188,8 @@ func setValue(f *Flags, name, v string) error {
 		default:
 			return usagef("--on-conflict %q: want ask, overwrite, resume, skip or rename", v)
 		}
+	case "exclude":
+		f.Mirror.Excludes = append(f.Mirror.Excludes, v)
 	case "encoding":
 		enc, err := transfer.NormalizeEncoding(v)
 		if err != nil {
@@ -218,6 +243,9 @@ Usage:
   ftpdeck get   [flags] URL... LOCAL    download files or folders
   ftpdeck put   [flags] LOCAL... URL    upload files or folders
   ftpdeck probe [flags] URL|BOOKMARK    try EPSV, PASV, EPRT and PORT and say what works
+  ftpdeck mirror [flags] URL DIR        make DIR equal to the remote folder
+  ftpdeck mirror --reverse [flags] DIR URL   make the remote folder equal to DIR
+  ftpdeck quote [flags] URL COMMAND...  send raw control commands (SITE, STAT, HELP…), print the replies
   ftpdeck bookmarks                     list saved sites (never passwords)
   ftpdeck bookmarks import FILE         import FileZilla sitemanager.xml or lftp bookmarks
   ftpdeck version
@@ -241,6 +269,15 @@ Flags:
   --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
   --encoding NAME             charset of names on the server: utf-8 (default), gbk,
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
+
+Mirror flags:
+  --delete                    remove what the source lacks (never without it)
+  --dry-run                   print the plan, change nothing
+  --exclude GLOB              leave matching paths out (repeatable; a glob without /
+                              matches any path element, one with / the whole path)
+  --checksum                  compare files of equal size by the server's hash
+                              (HASH, XSHA256, XSHA1, XMD5, XCRC — whichever FEAT offers)
+  --follow-links              copy what remote (or, with --reverse, local) links point to
 
 Exit codes: 0 success, 1 a transfer or connection failed, 2 bad usage.
 probe exits 0 when some method works, 1 when none does.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -109,21 +110,16 @@ func TestSavedPasswordOnlyInBookmarks(t *testing.T) {
 	tm := teatest.NewTestModel(t, ui.New(opts), teatest.WithInitialTermSize(120, 40))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("file.bin")) },
 		teatest.WithDuration(15*time.Second))
-	time.Sleep(200 * time.Millisecond) // the queue comes up after the listing
+	// c right after the listing: the UI keeps it until the queue is up.
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'c'}})
+	// The local pane is listed again when the UI hears the job is done:
+	// its title then counts one entry.
+	localDone := regexp.MustCompile(`Local [^│\n]*\s1 · name`)
+	teatest.WaitFor(t, tm.Output(), localDone.Match, teatest.WithDuration(20*time.Second))
 	target := filepath.Join(tuiDir, "file.bin")
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		got, err := os.ReadFile(target)
-		if err == nil && sha256.Sum256(got) == sha256.Sum256(data) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the queue did not download %s", target)
-		}
-		time.Sleep(50 * time.Millisecond)
+	if got, err := os.ReadFile(target); err != nil || sha256.Sum256(got) != sha256.Sum256(data) {
+		t.Fatalf("the queue did not download %s (%v)", target, err)
 	}
-	time.Sleep(300 * time.Millisecond) // let the queue record the job as done
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'q'}})
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(ui.Model)
 	final.Close()

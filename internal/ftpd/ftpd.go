@@ -66,6 +66,14 @@ type Options struct {
 	// PWD names Root by its full path (Daemon.Home). By default the user is
 	// chrooted to Root, which the server then calls "/".
 	NoChroot bool
+	// Hashes turns on the server's file-hash commands (HASH, XSHA256,
+	// XSHA1, XMD5, XCRC): proftpd's mod_digest. The others have none; they
+	// fail the test when asked.
+	Hashes bool
+	// MaxRate caps each data connection at this many bytes per second
+	// (vsftpd's local_max_rate; 0 = no cap), for tests that must catch a
+	// transfer half-way.
+	MaxRate int
 }
 
 // TLSOptions configures explicit FTPS.
@@ -275,6 +283,12 @@ func Start(t testing.TB, kind Kind, opts Options) *Daemon {
 	}
 	if os.Geteuid() != 0 {
 		SkipOrFail(t, "%s: the ftpd helpers need root (to chroot and switch to user %s)", kind, TestUser)
+	}
+	if opts.MaxRate > 0 && kind != Vsftpd {
+		t.Fatalf("ftpd: Options.MaxRate is vsftpd's local_max_rate")
+	}
+	if opts.Hashes && kind != ProFTPD {
+		t.Fatalf("ftpd: %s has no hash commands (Options.Hashes is proftpd's mod_digest)", kind)
 	}
 	acct := ensureUser(t)
 

@@ -79,6 +79,12 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 	line("AllowOverwrite on")
 	line("AllowStoreRestart on")
 	line("AllowRetrieveRestart on")
+	if opts.Hashes {
+		line("ModulePath %s", proftpdModules)
+		line("LoadModule mod_digest.c")
+		line("DigestEngine on")
+		line("DigestAlgorithms all")
+	}
 	if opts.DisablePORT {
 		line("<Limit PORT EPRT>\n  DenyAll\n</Limit>")
 	}

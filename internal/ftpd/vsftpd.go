@@ -74,6 +74,9 @@ func vsftpdConf(d *Daemon, opts Options) string {
 	kv("idle_session_timeout", "120")
 	kv("data_connection_timeout", "60")
 	kv("max_per_ip", "0")
+	if opts.MaxRate > 0 {
+		kv("local_max_rate", fmt.Sprint(opts.MaxRate))
+	}
 	kv("delay_failed_login", "0")
 	kv("delay_successful_login", "0")
 	if tls := opts.TLS; tls != nil {

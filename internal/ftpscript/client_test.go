@@ -37,7 +37,10 @@ func dial(t testing.TB, srv *Server) *client {
 	return c
 }
 
-func (c *client) deadline() { _ = c.nc.SetDeadline(time.Now().Add(10 * time.Second)) }
+// deadline bounds each exchange: long enough for a million-line reply
+// under -race on a loaded two-core machine (10 s was not), short enough
+// that a hang still fails the test.
+func (c *client) deadline() { _ = c.nc.SetDeadline(time.Now().Add(60 * time.Second)) }
 
 // send writes one command line.
 func (c *client) send(format string, args ...any) {

@@ -40,10 +40,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 }
 
 // formHelp is the bindings shown under a form.
-type formHelp struct{ k KeyMap }
+type formHelp []key.Binding
 
-func (f formHelp) ShortHelp() []key.Binding {
-	return []key.Binding{f.k.Next, f.k.Cycle, f.k.Confirm, f.k.Close}
-}
-
-func (f formHelp) FullHelp() [][]key.Binding { return [][]key.Binding{f.ShortHelp()} }
+func (f formHelp) ShortHelp() []key.Binding  { return f }
+func (f formHelp) FullHelp() [][]key.Binding { return [][]key.Binding{f} }

@@ -1,9 +1,9 @@
 // Package bookmarkview is the TUI's bookmark dialogs: the list opened by
 // b (filter, connect, edit, delete with a y/n question), the form opened by
 // B (name, and whether to save the password), and the masked password
-// prompt used when a site needs a password that no source holds. It also
-// holds Connection, the one mapping from a saved bookmark to the engine's
-// settings, shared with the command line.
+// prompt used when a site needs a password that no source holds. The
+// mapping from a saved bookmark to the engine's settings is
+// ftpdeck/bookmarks/connopts, shared with the command line.
 //
 // Like ui/dialog, a view never acts: an answer comes back as a message
 // (ConnectMsg, EditedMsg, DeleteMsg, SaveMsg, PasswordMsg, CancelMsg) and
@@ -24,8 +24,10 @@ import (
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/ui/dialog"
+	"github.com/charmbracelet/bubbles/textinput"
+
 	"ftpdeck/ui/internal/cells"
-	"ftpdeck/ui/lineedit"
+	"ftpdeck/ui/internal/textfield"
 )
 
 // Kind is what a view shows.
@@ -78,7 +80,7 @@ func (p PasswordMsg) GoString() string { return p.String() }
 type field struct {
 	name    string // bookmarks.toml key or a form-local name
 	label   string
-	in      lineedit.Model
+	in      textinput.Model
 	choices []string
 	idx     int
 }
@@ -104,7 +106,7 @@ type Model struct {
 	sites     []bookmarks.Site
 	shown     []int
 	cursor    int
-	filter    lineedit.Model
+	filter    textinput.Model
 	filtering bool
 	confirm   bool
 	notice    string // why the file could not be loaded, shown above the list
@@ -131,7 +133,7 @@ func NewList(sites []bookmarks.Site, notice string) Model {
 	m.title = "Bookmarks"
 	m.sites = sites
 	m.notice = notice
-	m.filter = lineedit.New("filter: ")
+	m.filter = textfield.New("filter: ", 256)
 	m.refilter()
 	return m
 }
@@ -200,15 +202,14 @@ func NewPassword(tag any, address string) Model {
 	m.tag = tag
 	m.body = []string{"No password is saved, no password_cmd, no ~/.netrc entry.", "It is used for this connection only."}
 	f := text("password", "Password", "")
-	f.in.Masked = true
+	f.in.EchoMode = textinput.EchoPassword
 	m.fields = []field{f}
 	m.setFocus(0)
 	return m
 }
 
 func text(name, label, v string) field {
-	in := lineedit.New("")
-	in.CharLimit = 1024
+	in := textfield.New("", 1024)
 	in.SetValue(v)
 	return field{name: name, label: label, in: in}
 }
@@ -237,6 +238,15 @@ func (m Model) Kind() Kind { return m.kind }
 // closes it.
 func (m Model) Done() bool { return m.done }
 
+// TakesText reports whether a text field has the keyboard (the list's
+// filter, or a form's text field): the root then splits no key.
+func (m Model) TakesText() bool {
+	if m.kind == List {
+		return m.filtering && !m.confirm
+	}
+	return len(m.fields) > 0 && m.fields[m.focus].choices == nil
+}
+
 // Filter returns the list's filter text.
 func (m Model) Filter() string { return m.filter.Value() }
 
@@ -257,12 +267,36 @@ func (m Model) Shown() []string {
 	return out
 }
 
-// HelpKeys returns the bindings for the root's help line.
+// HelpKeys returns the bindings for the root's help line: only the keys
+// the view takes.
 func (m Model) HelpKeys() help.KeyMap {
 	if m.kind == List {
 		return m.keys
 	}
-	return formHelp{m.keys}
+	return formHelp(m.formKeys())
+}
+
+// formKeys is a form's keys: tab only with several fields, space only with
+// a choice among them, enter (save, or connect for the password prompt)
+// and esc.
+func (m Model) formKeys() []key.Binding {
+	var out []key.Binding
+	if len(m.fields) > 1 {
+		out = append(out, m.keys.Next)
+	}
+	for _, f := range m.fields {
+		if f.choices != nil {
+			out = append(out, m.keys.Cycle)
+			break
+		}
+	}
+	confirm := m.keys.Confirm
+	if m.kind == Password {
+		confirm.SetHelp("enter", "connect")
+	}
+	cancel := m.keys.Close
+	cancel.SetHelp("esc", "cancel")
+	return append(out, confirm, cancel)
 }
 
 // SetStyles replaces the styles (the dialogs' styles, for one look).
@@ -572,11 +606,11 @@ func (m Model) formLines(inner int) []string {
 	if m.errMsg != "" {
 		lines = append(lines, m.styles.Danger.Render(cells.Truncate(m.errMsg, inner)))
 	}
-	hint := "tab next · space change · enter save · esc cancel"
-	if m.kind == Password {
-		hint = "enter connect · esc cancel"
+	var parts []string
+	for _, b := range m.formKeys() {
+		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
 	}
-	lines = append(lines, m.styles.Hint.Render(cells.Truncate(hint, inner)))
+	lines = append(lines, m.styles.Hint.Render(cells.Truncate(strings.Join(parts, " · "), inner)))
 	return lines
 }
 

@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"ftpdeck/bookmarks"
@@ -210,5 +211,26 @@ func TestListShowsLoadError(t *testing.T) {
 	v := m.View()
 	if !strings.Contains(v, "not loaded") || !strings.Contains(v, "bookmarks.toml:3:7") {
 		t.Fatalf("load error not shown:\n%s", v)
+	}
+}
+
+// A form's footer and help line list only the keys it takes.
+func TestFormFooters(t *testing.T) {
+	for _, c := range []struct {
+		m    Model
+		want string
+	}{
+		{NewPassword(nil, "u@h:21"), "enter connect · esc cancel"},
+		{NewSave("h", "u@h:21", false), "enter save · esc cancel"},
+		{NewSave("h", "u@h:21", true), "tab/↓ next field · space/←/→ change · enter save · esc cancel"},
+		{NewEdit(bookmarks.Site{Name: "x", Host: "h"}), "tab/↓ next field · space/←/→ change · enter save · esc cancel"},
+	} {
+		v := ansi.Strip(c.m.View())
+		if !strings.Contains(v, c.want) {
+			t.Errorf("%s: footer is not %q:\n%s", c.m.title, c.want, v)
+		}
+		if n := len(c.m.HelpKeys().ShortHelp()); n != strings.Count(c.want, " · ")+1 {
+			t.Errorf("%s: %d keys on the help line", c.m.title, n)
+		}
 	}
 }

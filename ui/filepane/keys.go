@@ -37,7 +37,7 @@ func DefaultKeyMap() KeyMap {
 
 // ShortHelp implements help.KeyMap.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Open, k.Parent, k.Mark, k.Filter}
+	return []key.Binding{k.Open, k.Parent, k.Mark, k.Filter, k.ClearFilter}
 }
 
 // FullHelp implements help.KeyMap.
@@ -45,6 +45,6 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
 		{k.Open, k.Parent, k.Mark, k.MarkAll},
-		{k.Refresh, k.Sort, k.Filter, k.Hidden},
+		{k.Refresh, k.Sort, k.Filter, k.ClearFilter, k.Hidden},
 	}
 }

@@ -15,9 +15,10 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"ftpdeck/ui/lineedit"
+	"ftpdeck/ui/internal/textfield"
 )
 
 // SortBy is the order of a pane's entries (folders always come first).
@@ -77,7 +78,7 @@ type Model struct {
 	sortBy    SortBy
 	filter    string
 	filtering bool
-	input     lineedit.Model
+	input     textinput.Model
 	hidden    bool
 
 	loading     bool
@@ -95,8 +96,7 @@ type Model struct {
 // New returns a pane with the given id (carried by its messages), title
 // and lister (nil: not connected). dir is the folder Load will list first.
 func New(id int, title string, l Lister, dir string) Model {
-	in := lineedit.New("/")
-	in.CharLimit = 256
+	in := textfield.New("/", 256)
 	return Model{
 		id: id, title: title, lister: l, dir: dir,
 		keys: DefaultKeyMap(), styles: DefaultStyles(),
@@ -222,8 +222,13 @@ func (m *Model) SetShowHidden(v bool) { m.hidden = v }
 // Filter returns the filter text.
 func (m Model) Filter() string { return m.filter }
 
-// KeyMap returns the pane's bindings (for help).
-func (m Model) KeyMap() KeyMap { return m.keys }
+// KeyMap returns the pane's bindings (for help); esc's "clear filter" is
+// enabled while a filter is set.
+func (m Model) KeyMap() KeyMap {
+	k := m.keys
+	k.ClearFilter.SetEnabled(m.filter != "" || m.filtering)
+	return k
+}
 
 // Load lists dir (a command): the spinner turns while it runs.
 func (m *Model) Load(dir string) tea.Cmd {
@@ -394,6 +399,8 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, k.Hidden):
 		m.hidden = !m.hidden
 		return m, m.Refresh()
+	case m.filter != "" && key.Matches(msg, k.ClearFilter):
+		m.endFilter(true)
 	}
 	return m, nil
 }

@@ -49,31 +49,28 @@ func (m Model) View() string {
 	return strings.Join(lines, "\n")
 }
 
+// titleLine is " Remote /path        6 · 2 marked · name · /filter ": the
+// path is shortened from the left ("…/data/list50k") so that the count,
+// marks, sort and filter always show; on a narrow pane they are written
+// short ("6 · 2* · name").
 func (m Model) titleLine() string {
-	var b strings.Builder
-	b.WriteString(" " + m.title + " ")
+	head := " " + m.title + " "
 	if m.loading {
-		b.WriteString(m.spin.View() + " ")
+		head += m.spin.View() + " "
 	}
 	dir := m.dir
 	if m.label != nil {
 		dir = m.label(dir)
 	}
-	b.WriteString(wire.Escape(dir))
-	info := fmt.Sprintf("%d", len(m.rows))
-	if n := len(m.marks); n > 0 {
-		info += fmt.Sprintf(" · %d marked", n)
+	dir = wire.Escape(dir)
+	right := m.info(false) + " "
+	room := m.width - ansi.StringWidth(head) - ansi.StringWidth(right) - 1
+	if room < min(ansi.StringWidth(dir), 12) {
+		right = m.info(true) + " "
+		room = m.width - ansi.StringWidth(head) - ansi.StringWidth(right) - 1
 	}
-	info += " · " + m.sortBy.String()
-	if m.hidden {
-		info += " · .*"
-	}
-	if m.filter != "" && !m.filtering {
-		info += " · /" + m.filter
-	}
-	left := b.String()
-	right := info + " "
-	if w := ansi.StringWidth(left) + ansi.StringWidth(right); w < m.width {
+	left := head + shortenLeft(dir, max(room, 1))
+	if w := ansi.StringWidth(left) + ansi.StringWidth(right); w <= m.width {
 		left += strings.Repeat(" ", m.width-w) + right
 	}
 	st := m.styles.Title
@@ -81,6 +78,58 @@ func (m Model) titleLine() string {
 		st = m.styles.TitleFocused
 	}
 	return st.Render(cells.Fit(left, m.width))
+}
+
+// info is the title's right side: count, marks, sort, hidden, filter.
+func (m Model) info(short bool) string {
+	parts := []string{fmt.Sprintf("%d", len(m.rows))}
+	if n := len(m.marks); n > 0 {
+		if short {
+			parts = append(parts, fmt.Sprintf("%d*", n))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d marked", n))
+		}
+	}
+	parts = append(parts, m.sortBy.String())
+	if m.hidden {
+		parts = append(parts, ".*")
+	}
+	if m.filter != "" && !m.filtering {
+		f := wire.Escape(m.filter)
+		if short {
+			f = cells.Truncate(f, 8)
+		}
+		parts = append(parts, "/"+f)
+	}
+	sep := " · "
+	if short {
+		sep = " "
+	}
+	return strings.Join(parts, sep)
+}
+
+// shortenLeft cuts a path to w cells from the left, at a separator when
+// one lets the last folders show: "…/data/list50k".
+func shortenLeft(p string, w int) string {
+	if ansi.StringWidth(p) <= w {
+		return p
+	}
+	if w <= 1 {
+		return "…"
+	}
+	for i := range p {
+		if i > 0 && (p[i] == '/' || p[i] == '\\') && ansi.StringWidth(p[i:]) <= w-1 {
+			return "…" + p[i:]
+		}
+	}
+	// Not even the last name fits: its end.
+	r := []rune(p)
+	for i := range r {
+		if ansi.StringWidth(string(r[i:])) <= w-1 {
+			return "…" + string(r[i:])
+		}
+	}
+	return "…"
 }
 
 func (m Model) row(i int) string {

@@ -120,7 +120,9 @@ func (m Model) Lines() []string {
 func (m *Model) Append(es ...transfer.Event) {
 	m.lines = append(m.lines, es...)
 	if over := len(m.lines) - m.limit; over > 0 {
-		m.lines = append(m.lines[:0:0], m.lines[over:]...)
+		// Resliced, not copied: append moves only the kept lines when it
+		// next grows the array, so a full log costs no copy per batch.
+		m.lines = m.lines[over:]
 		m.top = max(m.top-over, 0)
 	}
 	m.clamp()
@@ -128,10 +130,18 @@ func (m *Model) Append(es ...transfer.Event) {
 
 func (m Model) body() int { return max(m.height-1, 1) }
 
-// Update scrolls on keys when focused.
+// Update scrolls on keys when focused. A key message holding several
+// runes ("kkk" read at once from a fast typist, SSH or tmux) counts as
+// that many presses.
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
-	if !ok || !m.focused {
+	if !ok || !m.focused || k.Paste {
+		return m, nil
+	}
+	if k.Type == tea.KeyRunes && len(k.Runes) > 1 {
+		for _, r := range k.Runes {
+			m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}, Alt: k.Alt})
+		}
 		return m, nil
 	}
 	if m.follow {
@@ -167,17 +177,17 @@ func (m *Model) clamp() {
 	m.top = min(max(m.top, 0), max(len(m.lines)-m.body(), 0))
 }
 
-// View renders the title and the visible lines, exactly width×height.
+// wrapIndent is how far a long line's continuation rows are indented.
+const wrapIndent = 4
+
+// View renders the title and the visible lines, exactly width×height. A
+// line longer than the width wraps onto indented rows, so no note or
+// error is ever cut off; only the lines on screen are wrapped.
 func (m Model) View() string {
 	if m.width <= 0 || m.height <= 0 {
 		return ""
 	}
 	body := m.body()
-	top := m.top
-	if m.follow {
-		top = max(len(m.lines)-body, 0)
-	}
-	out := make([]string, 0, m.height)
 	title := " Protocol log"
 	if !m.follow {
 		title += "  (scrolled — end/G follows)"
@@ -186,14 +196,46 @@ func (m Model) View() string {
 	if m.focused {
 		st = m.styles.TitleFocused
 	}
-	out = append(out, st.Render(cells.Fit(title, m.width)))
-	for i := top; i < len(m.lines) && len(out) < m.height; i++ {
-		out = append(out, m.style(m.lines[i]).Render(cells.Fit(m.lines[i].String(), m.width)))
+	rows := make([]string, 0, body+wrapIndent)
+	if m.follow {
+		// From the newest line back until the body is full.
+		var back [][]string
+		n := 0
+		for i := len(m.lines) - 1; i >= 0 && n < body; i-- {
+			r := m.rows(m.lines[i])
+			back = append(back, r)
+			n += len(r)
+		}
+		for i := len(back) - 1; i >= 0; i-- {
+			rows = append(rows, back[i]...)
+		}
+		rows = rows[max(len(rows)-body, 0):]
+	} else {
+		for i := m.top; i < len(m.lines) && len(rows) < body; i++ {
+			rows = append(rows, m.rows(m.lines[i])...)
+		}
+		rows = rows[:min(len(rows), body)]
 	}
+	out := make([]string, 0, m.height)
+	out = append(out, st.Render(cells.Fit(title, m.width)))
+	out = append(out, rows...)
 	for len(out) < m.height {
 		out = append(out, strings.Repeat(" ", m.width))
 	}
 	return strings.Join(out, "\n")
+}
+
+// rows is e's line, styled and wrapped to the width.
+func (m Model) rows(e transfer.Event) []string {
+	st := m.style(e)
+	parts := cells.Break(e.String(), m.width, m.width-wrapIndent)
+	for i, p := range parts {
+		if i > 0 {
+			p = strings.Repeat(" ", wrapIndent) + p
+		}
+		parts[i] = st.Render(cells.Fit(p, m.width))
+	}
+	return parts
 }
 
 func (m Model) style(e transfer.Event) lipgloss.Style {

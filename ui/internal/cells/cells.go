@@ -40,3 +40,22 @@ func HumanSize(n int64) string {
 	}
 	return fmt.Sprintf("%.0fE", f/unit)
 }
+
+// Break cuts s into lines of at most first cells, then rest cells each: at
+// the line's last space when that is in its second half (the space is
+// dropped: the line break stands for it), else at the width. No other
+// character is lost or added.
+func Break(s string, first, rest int) []string {
+	var out []string
+	w := max(first, 1)
+	for ansi.StringWidth(s) > w {
+		head := ansi.Truncate(s, w, "")
+		next := s[len(head):]
+		if i := strings.LastIndexByte(head, ' '); i > len(head)/2 {
+			head, next = head[:i], s[i+1:]
+		}
+		out = append(out, head)
+		s, w = next, max(rest, 1)
+	}
+	return append(out, s)
+}

@@ -1,6 +1,9 @@
 package cells
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestFit(t *testing.T) {
 	for _, c := range []struct {
@@ -25,6 +28,25 @@ func TestHumanSize(t *testing.T) {
 	for n, want := range map[int64]string{0: "0", 1023: "1023", 1536: "1.5K", 23 << 20: "23M", 4 << 30: "4.0G", 1 << 50: "1.0P"} {
 		if got := HumanSize(n); got != want {
 			t.Errorf("HumanSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestBreak(t *testing.T) {
+	tests := []struct {
+		text        string
+		first, rest int
+		want        []string
+	}{
+		{"short", 10, 6, []string{"short"}},
+		{"aaaa bbbb cccc", 10, 6, []string{"aaaa bbbb", "cccc"}},
+		{"aaaaaaaaaaaaaa", 10, 6, []string{"aaaaaaaaaa", "aaaa"}},
+		{"a bbbbbbbbbbbbbbb", 10, 6, []string{"a bbbbbbbb", "bbbbbb", "b"}}, // a space early in the line is not a break
+		{"日本語の名前です", 6, 4, []string{"日本語", "の名", "前で", "す"}},
+	}
+	for _, tc := range tests {
+		if got := Break(tc.text, tc.first, tc.rest); strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("Break(%q) = %q, want %q", tc.text, got, tc.want)
 		}
 	}
 }

@@ -1,4 +1,9 @@
-package bookmarkview
+// Package connopts turns a saved bookmark into what connecting to it needs:
+// the engine's Site and the start settings (local folder, parallel
+// transfers, the note for a remembered mode). The command line (ftpdeck
+// NAME, ls/get/put NAME) and the TUI's bookmark list both use it, so the
+// two cannot drift apart. It imports nothing of the UI.
+package connopts
 
 import (
 	"fmt"
@@ -23,14 +28,14 @@ type Start struct {
 	ModeNote string
 }
 
-// Connection turns a bookmark into the settings used to connect to it:
+// FromBookmark turns a bookmark into the settings used to connect to it:
 // every site setting of INTERFACE.md (host, port, user, password, tls,
 // mode or else last_good_mode, active_addr, active_ports,
 // trust_pasv_address, remote_dir, local_dir, parallel, encoding). Both the
 // command line (ftpdeck NAME, ls/get/put NAME) and the TUI's bookmark list
 // use it, so the two cannot drift apart. Errors name the bookmark and the
 // field, never the password.
-func Connection(b bookmarks.Site) (Start, error) {
+func FromBookmark(b bookmarks.Site) (Start, error) {
 	fail := func(field string, err error) (Start, error) {
 		return Start{}, fmt.Errorf("bookmark %s: %s: %w", b.Name, field, err)
 	}

@@ -1,4 +1,4 @@
-package bookmarkview
+package connopts
 
 import (
 	"net/netip"
@@ -9,9 +9,9 @@ import (
 	"ftpdeck/transfer"
 )
 
-// TestConnection checks every site setting of INTERFACE.md on its way to
+// TestFromBookmark checks every site setting of INTERFACE.md on its way to
 // the engine's Site and the UI's start settings.
-func TestConnection(t *testing.T) {
+func TestFromBookmark(t *testing.T) {
 	full := bookmarks.Site{
 		Name: "plc", Host: "10.0.0.5", Port: 2121, User: "op", Password: "s3cret",
 		TLS: "explicit", Mode: "active", ActiveAddr: "203.0.113.7", ActivePorts: "50000-50010",
@@ -60,7 +60,7 @@ func TestConnection(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := Connection(tc.in)
+			got, err := FromBookmark(tc.in)
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want %q", err, tc.err)
