@@ -161,10 +161,13 @@ func TestCutThenResumeDemo(t *testing.T) {
 
 			// The same for an upload: REST+STOR from the server's size.
 			cut.once, cut.n = sync.Once{}, cut.seen.Load()+3<<20
+			// The folder first: the workers run, and an upload that
+			// starts before it exists fails (and its retries resume a
+			// file that is not there).
+			_ = c.MakeDir(testCtx(t, 5*time.Second), "/up")
 			if n, err := q.AddUpload(testCtx(t, 10*time.Second), c, filepath.Join(local, "big.bin"), "/up"); n != 1 || err != nil {
 				t.Fatalf("AddUpload: %d %v", n, err)
 			}
-			_ = c.MakeDir(testCtx(t, 5*time.Second), "/up")
 			uid := q.Snapshot().Jobs[1].ID
 			ju := waitState(t, q, uid, Paused)
 			if ju.Done <= 0 || ju.Done >= int64(len(data)) {
