@@ -22,7 +22,7 @@ trap '$sudo rm -f $policy' EXIT
 
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends \
-	proftpd-core proftpd-mod-crypto tmux lftp curl openssl iproute2 \
+	proftpd-core proftpd-mod-crypto tmux lftp curl openssl iproute2 fish zsh \
 	libwrap0 libsodium23 libcap2 libpam0g libssl3 libcrypt1 libpam-modules >/dev/null
 
 if [ ! -x "$prefix/root/usr/sbin/vsftpd" ] || [ ! -x "$prefix/root/usr/sbin/pure-ftpd" ]; then

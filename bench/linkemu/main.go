@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command linkemu joins two TUN devices with an emulated link: every IP
 // packet read from one device is written to the other after a one-way
 // delay, at no more than a rate, through a drop-tail queue — what netem

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path"
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 
 	"github.com/charmbracelet/x/term"
 
@@ -58,17 +56,28 @@ func DefaultEnv() Env {
 // Main runs ftpdeck with args (without the program name) and returns the
 // exit code: 0 success, 1 failure, 2 bad usage.
 func Main(args []string, env Env) int {
+	if len(args) > 0 && args[0] == completeCommand {
+		return runComplete(args[1:], env)
+	}
 	flags, pos, err := parseArgs(args)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "ftpdeck: %v\n\n%s", err, usageText)
 		return 2
 	}
 	if flags.Help {
-		fmt.Fprint(env.Stdout, usageText)
+		if c, ok := findCommand(first(pos)); ok {
+			writeCommandHelp(env.Stdout, c)
+		} else {
+			fmt.Fprint(env.Stdout, usageText)
+		}
 		return 0
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	if flags.Verbose && flags.Quiet {
+		fmt.Fprintf(env.Stderr, "ftpdeck: -v and --quiet exclude each other\nRun ftpdeck --help for usage.\n")
+		return 2
+	}
+	ctx, sigs := catchInterrupts(context.Background())
+	defer sigs.stop()
 
 	cmd := ""
 	if len(pos) > 0 {
@@ -76,8 +85,12 @@ func Main(args []string, env Env) int {
 	}
 	switch cmd {
 	case "version":
-		fmt.Fprintf(env.Stdout, "ftpdeck %s\n", Version)
+		fmt.Fprint(env.Stdout, versionText())
 		return 0
+	case "help":
+		err = runHelp(pos[1:], env)
+	case "completion":
+		err = runCompletion(pos[1:], env)
 	case "ls":
 		err = runLs(ctx, flags, pos[1:], env)
 	case "get":
@@ -95,7 +108,19 @@ func Main(args []string, env Env) int {
 	default:
 		err = runTUI(ctx, flags, pos, env)
 	}
-	return exitCode(err, env)
+	code := exitCode(err, env)
+	if s := sigs.signal(); s != nil && code != 2 {
+		return signalExit(s)
+	}
+	return code
+}
+
+// first returns the first of pos, or "".
+func first(pos []string) string {
+	if len(pos) == 0 {
+		return ""
+	}
+	return pos[0]
 }
 
 func exitCode(err error, env Env) int {
@@ -338,6 +363,9 @@ func newLog(flags Flags, env Env) (*transfer.Log, func(), error) {
 	closeLog, err := addLogSink(log, flags.LogFile, env)
 	if err != nil {
 		return nil, nil, err
+	}
+	if flags.Verbose && flags.LogFile != "-" {
+		log.AddSink(env.Stderr) // -v: as --log -, beside any --log FILE
 	}
 	return log, closeLog, nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
@@ -43,6 +44,14 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 	t.worked(sess.Mode(), env)
 	transfer.SortEntries(entries)
 	w := newBufWriter(env.Stdout)
+	if flags.JSON {
+		for _, e := range entries {
+			if err := writeJSON(w, newLsEntry(e)); err != nil {
+				return err
+			}
+		}
+		return w.Flush()
+	}
 	for _, e := range entries {
 		marker := "-"
 		switch e.Type {
@@ -116,9 +125,13 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 	defer closeLog()
 	oneProcForPlainFTP(targets, env)
 	if stream {
-		return getStreams(ctx, targets, local, log, env)
+		if flags.JSON && local == "-" {
+			return usagef("get --json: - (stdout) carries the file; give a folder or file name")
+		}
+		return getStreams(ctx, targets, local, log, env, flags.JSON)
 	}
 	r := newRun(ctx, flags, env, "get")
+	names := transfer.NewLocalNames(transfer.LocalRules) // the names given to LOCAL, checked together
 	for _, g := range groupBySite(targets) {
 		sess, c, err := connect(ctx, g[0], log)
 		if err != nil {
@@ -133,7 +146,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		for _, t := range g {
 			remote, err := c.Abs(ctx, t.site.Path)
 			if err == nil {
-				err = queueGet(ctx, q, c, remote, local, intoDir)
+				err = queueGet(ctx, q, c, remote, local, intoDir, names)
 			}
 			if err != nil {
 				r.failf("get %s: %s", wire.Escape(t.site.Path), userMessage(err))
@@ -169,9 +182,11 @@ func getDestination(local string, many bool) (stream, intoDir bool, err error) {
 	return false, false, nil
 }
 
-// queueGet queues one remote file or folder: into the folder local, or
-// as local itself.
-func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, local string, intoDir bool) error {
+// queueGet queues one remote file or folder: into the folder local, under
+// a name this platform's rules accept and that no other source of the
+// command takes (names that differ only in case are one file on Windows
+// and macOS), or as local itself.
+func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, local string, intoDir bool, names *transfer.LocalNames) error {
 	isDir, size, err := remoteKind(ctx, c, remote)
 	if err != nil {
 		return err
@@ -179,7 +194,7 @@ func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, loc
 	dest := local
 	if intoDir {
 		name := remoteBase(remote)
-		if reason := transfer.UnsafeName(name); reason != "" {
+		if reason := names.Add(name); reason != "" {
 			return fmt.Errorf("remote name %q: %s", name, reason)
 		}
 		dest = filepath.Join(local, name)
@@ -219,8 +234,16 @@ func isRemoteDir(ctx context.Context, c *transfer.Conn, p string) bool {
 
 // getStreams writes each remote file to stdout ("-") or to a device, one
 // after the other on one connection per file: no .part, no conflict check.
-func getStreams(ctx context.Context, targets []target, local string, log *transfer.Log, env Env) error {
+func getStreams(ctx context.Context, targets []target, local string, log *transfer.Log, env Env, asJSON bool) error {
 	failed := 0
+	var sum summaryLine
+	began := time.Now()
+	defer func() {
+		if asJSON {
+			sum.Kind, sum.Failed, sum.Seconds = "summary", failed, roundSecs(time.Since(began).Seconds())
+			_ = writeJSON(env.Stdout, sum)
+		}
+	}()
 	for _, t := range targets {
 		sess, c, err := connect(ctx, t, log)
 		if err != nil {
@@ -228,11 +251,24 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 			failed++
 			continue
 		}
+		start := time.Now()
+		var n int64
 		remote, err := c.Abs(ctx, t.site.Path)
 		if err == nil {
-			err = stream(ctx, c, remote, local, env)
+			n, err = stream(ctx, c, remote, local, env)
 		}
 		_ = c.Close()
+		if asJSON {
+			j := queue.Job{Dir: queue.Download, Remote: t.site.Path, Local: local, Done: n, Size: -1}
+			status := "done"
+			if err != nil {
+				status, j.Err = "failed", userMessage(err)
+			} else {
+				sum.Done++
+				sum.Bytes += n
+			}
+			_ = writeJSON(env.Stdout, newJobLine(j, status, time.Since(start).Seconds()))
+		}
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "ftpdeck: get %s: %s\n", wire.Escape(t.site.Path), userMessage(err))
 			failed++
@@ -248,13 +284,13 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 
 // stream fetches remote into stdout or the device dest and checks the
 // size when the server tells it.
-func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env) error {
+func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env) (int64, error) {
 	size, sizeErr := c.Size(ctx, remote)
 	w := env.Stdout
 	if dest != "-" {
 		f, err := os.OpenFile(dest, os.O_WRONLY, 0)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		defer f.Close()
 		w = f
@@ -263,7 +299,7 @@ func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env)
 	if err == nil && sizeErr == nil && n != size {
 		err = fmt.Errorf("short transfer: %d of %d bytes", n, size)
 	}
-	return err
+	return n, err
 }
 
 // runPut uploads local files and folders into the folder (or as the file)
@@ -307,7 +343,12 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		if t.site.Path == "" || strings.HasSuffix(remote, "/") {
 			return usagef("put: - (stdin) needs a remote file name in the URL")
 		}
-		if err := putStream(ctx, c, env.Stdin, remote); err != nil {
+		start := time.Now()
+		n, err := putStream(ctx, c, env.Stdin, remote)
+		if flags.JSON {
+			streamJSON(env, queue.Job{Dir: queue.Upload, Remote: remote, Local: "-", Done: n, Size: -1}, err, time.Since(start))
+		}
+		if err != nil {
 			fmt.Fprintf(env.Stderr, "ftpdeck: put -: %s\n", userMessage(err))
 			return errReported
 		}
@@ -339,9 +380,8 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 }
 
 // putStream uploads r to remote (no size to check).
-func putStream(ctx context.Context, c *transfer.Conn, r io.Reader, remote string) error {
-	_, err := c.Store(ctx, remote, 0, r, nil)
-	return err
+func putStream(ctx context.Context, c *transfer.Conn, r io.Reader, remote string) (int64, error) {
+	return c.Store(ctx, remote, 0, r, nil)
 }
 
 // headlessPolicy is --on-conflict for get and put: skip unless told, and

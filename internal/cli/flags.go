@@ -34,6 +34,11 @@ type Flags struct {
 	Demo             bool
 	Help             bool
 	Mirror           MirrorFlags
+	// Headless output (issue 20): JSON lines on stdout; only errors on
+	// stderr; the protocol log on stderr.
+	JSON    bool
+	Quiet   bool
+	Verbose bool
 }
 
 // MirrorFlags are the mirror command's own flags.
@@ -64,7 +69,8 @@ var valueFlags = map[string]bool{
 }
 
 var boolFlags = map[string]bool{"active": true, "passive": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
-	"reverse": true, "delete": true, "dry-run": true, "checksum": true, "follow-links": true}
+	"reverse": true, "delete": true, "dry-run": true, "checksum": true, "follow-links": true,
+	"json": true, "quiet": true, "v": true, "verbose": true}
 
 // parseArgs separates flags from positional arguments. Flags may stand
 // anywhere (ftpdeck get --active URL out); "--" ends them; "-" alone is a
@@ -135,6 +141,12 @@ func setBool(f *Flags, name string) {
 		f.Mirror.Checksum = true
 	case "follow-links":
 		f.Mirror.FollowLinks = true
+	case "json":
+		f.JSON = true
+	case "quiet":
+		f.Quiet = true
+	case "v", "verbose":
+		f.Verbose = true
 	}
 }
 
@@ -248,7 +260,9 @@ Usage:
   ftpdeck quote [flags] URL COMMAND...  send raw control commands (SITE, STAT, HELP…), print the replies
   ftpdeck bookmarks                     list saved sites (never passwords)
   ftpdeck bookmarks import FILE         import FileZilla sitemanager.xml or lftp bookmarks
-  ftpdeck version
+  ftpdeck version                       the version and Go's
+  ftpdeck help [COMMAND]                a command's usage, flags and examples (or COMMAND --help)
+  ftpdeck completion bash|zsh|fish      a shell completion script
 
 URL: ftp://[user[:password]@]host[:port][/path]; ftps:// is implicit TLS,
 ftpes:// explicit TLS. No user means anonymous.
@@ -269,6 +283,8 @@ Flags:
   --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
   --encoding NAME             charset of names on the server: utf-8 (default), gbk,
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
+  --json                      headless: JSON lines on stdout (fields in the README)
+  --quiet | -v                headless: only errors on stderr | also the protocol log there
 
 Mirror flags:
   --delete                    remove what the source lacks (never without it)
@@ -280,5 +296,5 @@ Mirror flags:
   --follow-links              copy what remote (or, with --reverse, local) links point to
 
 Exit codes: 0 success, 1 a transfer or connection failed, 2 bad usage.
-probe exits 0 when some method works, 1 when none does.
+probe exits 0 when some method works, 1 when none does; Ctrl+C exits 130.
 `

@@ -75,6 +75,9 @@ func runMirror(ctx context.Context, flags Flags, args []string, env Env) error {
 		return err
 	}
 	if mf.DryRun {
+		if flags.JSON {
+			return planJSON(env, plan)
+		}
 		printPlan(env, plan)
 		return nil
 	}
@@ -87,9 +90,11 @@ func runMirror(ctx context.Context, flags Flags, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "mirror: %d new, %d changed, %d deleted, %d unchanged, %s copied in %s\n",
-		m.copied[mirror.New], m.copied[mirror.Changed], m.deleted, plan.Count[mirror.Unchanged],
-		mirror.Bytes(m.bytes), time.Since(m.started).Round(time.Millisecond))
+	if !flags.JSON { // --json: the job lines and the summary say it
+		fmt.Fprintf(env.Stdout, "mirror: %d new, %d changed, %d deleted, %d unchanged, %s copied in %s\n",
+			m.copied[mirror.New], m.copied[mirror.Changed], m.deleted, plan.Count[mirror.Unchanged],
+			mirror.Bytes(m.bytes), time.Since(m.started).Round(time.Millisecond))
+	}
 	if m.failed > 0 {
 		r.failed += m.failed
 	}

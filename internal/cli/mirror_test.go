@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -32,7 +31,7 @@ func snapshot(t *testing.T, dir string) map[string]fileState {
 		}
 		rel, _ := filepath.Rel(dir, p)
 		b, err := os.ReadFile(p)
-		out[filepath.ToSlash(rel)] = fileState{fi.Sys().(*syscall.Stat_t).Ino, fi.ModTime(), string(b)}
+		out[filepath.ToSlash(rel)] = fileState{inode(fi), fi.ModTime(), string(b)}
 		return err
 	})
 	if err != nil {
@@ -139,7 +138,7 @@ func TestMirrorAgainstVsftpd(t *testing.T) {
 		t.Fatal(err)
 	}
 	before = snapshot(t, local)
-	if code, stdout, stderr = run(t, "mirror", u, local); code != 0 {
+	if code, _, stderr = run(t, "mirror", u, local); code != 0 {
 		t.Fatalf("mirror: exit %d %s", code, stderr)
 	}
 	if ch := changedFiles(before, snapshot(t, local)); len(ch) != 0 {

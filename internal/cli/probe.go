@@ -27,7 +27,15 @@ func runProbe(ctx context.Context, flags Flags, args []string, env Env) error {
 	opts := transfer.ProbeOptions{Dir: t.site.Path, Timeout: flags.Timeout}
 	rep := transfer.Probe(ctx, t.site, log, opts)
 	w := newBufWriter(env.Stdout)
-	fmt.Fprint(w, rep.Table())
+	if flags.JSON {
+		for _, l := range probeLines(rep) {
+			if err := writeJSON(w, l); err != nil {
+				return err
+			}
+		}
+	} else {
+		fmt.Fprint(w, rep.Table())
+	}
 	if t.bookmark != "" && rep.Verdict.Works {
 		mode := rep.Verdict.Mode.String()
 		if err := t.store.SetLastGoodMode(t.bookmark, mode); err != nil {
@@ -35,7 +43,9 @@ func runProbe(ctx context.Context, flags Flags, args []string, env Env) error {
 			fmt.Fprintf(env.Stderr, "ftpdeck: bookmark %s: last_good_mode not saved: %v\n", t.bookmark, err)
 		} else {
 			log.Notef(0, "probe: bookmark %s: last_good_mode = %s saved", t.bookmark, mode)
-			fmt.Fprintf(w, "saved: last_good_mode = %s for bookmark %s\n", mode, t.bookmark)
+			if !flags.JSON {
+				fmt.Fprintf(w, "saved: last_good_mode = %s for bookmark %s\n", mode, t.bookmark)
+			}
 		}
 	}
 	if err := w.Flush(); err != nil {

@@ -45,8 +45,14 @@ func runQuote(ctx context.Context, flags Flags, args []string, env Env) error {
 			_ = w.Flush()
 			return err
 		}
-		for _, l := range r.Lines {
-			fmt.Fprintln(w, wire.Escape(l))
+		if flags.JSON {
+			if err := writeJSON(w, newQuoteLine(cmd, r)); err != nil {
+				return err
+			}
+		} else {
+			for _, l := range r.Lines {
+				fmt.Fprintln(w, wire.Escape(l))
+			}
 		}
 		if r.Class() >= 4 {
 			failed = true

@@ -21,15 +21,20 @@ type headless struct {
 	env      Env
 	verb     string
 	parallel int
-	progress bool // stderr is a terminal
+	progress bool // stderr is a terminal, and not --quiet or --json
+	json     bool // --json: one object per finished job and a summary on stdout
+	quiet    bool // --quiet: only errors on stderr
 
 	done, skipped, failed int
+	bytes                 int64 // of the done jobs
+	began                 time.Time
 	interrupted           bool
 }
 
 func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
-	r := &headless{ctx: ctx, env: env, verb: verb, parallel: firstPositive(flags.Parallel, 2)}
-	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(f.Fd()) {
+	r := &headless{ctx: ctx, env: env, verb: verb, parallel: firstPositive(flags.Parallel, 2),
+		json: flags.JSON, quiet: flags.Quiet, began: time.Now()}
+	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(f.Fd()) && !flags.Quiet {
 		r.progress = true
 	}
 	return r
@@ -89,17 +94,18 @@ func (r *headless) finish(q *queue.Queue) int {
 	done := r.done
 	q.Start()
 	shown := make(chan struct{})
-	if r.progress {
-		go r.showProgress(q.Updates(), shown)
-	} else {
-		close(shown)
-	}
+	w := newWatcher(r)
+	go w.run(q.Updates(), shown)
 	if err := q.Wait(r.ctx); err != nil {
 		r.interrupted = true
 	}
 	_ = q.Close()
 	<-shown
-	for _, j := range q.Snapshot().Jobs {
+	jobs := q.Snapshot().Jobs
+	if r.json {
+		w.jobs(jobs, time.Now(), true)
+	}
+	for _, j := range jobs {
 		name := j.Remote
 		if j.Dir == queue.Upload {
 			name = j.Local
@@ -107,8 +113,12 @@ func (r *headless) finish(q *queue.Queue) int {
 		switch j.State {
 		case queue.Done:
 			r.done++
+			r.bytes += j.Done
 		case queue.Skipped:
 			r.skipped++
+			if r.quiet {
+				continue
+			}
 			target := j.Local
 			if j.Dir == queue.Upload {
 				target = j.Remote
@@ -139,24 +149,6 @@ func hinted(j queue.Job) string {
 	return msg + tryOther(m)
 }
 
-// showProgress draws one status line on stderr from queue summaries until
-// the channel closes, then clears it.
-func (r *headless) showProgress(updates <-chan queue.Summary, done chan<- struct{}) {
-	defer close(done)
-	last := time.Time{}
-	for s := range updates {
-		if time.Since(last) < 200*time.Millisecond {
-			continue
-		}
-		last = time.Now()
-		files := len(s.Jobs)
-		fin := s.Done + s.Failed + s.Skipped + s.Canceled
-		fmt.Fprintf(r.env.Stderr, "\r\x1b[K%d/%d files  %s / %s  %s/s", fin, files,
-			humanBytes(float64(s.BytesDone)), humanBytes(float64(s.BytesTotal)), humanBytes(s.Speed))
-	}
-	fmt.Fprint(r.env.Stderr, "\r\x1b[K")
-}
-
 func humanBytes(b float64) string {
 	const unit = 1024
 	if b < unit {
@@ -173,8 +165,15 @@ func humanBytes(b float64) string {
 // result is the command's outcome: the summary on stderr when anything
 // was skipped or failed, and errReported when anything failed.
 func (r *headless) result() error {
-	if r.skipped > 0 || r.failed > 0 {
+	if r.json {
+		_ = writeJSON(r.env.Stdout, summaryLine{Kind: "summary", Done: r.done, Skipped: r.skipped, Failed: r.failed,
+			Bytes: r.bytes, Seconds: roundSecs(time.Since(r.began).Seconds())})
+	}
+	if r.failed > 0 || (r.skipped > 0 && !r.quiet) {
 		fmt.Fprintf(r.env.Stderr, "ftpdeck: %d done, %d skipped, %d failed\n", r.done, r.skipped, r.failed)
+	}
+	if r.interrupted {
+		fmt.Fprintf(r.env.Stderr, "ftpdeck: interrupted; the .part files are kept: run the same command again to resume\n")
 	}
 	if r.failed > 0 || r.interrupted {
 		return errReported

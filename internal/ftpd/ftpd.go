@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -385,7 +383,7 @@ func (d *Daemon) run(t testing.TB, bin string, fl flavour, opts Options, out str
 	cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C"}, fl.env(d, opts)...)
 	// Own process group so cleanup reaches the per-session children;
 	// Pdeathsig kills the daemon if the test binary dies first.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = daemonProcAttr()
 	fmt.Fprintf(f, "=== %s %s\n", bin, strings.Join(cmd.Args[1:], " "))
 	if err := cmd.Start(); err != nil {
 		return err
@@ -456,96 +454,6 @@ func greet(addr string, implicit bool) error {
 	return nil
 }
 
-// stop kills the daemon and every process it started, and waits until they
-// are gone. The process group is not enough: vsftpd's session processes
-// call setsid. So the leader is stopped (no new sessions), its descendants
-// are found in /proc and killed, then the group.
-func (d *Daemon) stop() {
-	pid := d.cmd.Process.Pid
-	_ = syscall.Kill(pid, syscall.SIGSTOP)
-	procs := descendants(pid)
-	for _, p := range procs {
-		_ = syscall.Kill(p, syscall.SIGKILL)
-	}
-	_ = syscall.Kill(-pid, syscall.SIGKILL)
-	select {
-	case <-d.exited:
-	case <-time.After(10 * time.Second):
-	}
-	// No pid is reused while it still names a live process or group, so
-	// these signals cannot reach a stranger.
-	for i := 0; i < 100; i++ {
-		alive := false
-		if err := syscall.Kill(-pid, syscall.SIGKILL); !errors.Is(err, syscall.ESRCH) {
-			alive = true
-		}
-		for _, p := range procs {
-			if running(p) {
-				_ = syscall.Kill(p, syscall.SIGKILL)
-				alive = true
-			}
-		}
-		if !alive {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// descendants returns the pids of all processes below pid, from /proc.
-func descendants(pid int) []int {
-	ents, err := os.ReadDir("/proc")
-	if err != nil {
-		return nil
-	}
-	children := map[int][]int{}
-	for _, e := range ents {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		if _, ppid, ok := procStat(p); ok {
-			children[ppid] = append(children[ppid], p)
-		}
-	}
-	var out []int
-	queue := []int{pid}
-	for len(queue) > 0 {
-		p := queue[0]
-		queue = queue[1:]
-		for _, c := range children[p] {
-			out = append(out, c)
-			queue = append(queue, c)
-		}
-	}
-	return out
-}
-
-// procStat returns the state letter and parent pid of process p.
-func procStat(p int) (state byte, ppid int, ok bool) {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(p) + "/stat")
-	if err != nil {
-		return 0, 0, false
-	}
-	// "pid (comm) S ppid ...": comm may hold spaces and parentheses.
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 {
-		return 0, 0, false
-	}
-	f := strings.Fields(string(b[i+1:]))
-	if len(f) < 2 {
-		return 0, 0, false
-	}
-	ppid, err = strconv.Atoi(f[1])
-	return f[0][0], ppid, err == nil
-}
-
-// running reports whether process p exists and is not a zombie.
-func running(p int) bool {
-	st, _, ok := procStat(p)
-	return ok && st != 'Z' && st != 'X'
-}
-
 // freePort returns a loopback port that was free a moment ago.
 func freePort(t testing.TB) int {
 	t.Helper()
@@ -568,11 +476,11 @@ func (d *Daemon) makeTraversable(dir string) error {
 		if err != nil {
 			return err
 		}
-		st := fi.Sys().(*syscall.Stat_t)
+		uid, gid := fileOwner(fi)
 		m := fi.Mode().Perm()
 		ok := m&0o001 != 0 ||
-			(int(st.Uid) == d.uid && m&0o100 != 0) ||
-			(int(st.Gid) == d.gid && m&0o010 != 0)
+			(uid == d.uid && m&0o100 != 0) ||
+			(gid == d.gid && m&0o010 != 0)
 		if !ok {
 			if !strings.HasPrefix(dir, tmp+string(filepath.Separator)) {
 				return fmt.Errorf("user %s cannot enter %s (mode %v); serve a folder under %s or open it up", TestUser, dir, m, tmp)

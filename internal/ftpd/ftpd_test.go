@@ -19,7 +19,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -255,7 +254,7 @@ func TestTransfers(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if uid := fi.Sys().(*syscall.Stat_t).Uid; int(uid) != d.uid {
+					if uid, _ := fileOwner(fi); uid != d.uid {
 						t.Errorf("stored file owned by uid %d, want %d", uid, d.uid)
 					}
 					// Overwrite a seeded file.

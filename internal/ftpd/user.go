@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 )
 
@@ -55,10 +54,11 @@ func ensureUserLocked() (account, error) {
 		return account{}, err
 	}
 	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+	unlock, err := lockExclusive(f)
+	if err != nil {
 		return account{}, fmt.Errorf("flock %s: %w", lockFile, err)
 	}
-	defer func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }()
+	defer unlock()
 
 	if _, err := user.Lookup(TestUser); err != nil {
 		out, err := exec.Command("useradd", "-r", "-M", "-d", "/",

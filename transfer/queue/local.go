@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 )
 
 // partSuffix names a download in progress: NAME.part beside NAME.
@@ -112,7 +111,7 @@ func openPart(r *os.Root, relPart string, keep bool) (*os.File, int64, error) {
 		case err == nil && !fi.Mode().IsRegular():
 			return nil, 0, fmt.Errorf("%s exists and is not a regular file, refusing to write to it", relPart)
 		case err == nil:
-			f, err := r.OpenFile(relPart, os.O_WRONLY|syscall.O_NOFOLLOW, 0)
+			f, err := r.OpenFile(relPart, os.O_WRONLY|oNoFollow, 0)
 			if err != nil {
 				return nil, 0, err
 			}
@@ -126,7 +125,7 @@ func openPart(r *os.Root, relPart string, keep bool) (*os.File, int64, error) {
 			return nil, 0, err
 		}
 	}
-	f, err := r.OpenFile(relPart, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o644)
+	f, err := r.OpenFile(relPart, os.O_WRONLY|os.O_CREATE|os.O_EXCL|oNoFollow, 0o644)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -192,7 +191,7 @@ func copyInto(r *os.Root, rel string, w io.Writer) (int64, error) {
 	if !fi.Mode().IsRegular() {
 		return 0, fmt.Errorf("%s is not a regular file", rel)
 	}
-	f, err := r.OpenFile(rel, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := r.OpenFile(rel, os.O_RDONLY|oNoFollow, 0)
 	if err != nil {
 		return 0, err
 	}
@@ -261,7 +260,7 @@ func (d *localDir) open(top, target string) (*os.Root, string, error) {
 		return nil, "", fmt.Errorf("local folder %s changed while opening it, refused", parent)
 	}
 	*d = localDir{top: top, path: parent, root: r, info: fi,
-		writable: syscall.Access(parent, accessWrite) == nil}
+		writable: canCreateIn(parent)}
 	return r, name, nil
 }
 

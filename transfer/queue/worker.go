@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"syscall"
 	"time"
 
 	"ftpdeck/transfer"
@@ -473,9 +472,6 @@ func (q *Queue) mustSync(replaces bool) bool {
 	return replaces || !(q.opts.NoSyncNew || q.opts.StateDir != "")
 }
 
-// accessWrite is access(2)'s W_OK.
-const accessWrite = 2
-
 // openedPart is the outcome of creating a .part in the background.
 type openedPart struct {
 	f   *os.File
@@ -487,7 +483,7 @@ type openedPart struct {
 func (w *worker) upload(ctx context.Context, c *transfer.Conn, j *job, v Job) (State, error) {
 	q := w.q
 	log := q.sess.Log()
-	f, err := os.OpenFile(v.Local, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	f, err := openNoFollow(v.Local)
 	if err != nil {
 		return 0, &localErr{err}
 	}
