@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the FTP daemons the interop tests run, plus tmux and lftp, without
-# starting any system service.
+# Installs the FTP daemons the interop tests run, plus tmux and lftp, and
+# iproute2 and nftables for the NAT lab (internal/natlab), without starting
+# any system service.
 #
 # vsftpd, pure-ftpd and proftpd-core all declare "Conflicts: ftp-server", so
 # dpkg can hold only one of them. proftpd-core (with proftpd-mod-crypto, whose
@@ -22,7 +23,7 @@ trap '$sudo rm -f $policy' EXIT
 
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends \
-	proftpd-core proftpd-mod-crypto tmux lftp curl openssl iproute2 fish zsh \
+	proftpd-core proftpd-mod-crypto tmux lftp curl openssl iproute2 nftables fish zsh \
 	libwrap0 libsodium23 libcap2 libpam0g libssl3 libcrypt1 libpam-modules >/dev/null
 
 if [ ! -x "$prefix/root/usr/sbin/vsftpd" ] || [ ! -x "$prefix/root/usr/sbin/pure-ftpd" ]; then

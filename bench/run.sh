@@ -14,6 +14,15 @@
 # optional peers lftp and curl, and iperf3 for the loopback limit (without
 # it a Go TCP copy measures the limit).
 #
+# Links (issue 19): LINKS lists the links to run every case over, each
+# "lo" (loopback, the default) or "RTT/RATE" — "80/" is an 80 ms round
+# trip, unlimited; "20/100mbit" a 20 ms round trip at 100 Mbit/s. A link
+# puts the client and vsftpd in two network namespaces joined only by
+# bench/linkemu (bench/link.sh), 198.18.0.1 and 198.18.0.2; its cases are
+# named CASE@LINK and use LINK_BIG_MIB (default 64), LINK_SMALL_FILES
+# (default 200) and LINK_MIRROR_DIRS (default 20) instead of the loopback
+# sizes. Example: LINKS="lo 0/ 20/ 80/ 20/100mbit 80/100mbit".
+#
 # Environment: ROUNDS (default 5), BIG_MIB (default 1024), SMALL_FILES
 # (default 2000), EMPTY_FILES (default 50000), MIRROR_DIRS (default 1000
 # folders of 10 files, for the mirror cases), KEEP=1 keeps the work
@@ -25,6 +34,10 @@ BIG_MIB=${BIG_MIB:-1024}
 SMALL_FILES=${SMALL_FILES:-2000}
 EMPTY_FILES=${EMPTY_FILES:-50000}
 MIRROR_DIRS=${MIRROR_DIRS:-1000}
+LINKS=${LINKS:-lo}
+LINK_BIG_MIB=${LINK_BIG_MIB:-64}
+LINK_SMALL_FILES=${LINK_SMALL_FILES:-200}
+LINK_MIRROR_DIRS=${LINK_MIRROR_DIRS:-20}
 ONLY=${ONLY:-.}
 USER_NAME=ftpdeck-test
 PASSWORD=ftpdeck-Test-pw1
@@ -68,19 +81,25 @@ FTPDECK=$work/ftpdeck
 
 # --- data -----------------------------------------------------------------
 srv=$work/srv
-mkdir -p "$srv/up" "$srv/small" "$srv/empty" "$srv/tree" "$work/empty-root" "$work/local"
+mkdir -p "$srv/up" "$srv/small" "$srv/lsmall" "$srv/empty" "$srv/tree" "$srv/ltree" "$work/empty-root" "$work/local"
 echo "generating data: ${BIG_MIB} MiB random file, $SMALL_FILES × 4 KiB, $EMPTY_FILES empty files…" >&2
 head -c $((BIG_MIB << 20)) /dev/urandom >"$srv/big"
-python3 - "$srv/small" "$SMALL_FILES" "$srv/empty" "$EMPTY_FILES" "$srv/tree" "$MIRROR_DIRS" <<'EOF'
+head -c $((LINK_BIG_MIB << 20)) "$srv/big" >"$srv/lbig"
+python3 - "$srv/small" "$SMALL_FILES" "$srv/empty" "$EMPTY_FILES" "$srv/tree" "$MIRROR_DIRS" "$srv/lsmall" "$LINK_SMALL_FILES" "$srv/ltree" "$LINK_MIRROR_DIRS" <<'EOF'
 import os, sys
 small, n, empty, m = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-tree, dirs = sys.argv[5], int(sys.argv[6])
-for d in range(dirs):
-    p = os.path.join(tree, "a%03d" % (d // 100), "d%05d" % d)
-    os.makedirs(p, exist_ok=True)
-    for i in range(10):
-        with open(os.path.join(p, "f%d.txt" % i), "wb") as f:
-            f.write(os.urandom(100 + 37 * i))
+def tree(top, dirs):
+    for d in range(dirs):
+        p = os.path.join(top, "a%03d" % (d // 100), "d%05d" % d)
+        os.makedirs(p, exist_ok=True)
+        for i in range(10):
+            with open(os.path.join(p, "f%d.txt" % i), "wb") as f:
+                f.write(os.urandom(100 + 37 * i))
+tree(sys.argv[5], int(sys.argv[6]))
+tree(sys.argv[9], int(sys.argv[10]))
+for i in range(int(sys.argv[8])):
+    with open(os.path.join(sys.argv[7], "f%05d.bin" % i), "wb") as f:
+        f.write(os.urandom(4096))
 blob = os.urandom(4096)
 for i in range(n):
     with open(os.path.join(small, "f%05d.bin" % i), "wb") as f:
@@ -94,56 +113,66 @@ chown -R "$USER_NAME:" "$srv"
 # --- vsftpd ---------------------------------------------------------------
 # free_port prints a loopback port that was free a moment ago.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(free_port)
-pasv_lo=$((40000 + RANDOM % 20000))
-cat >"$work/vsftpd.conf" <<EOF
-listen=YES
-listen_ipv6=NO
-listen_address=127.0.0.1
-listen_port=$port
-background=NO
-seccomp_sandbox=NO
-isolate=NO
-isolate_network=NO
-anonymous_enable=NO
-local_enable=YES
-write_enable=YES
-local_umask=022
-check_shell=NO
-userlist_enable=NO
-tcp_wrappers=NO
-pam_service_name=ftpdeck-vsftpd
-local_root=$srv
-chroot_local_user=YES
-allow_writeable_chroot=YES
-secure_chroot_dir=$work/empty-root
-nopriv_user=nobody
-pasv_enable=YES
-pasv_address=127.0.0.1
-pasv_min_port=$pasv_lo
-pasv_max_port=$((pasv_lo + 500))
-port_enable=YES
-connect_from_port_20=NO
-pasv_promiscuous=NO
-port_promiscuous=NO
-dirmessage_enable=NO
-use_localtime=NO
-xferlog_enable=NO
-idle_session_timeout=300
-data_connection_timeout=120
-max_per_ip=0
-max_clients=0
-delay_failed_login=0
-delay_successful_login=0
-EOF
-"$VSFTPD" "$work/vsftpd.conf" >"$work/vsftpd.out" 2>&1 &
-vs_pid=$!
-for _ in $(seq 50); do
-	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-	sleep 0.1
-done
-URL="ftp://$USER_NAME:$PASSWORD@127.0.0.1:$port"
-LFTP_LOGIN=(-u "$USER_NAME,$PASSWORD" -p "$port" 127.0.0.1)
+# vs_start: vsftpd on $HOST (in the server's namespace on a link: SV
+# and CL prefix the server's and the client's commands), URL and
+# LFTP_LOGIN for the clients; vs_stop ends it.
+HOST=127.0.0.1 CLIENT_ADDR=127.0.0.1 SV=() CL=() at=""
+vs_start() {
+	port=$(free_port)
+	pasv_lo=$((40000 + RANDOM % 20000))
+	cat >"$work/vsftpd.conf" <<-EOF
+	listen=YES
+	listen_ipv6=NO
+	listen_address=$HOST
+	listen_port=$port
+	background=NO
+	seccomp_sandbox=NO
+	isolate=NO
+	isolate_network=NO
+	anonymous_enable=NO
+	local_enable=YES
+	write_enable=YES
+	local_umask=022
+	check_shell=NO
+	userlist_enable=NO
+	tcp_wrappers=NO
+	pam_service_name=ftpdeck-vsftpd
+	local_root=$srv
+	chroot_local_user=YES
+	allow_writeable_chroot=YES
+	secure_chroot_dir=$work/empty-root
+	nopriv_user=nobody
+	pasv_enable=YES
+	pasv_address=$HOST
+	pasv_min_port=$pasv_lo
+	pasv_max_port=$((pasv_lo + 500))
+	port_enable=YES
+	connect_from_port_20=NO
+	pasv_promiscuous=NO
+	port_promiscuous=NO
+	dirmessage_enable=NO
+	use_localtime=NO
+	xferlog_enable=NO
+	idle_session_timeout=300
+	data_connection_timeout=120
+	max_per_ip=0
+	max_clients=0
+	delay_failed_login=0
+	delay_successful_login=0
+	EOF
+	"${SV[@]}" "$VSFTPD" "$work/vsftpd.conf" >"$work/vsftpd.out" 2>&1 &
+	vs_pid=$!
+	for _ in $(seq 50); do
+		"${CL[@]}" bash -c "exec 3<>/dev/tcp/$HOST/$port" 2>/dev/null && break
+		sleep 0.1
+	done
+	URL="ftp://$USER_NAME:$PASSWORD@$HOST:$port"
+	LFTP_LOGIN=(-u "$USER_NAME,$PASSWORD" -p "$port" "$HOST")
+}
+vs_stop() {
+	[[ -n "$vs_pid" ]] && kill "$vs_pid" 2>/dev/null && wait "$vs_pid" 2>/dev/null || true
+	vs_pid=""
+}
 
 # --- measuring --------------------------------------------------------------
 # measure NAME UNITS CMD...: one run; appends "name seconds maxrss_kib" to
@@ -153,7 +182,8 @@ results=$work/results.txt
 measure() {
 	local name=$1
 	shift
-	if ! /usr/bin/time -o "$work/time.txt" -f '%e %M' "$@" >/dev/null 2>"$work/err.txt"; then
+	name="${name%% *}$at ${name#* }" # the link's suffix on the case
+	if ! /usr/bin/time -o "$work/time.txt" -f '%e %M' "${CL[@]}" "$@" >/dev/null 2>"$work/err.txt"; then
 		echo "FAILED: $name: $(tail -3 "$work/err.txt" | tr '\n' ' ')" >&2
 		echo "$name FAIL 0" >>"$results"
 		return 0
@@ -207,18 +237,18 @@ gn_curl() { has curl && measure "get-$mode-null curl" curl -sS "${cmode[@]}" -o 
 pt_ftpdeck() { sync; measure "put-$mode ftpdeck" "$FTPDECK" put --$mode --on-conflict overwrite "$work/local/big" "$URL/up/"; }
 pt_lftp() { has lftp && sync && measure "put-$mode lftp" lftp "${LFTP_LOGIN[@]}" -e "set ftp:passive-mode $lmode; put $work/local/big -o /up/big; quit"; }
 pt_curl() { has curl && sync && measure "put-$mode curl" curl -sS "${cmode[@]}" -T "$work/local/big" "$URL/up/"; }
-sm_ftpdeck() { fresh; measure "small-p$p ftpdeck" "$FTPDECK" get --parallel $p "$URL/small" "$work/dl"; }
-sm_lftp() { has lftp && fresh && measure "small-p$p lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P $p /small $work/dl/small; quit"; }
+sm_ftpdeck() { fresh; measure "small-p$p ftpdeck" "$FTPDECK" get --parallel $p "$URL/$smalldir" "$work/dl"; }
+sm_lftp() { has lftp && fresh && measure "small-p$p lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P $p /$smalldir $work/dl/small; quit"; }
 ls_ftpdeck() { measure "ls ftpdeck" "$FTPDECK" ls "$URL/empty"; }
 ls_lftp() { has lftp && measure "ls lftp" lftp "${LFTP_LOGIN[@]}" -e "cls -1 /empty; quit"; }
 # Mirror: a tree of MIRROR_DIRS folders × 10 files, first into an empty
 # folder, then again with nothing changed, then with 1% of the files
 # changed on the server (mr_change, untimed, before both tools run).
-mr_ftpdeck() { measure "mirror-$1 ftpdeck" "$FTPDECK" mirror --parallel 4 "$URL/tree" "$work/m-ftpdeck"; }
-mr_lftp() { has lftp && measure "mirror-$1 lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P 4 /tree $work/m-lftp; quit"; }
+mr_ftpdeck() { measure "mirror-$1 ftpdeck" "$FTPDECK" mirror --parallel 4 "$URL/$treedir" "$work/m-ftpdeck"; }
+mr_lftp() { has lftp && measure "mirror-$1 lftp" lftp "${LFTP_LOGIN[@]}" -e "mirror -P 4 /$treedir $work/m-lftp; quit"; }
 mr_first() { rm -rf "$work/m-ftpdeck" "$work/m-lftp"; sync; rot "$1" "mr_ftpdeck first" "mr_lftp first"; }
 mr_change() {
-	python3 - "$srv/tree" "$MIRROR_DIRS" "$1" <<'PY'
+	python3 - "$srv/$treedir" "$tree_dirs" "$1" <<'PY'
 import os, sys, random
 tree, dirs, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 r = random.Random(seed)
@@ -232,13 +262,13 @@ PY
 
 # case_round ROUND
 case_round() {
-	local r=$1 big=/big mode lmode cmode p
+	local r=$1 big=/$bigfile mode lmode cmode p
 	# loopback limit, once per round (the machine is shared)
-	want loopback && loopback
+	[[ -z "$at" ]] && want loopback && loopback
 	# 1 GiB download and upload, passive and active
 	for mode in passive active; do
 		lmode=on cmode=()
-		[[ $mode == active ]] && { lmode=off; cmode=(-P 127.0.0.1); }
+		[[ $mode == active ]] && { lmode=off; cmode=(-P "$CLIENT_ADDR"); }
 		want "get-$mode-file" && rot "$r" gf_ftpdeck gf_lftp gf_curl
 		want "get-$mode-null" && rot "$r" gn_ftpdeck gn_stdout gn_lftp gn_curl
 		want "put-$mode" && rot "$r" pt_ftpdeck pt_lftp pt_curl
@@ -353,16 +383,38 @@ tui_round() {
 tui_stop() { [[ -n "$tui_ready" ]] && tmux -L "$tui_sock" kill-server 2>/dev/null || true; }
 trap 'tui_stop; cleanup' EXIT
 
-for r in $(seq "$ROUNDS"); do
-	echo "round $r of $ROUNDS…" >&2
-	case_round "$r"
-	want tui && tui_round "$r"
+source "$here/bench/link.sh"
+LINKEMU=$work/linkemu
+[[ "$LINKS" == lo ]] || (cd "$here" && go build -o "$LINKEMU" ./bench/linkemu)
+link_name=fdb$$
+trap 'tui_stop; vs_stop; link_down $link_name; cleanup' EXIT
+for link in $LINKS; do
+	if [[ $link == lo ]]; then
+		HOST=127.0.0.1 CLIENT_ADDR=127.0.0.1 SV=() CL=() at=""
+		bigfile=big smalldir=small treedir=tree tree_dirs=$MIRROR_DIRS
+	else
+		rtt=${link%%/*} rate=${link#*/}
+		link_up "$link_name" "$(python3 -c "print('%gms' % ($rtt / 2))")" "$rate"
+		HOST=198.18.0.2 CLIENT_ADDR=198.18.0.1 SV=(ip netns exec "$link_name-s") CL=(ip netns exec "$link_name-c")
+		at="@${rtt}ms${rate:+-$rate}"
+		bigfile=lbig smalldir=lsmall treedir=ltree tree_dirs=$LINK_MIRROR_DIRS
+	fi
+	echo "link ${at:-loopback}…" >&2
+	vs_start
+	for r in $(seq "$ROUNDS"); do
+		echo "round $r of $ROUNDS…" >&2
+		case_round "$r"
+		[[ -z "$at" ]] && want tui && tui_round "$r"
+	done
+	vs_stop
+	[[ $link == lo ]] || link_down "$link_name"
 done
 
 # --- table ---------------------------------------------------------------
-python3 - "$results" "$BIG_MIB" "$SMALL_FILES" <<'EOF'
+python3 - "$results" "$BIG_MIB" "$SMALL_FILES" "$LINK_BIG_MIB" "$LINK_SMALL_FILES" <<'EOF'
 import sys, statistics, collections
-path, big_mib, small = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+path, big_mib_lo, small_lo = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+big_link, small_link = int(sys.argv[4]), int(sys.argv[5])
 runs = collections.defaultdict(list)
 for line in open(path):
     f = line.split()
@@ -389,6 +441,7 @@ for name in runs:
     if c not in cases:
         cases.append(c)
 for c in cases:
+    big_mib, small = (big_link, small_link) if "@" in c else (big_mib_lo, small_lo)
     tools = [n.split(" ", 1)[1] for n in runs if n.startswith(c + " ")]
     tools.sort(key=lambda t: (not t.startswith("ftpdeck"), t != "ftpdeck", t))
     peers = [med(f"{c} {t}") for t in tools if not t.startswith("ftpdeck")]
@@ -403,7 +456,7 @@ for c in cases:
             rate = "CPU seconds"
         elif c.startswith("small"):
             rate = f"{small / m:,.0f} files/s"
-        elif c == "ls":
+        elif c.startswith("ls") or c.startswith("mirror"):
             rate = ""
         else:
             rate = f"{big_mib / m:,.0f} MiB/s"
@@ -414,7 +467,7 @@ for c in cases:
             extra = f"{med(c + ' ftpdeck-headless') / m:.3f}× headless (TUI {m / med(c + ' ftpdeck-headless') - 1:+.1%})"
         if t.startswith("ftpdeck") and best_peer:
             extra = f"{best_peer / m:.2f}× best peer"
-            if loop_mibs and not (c.startswith("small") or c == "ls"):
+            if loop_mibs and "@" not in c and not (c.startswith("small") or c.startswith("ls") or c.startswith("mirror")):
                 extra += f", {big_mib / m / loop_mibs:.0%} of loopback"
         print(f"{c:<18} {t:<16} {m:>9.3f} {rate:>14} {rss(n):>6.1f} MiB {len(runs[n]):>2}  {extra}")
         samples.append(f"{c} {t}: " + " ".join("FAIL" if x is None else f"{x:.2f}" for x, _ in runs[n]))

@@ -19,12 +19,16 @@ type Config struct {
 	Timeout    time.Duration `toml:"timeout"`     // "30s", "2m"
 	ShowHidden bool          `toml:"show_hidden"` // show dot files in the panes
 	LogLines   int           `toml:"log_lines"`   // protocol log lines kept in the log pane
+	TempUpload *bool         `toml:"temp_upload"` // uploads under a temporary name, renamed when whole; nil = on
+	// Fallback: a transfer whose data connection fails in one mode for a
+	// reason the other mode can fix is tried once in the other mode.
+	Fallback bool `toml:"fallback"`
 }
 
 // DefaultConfig returns the defaults used when config.toml is missing or
-// leaves a key out: passive, 2, 30s, false, 5000.
+// leaves a key out: passive, 2, 30s, false, 5000, fallback on.
 func DefaultConfig() Config {
-	return Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, ShowHidden: false, LogLines: 5000}
+	return Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, ShowHidden: false, LogLines: 5000, Fallback: true}
 }
 
 // LoadConfig reads dir/config.toml over DefaultConfig. A missing file gives
@@ -49,7 +53,7 @@ func LoadConfig(dir string) (Config, error) {
 		for i, k := range und {
 			keys[i] = fmt.Sprintf("%q", k.String())
 		}
-		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines)", path, strings.Join(keys, ", "))
+		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback)", path, strings.Join(keys, ", "))
 	}
 	if err := c.Validate(); err != nil {
 		return DefaultConfig(), fmt.Errorf("%s: %w", path, err)

@@ -57,6 +57,12 @@ type Site struct {
 	Parallel         int    `toml:"parallel,omitempty"`
 	Encoding         string `toml:"encoding,omitempty"`
 	LastGoodMode     string `toml:"last_good_mode,omitempty"`
+	// TempUpload false sends uploads straight to their final name (for
+	// servers that refuse renames or act on every new name); nil means
+	// config.toml's setting, else on.
+	TempUpload *bool `toml:"temp_upload,omitempty"`
+	// Fallback overrides config.toml's fallback for this site when set.
+	Fallback *bool `toml:"fallback,omitempty"`
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS

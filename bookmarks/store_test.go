@@ -2,6 +2,7 @@ package bookmarks
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -318,5 +319,34 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("folder holds %v", entries)
+	}
+}
+
+// A site's fallback is kept as written: false and true survive a save,
+// and a site without the key leaves it unset (config.toml decides).
+func TestFallbackKey(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "bookmarks.toml"),
+		"[[site]]\nname = \"off\"\nhost = \"h\"\nfallback = false\n\n[[site]]\nname = \"on\"\nhost = \"h\"\nfallback = true\n\n[[site]]\nname = \"unset\"\nhost = \"h\"\n", 0o600)
+	s, notices, err := Open(dir)
+	if err != nil || len(notices) > 0 {
+		t.Fatalf("Open: %v %v", notices, err)
+	}
+	if err := s.Save(); err != nil {
+		t.Fatal(err)
+	}
+	s, _, err = Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"off": "false", "on": "true", "unset": "unset"} {
+		b, _ := s.Get(name)
+		got := "unset"
+		if b.Fallback != nil {
+			got = fmt.Sprint(*b.Fallback)
+		}
+		if got != want {
+			t.Errorf("%s: fallback %s after a save, want %s", name, got, want)
+		}
 	}
 }

@@ -161,7 +161,9 @@ func (c *Conn) checkCharset(dir string) {
 }
 
 // UnsafeName says why a name from a server must not be used as one path
-// element on this machine, or "" when it is safe.
+// element on any machine, or "" when it is safe: empty, . or .., NUL, '/',
+// a drive prefix. A backslash is an ordinary character on Linux and macOS;
+// Windows refuses it in its own rules (NameRules, LocalNameProblem).
 func UnsafeName(name string) string {
 	switch {
 	case name == "":
@@ -170,7 +172,7 @@ func UnsafeName(name string) string {
 		return "refers to a folder itself or its parent"
 	case strings.ContainsRune(name, 0):
 		return "contains NUL"
-	case strings.ContainsAny(name, "/\\"):
+	case strings.ContainsRune(name, '/'):
 		return "contains a path separator"
 	case len(name) >= 2 && name[1] == ':' && (name[0]|0x20 >= 'a' && name[0]|0x20 <= 'z'):
 		return "looks like a drive path"

@@ -20,7 +20,8 @@ type NameRules struct {
 	// GOOS is the platform the rules are for (runtime.GOOS values).
 	GOOS string
 	// Windows: reserved device names (CON, PRN, AUX, NUL, COM0-9,
-	// LPT0-9, CONIN$, CONOUT$, with any extension, any case), ':' (an
+	// LPT0-9, CONIN$, CONOUT$, with any extension, any case), '\\' (a
+	// folder separator there), ':' (an
 	// alternate data stream, or a drive), a trailing dot or space (Windows
 	// drops them, so the file lands under another name), and the
 	// characters Windows refuses in a name (<>"|?* and 1-31).
@@ -76,6 +77,9 @@ func (r NameRules) Problem(name string) string {
 	}
 	if !r.Windows {
 		return ""
+	}
+	if strings.ContainsRune(name, '\\') {
+		return "contains a path separator (\\ on Windows)"
 	}
 	if strings.ContainsRune(name, ':') {
 		return "contains ':' (an alternate data stream on Windows)"

@@ -34,7 +34,7 @@ func TestNameRulesHostileServer(t *testing.T) {
 		{"a:b", all}, {"file.txt:secret", win}, {"ab:c", win}, {"file.txt::$DATA", win},
 		{"x.", win}, {"x ", win}, {"x. ", win}, {"...", win},
 		{"a<b", win}, {"a>b", win}, {"a|b", win}, {"a?b", win}, {"a*b", win}, {`a"b`, win}, {"a\tb", win},
-		{`a\b`, all}, {`..\..\evil`, all}, {"a/b", all}, {"..", all}, {".", all}, {"", all},
+		{`a\b`, win}, {`..\..\evil`, win}, {"a/b", all}, {"..", all}, {".", all}, {"", all},
 		{"a\x00b", all}, {"C:evil", all},
 		// Plain names, and names that only look like the above.
 		{"CONSOLE.txt", none}, {"COM10", none}, {"LPT", none}, {"nul-report.txt", none}, {"xCON", none},

@@ -719,6 +719,18 @@ func (m Model) connected(msg connectedMsg) (tea.Model, tea.Cmd) {
 	return m, tea.Batch(cmds...)
 }
 
+// sideText is one side of a conflict for its dialog: size and time.
+func sideText(size int64, t time.Time) string {
+	s := "size unknown"
+	if size >= 0 {
+		s = cells.HumanSize(size)
+	}
+	if t.IsZero() {
+		return s + ", time unknown"
+	}
+	return s + ", " + t.Local().Format("2006-01-02 15:04")
+}
+
 // conflictChoice is a Choice option's value in the conflict dialog.
 type conflictChoice struct {
 	policy queue.Policy
@@ -732,11 +744,16 @@ func (m Model) nextConflict() (tea.Model, tea.Cmd) {
 	}
 	c := m.conflicts[0]
 	m.conflicts = m.conflicts[1:]
+	if c.answered() {
+		return m.nextConflict() // answered for all its batch meanwhile
+	}
 	name := c.Job.Local
 	if c.Job.Dir == queue.Upload {
 		name = c.Job.Remote
 	}
-	body := []string{name, fmt.Sprintf("exists (%s); the transfer is %s.", cells.HumanSize(c.ExistingSize), cells.HumanSize(c.Job.Size))}
+	body := []string{name,
+		"exists:     " + sideText(c.ExistingSize, c.ExistingTime),
+		"transfer:   " + sideText(c.Job.Size, c.SourceTime)}
 	opts := []dialog.Option{
 		{Key: "o", Label: "overwrite", Value: conflictChoice{queue.Overwrite, false}},
 		{Key: "r", Label: "resume", Value: conflictChoice{queue.Resume, false}},
@@ -746,6 +763,10 @@ func (m Model) nextConflict() (tea.Model, tea.Cmd) {
 		{Key: "R", Label: "resume all", Value: conflictChoice{queue.Resume, true}},
 		{Key: "S", Label: "skip all", Value: conflictChoice{queue.Skip, true}},
 		{Key: "N", Label: "rename all", Value: conflictChoice{queue.Rename, true}},
+	}
+	if !c.canResume() {
+		// resume continues a smaller target; this one is not
+		opts = slices.DeleteFunc(opts, func(o dialog.Option) bool { return o.Value.(conflictChoice).policy == queue.Resume })
 	}
 	return m.openDialog(dialog.NewChoice(tagConflict{c}, "The target exists", body, opts)), nil
 }

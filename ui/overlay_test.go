@@ -48,7 +48,7 @@ func TestOverlayStack(t *testing.T) {
 	want(t, helpOpen(m), "help not open")
 	// A conflict arrives while the help is open: its dialog goes on top.
 	m.queue = &fakeQueue{}
-	m.conflicts = append(m.conflicts, Conflict{Decide: func(p queue.Policy, b bool) {}})
+	m.conflicts = append(m.conflicts, Conflict{Job: queue.Job{Size: 2048}, ExistingSize: 1024, Decide: func(p queue.Policy, b bool) {}})
 	nm, _ := m.nextConflict()
 	m = nm.(Model)
 	want(t, dlg(m) != nil && len(m.overlays) == 2, "stack %d", len(m.overlays))

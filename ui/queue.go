@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"time"
 
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
@@ -36,7 +37,31 @@ type Queue interface {
 type Conflict struct {
 	Job          queue.Job
 	ExistingSize int64
+	ExistingTime time.Time // zero when unknown
+	SourceTime   time.Time // the source's time, zero when unknown (Job.Size is its size)
 	Decide       func(p queue.Policy, forAll bool)
+	// Done, when set, is closed once the conflict is answered (by an
+	// answer for all its batch): its dialog is no longer shown.
+	Done <-chan struct{}
+}
+
+// canResume reports whether resume is offered: the target is smaller
+// than the source.
+func (c Conflict) canResume() bool {
+	return c.Job.Size < 0 || c.ExistingSize < c.Job.Size
+}
+
+// answered reports whether the conflict was decided elsewhere.
+func (c Conflict) answered() bool {
+	if c.Done == nil {
+		return false
+	}
+	select {
+	case <-c.Done:
+		return true
+	default:
+		return false
+	}
 }
 
 // QueueFactory makes the queue for a newly connected session.

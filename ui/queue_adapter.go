@@ -10,10 +10,15 @@ import (
 
 // DefaultQueueFactory returns the factory Options.NewQueue defaults to: a
 // transfer/queue.Queue with opts' parallelism, state folder and conflict
-// policy (queue.Ask shows the conflict dialog).
-func DefaultQueueFactory(parallel int, stateDir string, policy queue.Policy) QueueFactory {
+// policy (queue.Ask shows the conflict dialog); tune, if given, sets the
+// queue's other options (temporary upload names, fallback).
+func DefaultQueueFactory(parallel int, stateDir string, policy queue.Policy, tune ...func(*queue.Options)) QueueFactory {
 	return func(sess *transfer.Session) (Queue, error) {
-		q, err := queue.New(sess, queue.Options{Parallel: parallel, StateDir: stateDir, Policy: policy})
+		o := queue.Options{Parallel: parallel, StateDir: stateDir, Policy: policy}
+		for _, f := range tune {
+			f(&o)
+		}
+		q, err := queue.New(sess, o)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +110,8 @@ func (a *queueAdapter) ClearFinished() error {
 func (a *queueAdapter) forwardConflicts() {
 	for c := range a.Queue.Conflicts() {
 		select {
-		case a.conflicts <- Conflict{Job: c.Job, ExistingSize: c.ExistingSize, Decide: c.Decide}:
+		case a.conflicts <- Conflict{Job: c.Job, ExistingSize: c.ExistingSize, ExistingTime: c.ExistingTime,
+			SourceTime: c.SourceTime, Decide: c.Decide, Done: c.Done()}:
 		case <-a.stop:
 			c.Decide(queue.Skip, false)
 		}

@@ -154,10 +154,20 @@ func userMessage(err error) string {
 	return wire.Escape(err.Error())
 }
 
-// tryOther is the hint after a data connection that failed in mode m.
+// tryOther is the hint after a data connection that failed in mode m
+// alone: the other mode, and for active mode what it takes behind a NAT
+// (the address in PORT is this machine's private one, which the server
+// refuses or cannot reach).
 func tryOther(m transfer.Mode) string {
-	return " (try --" + m.Other().String() + ")"
+	if m == transfer.Active {
+		return " (try --passive; behind a NAT, active mode needs --active-addr with the NAT's public address and --active-ports forwarded to this machine)"
+	}
+	return " (try --active; behind a NAT, add --active-addr with the NAT's public address and --active-ports forwarded to this machine)"
 }
+
+// bothFailed is the hint after a data connection that failed in both
+// modes (the fallback was tried).
+const bothFailed = " (both modes failed: passive mode needs the server's firewall to let its passive ports in; active mode behind a NAT needs --active-addr with the NAT's public address and --active-ports forwarded to this machine)"
 
 // certMessage explains a refused certificate and what to do about it.
 func certMessage(ce *transfer.CertError) string {
@@ -189,6 +199,11 @@ type target struct {
 	start    connopts.Start // the bookmark's start settings
 	store    *bookmarks.Store
 	modeNote string // log note when the mode came from last_good_mode
+	// fallback: a transfer whose data connection fails in one mode is
+	// tried once in the other (settings: --active/--passive given or
+	// --no-fallback turn it off, then the bookmark's fallback, then
+	// config.toml's).
+	fallback bool
 	// needPassword: no source had the password (only with askLater).
 	needPassword bool
 }
@@ -207,6 +222,7 @@ type resolver struct {
 	flags    Flags
 	env      Env
 	store    func() (*bookmarks.Store, error) // called only for a bookmark name
+	config   func() (bookmarks.Config, error) // config.toml, read once
 	verifier func() (*trust.Verifier, error)  // called only for a TLS site
 	// askLater: a password that no source holds is left empty and
 	// needPassword set (the TUI asks in its masked dialog) instead of
@@ -216,7 +232,8 @@ type resolver struct {
 
 // newResolver returns a headless command's resolver.
 func newResolver(flags Flags, env Env) *resolver {
-	return &resolver{flags: flags, env: env, store: openBookmarks(flags, env), verifier: sync.OnceValues(flags.verifier)}
+	return &resolver{flags: flags, env: env, store: openBookmarks(flags, env), verifier: sync.OnceValues(flags.verifier),
+		config: sync.OnceValues(func() (bookmarks.Config, error) { return bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)) })}
 }
 
 // openBookmarks returns a function that opens bookmarks.toml on its first
@@ -258,6 +275,9 @@ func (r *resolver) resolve(arg string) (target, error) {
 			}
 		}
 		t.site = site
+		if t.fallback, err = r.fallback(nil); err != nil {
+			return target{}, err
+		}
 	} else {
 		store, err := r.store()
 		if err != nil {
@@ -283,6 +303,9 @@ func (r *resolver) resolve(arg string) (target, error) {
 		if r.flags.Mode == nil {
 			t.modeNote = st.ModeNote
 		}
+		if t.fallback, err = r.fallback(bm.Fallback); err != nil {
+			return target{}, err
+		}
 	}
 	r.flags.apply(&t.site)
 	if t.site.TLS != transfer.TLSOff {
@@ -292,6 +315,26 @@ func (r *resolver) resolve(arg string) (target, error) {
 		}
 	}
 	return t, nil
+}
+
+// fallback decides the fallback setting of one target: off with
+// --active/--passive (only that mode) or --no-fallback, else the
+// bookmark's own (site, nil when unset), else config.toml's.
+func (r *resolver) fallback(site *bool) (bool, error) {
+	if r.flags.Mode != nil || r.flags.NoFallback {
+		return false, nil
+	}
+	if site != nil {
+		return *site, nil
+	}
+	if r.config == nil {
+		return true, nil
+	}
+	cfg, err := r.config()
+	if err != nil {
+		return false, err
+	}
+	return cfg.Fallback, nil
 }
 
 // findBookmark finds the bookmark named arg, or for NAME/PATH the bookmark

@@ -166,8 +166,8 @@ func TestGetBlockedModeSuggestsTheOther(t *testing.T) {
 		opts       ftpd.Options
 		flag, hint string
 	}{
-		{ftpd.Options{DisablePASV: true}, "--passive", "(try --active)"},
-		{ftpd.Options{DisablePORT: true}, "--active", "(try --passive)"},
+		{ftpd.Options{DisablePASV: true}, "--passive", "(try --active;"},
+		{ftpd.Options{DisablePORT: true}, "--active", "(try --passive;"},
 	} {
 		d := ftpd.StartVsftpd(t, tc.opts)
 		d.WriteFile(t, "f.txt", []byte("data"))

@@ -138,7 +138,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			r.fail(len(g), err)
 			continue
 		}
-		q, err := r.start(sess, policy)
+		q, err := r.start(sess, g[0], policy)
 		if err != nil {
 			_ = c.Close()
 			return err
@@ -356,7 +356,8 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		return nil
 	}
 	r := newRun(ctx, flags, env, "put")
-	q, err := r.start(sess, policy)
+	r.noTemp = noTempUpload(flags, t)
+	q, err := r.start(sess, t, policy)
 	if err != nil {
 		_ = c.Close()
 		return err

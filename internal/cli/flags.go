@@ -18,7 +18,12 @@ import (
 
 // Flags holds every flag of INTERFACE.md.
 type Flags struct {
-	Mode             *transfer.Mode // nil: not given
+	// Mode is --active or --passive; nil when neither was given. Given,
+	// it is the only mode used: no fallback to the other one.
+	Mode *transfer.Mode
+	// NoFallback is --no-fallback: a data connection that fails in one
+	// mode is not tried in the other (config.toml and bookmarks: fallback).
+	NoFallback       bool
 	ActiveAddr       netip.Addr
 	ActivePorts      transfer.PortRange
 	TrustPASVAddress bool
@@ -31,9 +36,13 @@ type Flags struct {
 	StateDir         string
 	OnConflict       string
 	Encoding         string
-	Demo             bool
-	Help             bool
-	Mirror           MirrorFlags
+	// TempUpload is --temp-upload (true) or --no-temp-upload (false);
+	// nil when neither is given (the bookmark's temp_upload, then
+	// config.toml's, then on).
+	TempUpload *bool
+	Demo       bool
+	Help       bool
+	Mirror     MirrorFlags
 	// Headless output (issue 20): JSON lines on stdout; only errors on
 	// stderr; the protocol log on stderr.
 	JSON    bool
@@ -68,7 +77,8 @@ var valueFlags = map[string]bool{
 	"exclude": true,
 }
 
-var boolFlags = map[string]bool{"active": true, "passive": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
+var boolFlags = map[string]bool{"active": true, "passive": true, "no-fallback": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
+	"temp-upload": true, "no-temp-upload": true,
 	"reverse": true, "delete": true, "dry-run": true, "checksum": true, "follow-links": true,
 	"json": true, "quiet": true, "v": true, "verbose": true}
 
@@ -125,10 +135,15 @@ func setBool(f *Flags, name string) {
 	case "passive":
 		m := transfer.Passive
 		f.Mode = &m
+	case "no-fallback":
+		f.NoFallback = true
 	case "trust-pasv-address":
 		f.TrustPASVAddress = true
 	case "demo":
 		f.Demo = true
+	case "temp-upload", "no-temp-upload":
+		on := name == "temp-upload"
+		f.TempUpload = &on
 	case "help", "h":
 		f.Help = true
 	case "reverse":
@@ -195,10 +210,10 @@ func setValue(f *Flags, name, v string) error {
 		f.StateDir = v
 	case "on-conflict":
 		switch v {
-		case "ask", "overwrite", "resume", "skip", "rename":
+		case "ask", "overwrite", "resume", "skip", "rename", "newer":
 			f.OnConflict = v
 		default:
-			return usagef("--on-conflict %q: want ask, overwrite, resume, skip or rename", v)
+			return usagef("--on-conflict %q: want ask, overwrite, resume, skip, rename or newer", v)
 		}
 	case "exclude":
 		f.Mirror.Excludes = append(f.Mirror.Excludes, v)
@@ -268,7 +283,10 @@ URL: ftp://[user[:password]@]host[:port][/path]; ftps:// is implicit TLS,
 ftpes:// explicit TLS. No user means anonymous.
 
 Flags:
-  --active | --passive        data-connection mode to start in (default passive)
+  --active | --passive        data-connection mode (default passive); given here,
+                              the only mode tried (no fallback to the other)
+  --no-fallback               a transfer whose data connection fails in one mode
+                              is not tried once in the other (config: fallback)
   --active-addr IP            address to put in PORT/EPRT (a NAT's public address)
   --active-ports LO-HI        local port range for active-mode listeners
   --trust-pasv-address        connect where PASV says instead of the control peer
@@ -280,7 +298,10 @@ Flags:
   --tls-fingerprint SHA256    accept exactly this server certificate (SHA-256 hex, colons optional)
   --config DIR                folder for config.toml, bookmarks.toml, known_certs
   --state DIR                 folder for the queue's store (queue.db)
-  --on-conflict POLICY        ask, overwrite, resume, skip, rename (headless default: skip)
+  --on-conflict POLICY        ask, overwrite, resume, skip, rename, newer (overwrite when
+                              the source is newer or another size) (headless default: skip)
+  --temp-upload | --no-temp-upload
+                              upload under a temporary name, renamed when whole (default on)
   --encoding NAME             charset of names on the server: utf-8 (default), gbk,
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
   --json                      headless: JSON lines on stdout (fields in the README)

@@ -62,7 +62,7 @@ func runMirror(ctx context.Context, flags Flags, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	m := &mirrorRun{ctx: ctx, env: env, flags: flags, sess: sess, c: c, local: dir, started: time.Now()}
+	m := &mirrorRun{ctx: ctx, env: env, flags: flags, target: t, sess: sess, c: c, local: dir, started: time.Now()}
 	defer m.closeConns()
 	if m.top, err = c.Abs(ctx, t.site.Path); err != nil {
 		return err
@@ -82,6 +82,7 @@ func runMirror(ctx context.Context, flags Flags, args []string, env Env) error {
 		return nil
 	}
 	r := newRun(ctx, flags, env, "mirror")
+	r.noTemp = noTempUpload(flags, t)
 	if mf.Reverse {
 		err = m.upload(r, plan)
 	} else {
@@ -109,6 +110,7 @@ type mirrorRun struct {
 	ctx     context.Context
 	env     Env
 	flags   Flags
+	target  target
 	sess    *transfer.Session
 	c       *transfer.Conn   // the first connection: listing, then folders, times and deletes
 	extra   []*transfer.Conn // more listing connections, handed to the queue's workers
@@ -371,7 +373,7 @@ func (m *mirrorRun) runQueue(r *headless, files []queue.File, up bool) error {
 	if len(files) == 0 {
 		return nil
 	}
-	q, err := r.start(m.sess, queue.Overwrite)
+	q, err := r.start(m.sess, m.target, queue.Overwrite)
 	if err != nil {
 		return err
 	}

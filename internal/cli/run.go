@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
 
+	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
 	"ftpdeck/transfer/wire"
@@ -24,6 +26,7 @@ type headless struct {
 	progress bool // stderr is a terminal, and not --quiet or --json
 	json     bool // --json: one object per finished job and a summary on stdout
 	quiet    bool // --quiet: only errors on stderr
+	noTemp   bool // uploads straight to the final name (--no-temp-upload)
 
 	done, skipped, failed int
 	bytes                 int64 // of the done jobs
@@ -48,8 +51,29 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // continues them; the user's queue store never collects them. A download
 // that creates a new file is not fsynced (NoSyncNew: the durability of
 // cp, curl and lftp); one that replaces a file is.
-func (r *headless) start(sess *transfer.Session, policy queue.Policy) (*queue.Queue, error) {
-	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true})
+// A data connection that fails in one mode is tried once in the other
+// unless the target's fallback setting is off (target.fallback: also off
+// for a mode given on the command line).
+func (r *headless) start(sess *transfer.Session, t target, policy queue.Policy) (*queue.Queue, error) {
+	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoTempUpload: r.noTemp, NoFallback: !t.fallback})
+}
+
+// noTempUpload reads --temp-upload/--no-temp-upload, else the bookmark's
+// temp_upload, else config.toml's: true when uploads go straight to their
+// final name (a temporary name, renamed when whole, is the default).
+func noTempUpload(flags Flags, t target) bool {
+	if flags.TempUpload != nil {
+		return !*flags.TempUpload
+	}
+	if t.store != nil && t.bookmark != "" {
+		if b, ok := t.store.Get(t.bookmark); ok && b.TempUpload != nil {
+			return !*b.TempUpload
+		}
+	}
+	if cfg, err := bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)); err == nil && cfg.TempUpload != nil {
+		return !*cfg.TempUpload
+	}
+	return false
 }
 
 // oneProcForPlainFTP runs a headless transfer over plain FTP (no TLS) on
@@ -110,14 +134,19 @@ func (r *headless) finish(q *queue.Queue) int {
 		if j.Dir == queue.Upload {
 			name = j.Local
 		}
+		if j.Note != "" && !r.quiet && (j.State == queue.Done || j.State == queue.Skipped) {
+			// what the queue did on the job's behalf: a fallback to the
+			// other mode, a resumed or already complete file
+			fmt.Fprintf(r.env.Stderr, "ftpdeck: %s %s: %s\n", r.verb, wire.Escape(name), wire.Escape(j.Note))
+		}
 		switch j.State {
 		case queue.Done:
 			r.done++
 			r.bytes += j.Done
 		case queue.Skipped:
 			r.skipped++
-			if r.quiet {
-				continue
+			if r.quiet || j.Note != "" {
+				continue // quiet, or said above
 			}
 			target := j.Local
 			if j.Dir == queue.Upload {
@@ -136,7 +165,8 @@ func (r *headless) finish(q *queue.Queue) int {
 }
 
 // hinted words a failed job's error like userMessage: a data-connection
-// failure suggests the other mode.
+// failure suggests the other mode, or, when the queue already fell back
+// to it, what each mode needs.
 func hinted(j queue.Job) string {
 	msg := wire.Escape(j.Err)
 	if j.ErrMode == "" {
@@ -145,6 +175,9 @@ func hinted(j queue.Job) string {
 	m, err := transfer.ParseMode(j.ErrMode)
 	if err != nil {
 		return msg
+	}
+	if strings.Contains(j.Err, "(after "+m.Other().String()+" mode failed") {
+		return msg + bothFailed // the queue's fallback wording (worker.run)
 	}
 	return msg + tryOther(m)
 }

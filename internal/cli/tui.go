@@ -72,6 +72,14 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 			return opts, nil, usagef("--on-conflict: %v", err)
 		}
 	}
+	// --no-temp-upload or config.toml's temp_upload (a bookmark named on
+	// the command line: its own, below).
+	noTemp := noTempUpload(flags, target{})
+	// The fallback to the other mode: off with --active/--passive or
+	// --no-fallback, else config.toml's (a bookmark named on the command
+	// line: its own, below).
+	fallback := flags.Mode == nil && !flags.NoFallback && cfg.Fallback
+	tune := func(o *queue.Options) { o.NoTempUpload, o.NoFallback = noTemp, !fallback }
 	opts = ui.Options{
 		Log:        log,
 		LocalDir:   flags.Local,
@@ -82,7 +90,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		LogLines:   cfg.LogLines,
 		ShowHidden: cfg.ShowHidden,
 		Policy:     policy,
-		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir, policy) },
+		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir, policy, tune) },
 	}
 	for _, n := range notices {
 		opts.Notices = append(opts.Notices, n.String())
@@ -121,6 +129,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 			flags: flags, env: env, askLater: true,
 			store:    func() (*bookmarks.Store, error) { return store, loadErr },
 			verifier: func() (*trust.Verifier, error) { return opts.Trust, nil },
+			config:   func() (bookmarks.Config, error) { return cfg, nil },
 		}
 		t, err := res.resolve(pos[0])
 		if err != nil {
@@ -128,6 +137,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		}
 		site = &t.site
 		opts.AskPassword = t.needPassword
+		fallback = t.fallback
 		if t.bookmark != "" {
 			opts.Bookmark = t.bookmark
 			if opts.LocalDir == "" {
@@ -137,6 +147,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 				opts.Parallel = t.start.Parallel
 			}
 			t.noteMode(log)
+			noTemp = noTempUpload(flags, t)
 		} else if m, err := transfer.ParseMode(cfg.Mode); err == nil && flags.Mode == nil {
 			// config.toml's mode is for a URL; a bookmark keeps its own.
 			site.Mode = m
@@ -150,7 +161,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		site.Trust = opts.Trust
 		opts.Session = transfer.NewSession(*site, log)
 	}
-	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir, opts.Policy)
+	opts.NewQueue = ui.DefaultQueueFactory(opts.Parallel, opts.StateDir, opts.Policy, tune)
 	return opts, cleanup, nil
 }
 

@@ -38,6 +38,13 @@
 // daemon chroots the user into it, so "/" on the server is [Daemon.Root].
 // Without root the helpers skip the test (see [SkipOrFail]).
 //
+// # Other networks
+//
+// [Options.Netns], [Options.Host] and [Options.PASVAddress] run a daemon in
+// a network namespace on an address of it, naming another address in its
+// PASV replies if asked: the NAT lab (internal/natlab) puts its server
+// there. [InNetns] runs code (a dial, a listen) inside such a namespace.
+//
 // # Missing daemons
 //
 // A missing daemon, or not running as root, skips the test; with

@@ -58,6 +58,19 @@ type Options struct {
 	DisablePASV bool
 	// TLS enables explicit FTPS (AUTH TLS) when non-nil.
 	TLS *TLSOptions
+	// Netns is the name of a network namespace (under /run/netns) to run
+	// the daemon in, with "ip netns exec"; "" is the test's own. The
+	// readiness check dials from inside it. The NAT lab (internal/natlab)
+	// uses it with Host.
+	Netns string
+	// Host is the address to listen on (default "127.0.0.1"): with Netns,
+	// an address of that namespace.
+	Host string
+	// PASVAddress is the address the daemon names in its PASV replies
+	// (vsftpd pasv_address, pure-ftpd -P, proftpd MasqueradeAddress);
+	// "" is Host. A private address here stands for a server behind its
+	// own NAT that names its inside address.
+	PASVAddress string
 	// NoChroot serves the machine as it is, the way Debian's vsftpd ships
 	// (chroot_local_user=NO) and many proftpd and pure-ftpd set-ups run:
 	// the user still logs in to Root, but "/" is the machine's root, and
@@ -95,8 +108,15 @@ type Daemon struct {
 	Kind Kind
 	// Name is a human name for logs, e.g. "vsftpd".
 	Name string
-	// Host is the address the daemon listens on, always "127.0.0.1".
+	// Host is the address the daemon listens on: "127.0.0.1" unless
+	// Options.Host says otherwise.
 	Host string
+	// PASVAddress is the address named in PASV replies (Options.PASVAddress,
+	// else Host).
+	PASVAddress string
+	// Netns is the network namespace the daemon runs in ("" for the
+	// test's own).
+	Netns string
 	// Port is the control-connection port.
 	Port int
 	// User and Password log in; Password is [TestPassword].
@@ -113,16 +133,17 @@ type Daemon struct {
 	Dir string
 
 	uid, gid int
+	ipBin    string // ip(8), with Netns
 	base     string // the /tmp/ftpdeck-ftpd-* folder
 	cmd      *exec.Cmd
 	exited   chan struct{}
 	logs     []string
 }
 
-// Addr returns "127.0.0.1:port".
+// Addr returns "host:port".
 func (d *Daemon) Addr() string { return net.JoinHostPort(d.Host, strconv.Itoa(d.Port)) }
 
-// URL returns ftp://user:password@127.0.0.1:port/ with the user info
+// URL returns ftp://user:password@host:port/ with the user info
 // percent-escaped.
 func (d *Daemon) URL() string {
 	u := url.URL{Scheme: "ftp", User: url.UserPassword(d.User, d.Password), Host: d.Addr(), Path: "/"}
@@ -292,8 +313,25 @@ func Start(t testing.TB, kind Kind, opts Options) *Daemon {
 
 	d := &Daemon{
 		Kind: kind, Name: string(kind), Host: "127.0.0.1",
-		User: TestUser, Password: TestPassword,
+		User: TestUser, Password: TestPassword, Netns: opts.Netns,
 		Dir: t.TempDir(), uid: acct.uid, gid: acct.gid,
+	}
+	if opts.Host != "" {
+		d.Host = opts.Host
+	}
+	d.PASVAddress = d.Host
+	if opts.PASVAddress != "" {
+		d.PASVAddress = opts.PASVAddress
+	}
+	if d.Netns != "" {
+		if _, err := os.Stat(filepath.Join(netnsDir, d.Netns)); err != nil {
+			SkipOrFail(t, "%s: network namespace %s: %v", kind, d.Netns, err)
+		}
+		ipBin, err := exec.LookPath("ip")
+		if err != nil {
+			SkipOrFail(t, "%s: ip (iproute2) not installed, needed to run in namespace %s: %v", kind, d.Netns, err)
+		}
+		d.ipBin = ipBin
 	}
 	base, err := os.MkdirTemp("", "ftpdeck-ftpd-")
 	if err != nil {
@@ -377,7 +415,13 @@ func (d *Daemon) run(t testing.TB, bin string, fl flavour, opts Options, out str
 		return err
 	}
 	defer f.Close()
-	cmd := exec.Command(bin, fl.args(d, opts)...)
+	argv := append([]string{bin}, fl.args(d, opts)...)
+	if d.Netns != "" {
+		// ip netns exec execs the daemon in place: the pid stays the one
+		// cleanup kills.
+		argv = append([]string{d.ipBin, "netns", "exec", d.Netns}, argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = d.Dir
 	cmd.Stdout, cmd.Stderr = f, f
 	cmd.Env = append([]string{"PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LANG=C"}, fl.env(d, opts)...)
@@ -411,7 +455,7 @@ func (d *Daemon) waitGreeting(implicit bool) error {
 			return fmt.Errorf("exited early: %v", d.cmd.ProcessState)
 		default:
 		}
-		if last = greet(d.Addr(), implicit); last == nil {
+		if last = d.greet(implicit); last == nil {
 			return nil
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -419,20 +463,23 @@ func (d *Daemon) waitGreeting(implicit bool) error {
 	return fmt.Errorf("no 220 greeting within %v: %v", startTimeout, last)
 }
 
-// greet connects, reads the full greeting, expects 220 and says QUIT.
-// With implicit, it speaks TLS first; the certificate is not checked (a
-// readiness probe that sends nothing secret; the tests verify it).
-func greet(addr string, implicit bool) error {
-	var c net.Conn
-	var err error
-	if implicit {
-		d := &net.Dialer{Timeout: time.Second}
-		c, err = tls.DialWithDialer(d, "tcp", addr, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // readiness probe only
-	} else {
-		c, err = net.DialTimeout("tcp", addr, time.Second)
-	}
+// greet connects (from inside d.Netns when set), reads the full greeting,
+// expects 220 and says QUIT. With implicit, it speaks TLS first; the
+// certificate is not checked (a readiness probe that sends nothing secret;
+// the tests verify it).
+func (d *Daemon) greet(implicit bool) error {
+	c, err := dialIn(d.Netns, d.Addr(), time.Second)
 	if err != nil {
 		return err
+	}
+	if implicit {
+		tc := tls.Client(c, &tls.Config{InsecureSkipVerify: true}) //nolint:gosec // readiness probe only
+		_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
+		if err := tc.Handshake(); err != nil {
+			_ = c.Close()
+			return err
+		}
+		c = tc
 	}
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(5 * time.Second))

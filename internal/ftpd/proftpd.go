@@ -74,6 +74,9 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 	}
 	line("AllowForeignAddress on")
 	line("PassivePorts %d %d", d.PassivePorts[0], d.PassivePorts[1])
+	if d.PASVAddress != d.Host {
+		line("MasqueradeAddress %s", d.PASVAddress)
+	}
 	line("TimeoutIdle 120")
 	line("TimeoutNoTransfer 120")
 	line("AllowOverwrite on")

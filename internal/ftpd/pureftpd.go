@@ -59,7 +59,7 @@ func pureArgs(d *Daemon, opts Options) []string {
 		"-u", "1", // the test user is a system user (uid < 1000)
 		"-H", // no reverse DNS
 		"-p", fmt.Sprintf("%d:%d", d.PassivePorts[0], d.PassivePorts[1]),
-		"-P", d.Host,
+		"-P", d.PASVAddress,
 		"-O", "clf:" + filepath.Join(d.Dir, "pure-ftpd.xfer"),
 		"-d", // verbose (to syslog, when there is one)
 	}

@@ -58,7 +58,7 @@ func vsftpdConf(d *Daemon, opts Options) string {
 	kv("secure_chroot_dir", filepath.Join(d.base, "empty"))
 	kv("nopriv_user", "nobody")
 	kv("pasv_enable", yn(!opts.DisablePASV))
-	kv("pasv_address", d.Host)
+	kv("pasv_address", d.PASVAddress)
 	kv("pasv_min_port", fmt.Sprint(d.PassivePorts[0]))
 	kv("pasv_max_port", fmt.Sprint(d.PassivePorts[1]))
 	kv("port_enable", yn(!opts.DisablePORT))

@@ -24,7 +24,7 @@ const maxDepth = 64
 // caller's connection, used from the caller's goroutine.
 func (q *Queue) AddDownload(ctx context.Context, c *transfer.Conn, remote string, isDir bool, localDir string) (int, error) {
 	name := path.Base(path.Clean(remote))
-	if why := transfer.UnsafeName(name); why != "" || name == "/" {
+	if why := transfer.LocalNameProblem(name); why != "" || name == "/" {
 		if why == "" {
 			why = "the server's root has no name"
 		}
@@ -85,6 +85,11 @@ func (q *Queue) walkRemote(ctx context.Context, c *transfer.Conn, dir, root, loc
 	for _, e := range entries {
 		rp := path.Join(dir, e.Name)
 		lp := filepath.Join(local, e.Name)
+		if why := transfer.LocalNameProblem(e.Name); why != "" && e.Type != transfer.Link {
+			// the listing kept it (any machine's rule); this one's refuse it
+			q.sess.Log().Notef(c.ID(), "queue: skipped %s: the name %s here", rp, why)
+			continue
+		}
 		switch e.Type {
 		case transfer.Folder:
 			if jobs, err = q.walkRemote(ctx, c, rp, root, lp, jobs, depth+1); err != nil {
@@ -134,6 +139,7 @@ func (q *Queue) AddUploadTo(ctx context.Context, c *transfer.Conn, local string,
 	case fi.Mode().IsRegular():
 		jobs = append(jobs, Job{Dir: Upload, Remote: top, Local: src, LocalRoot: filepath.Dir(src), Size: fi.Size()})
 	case fi.IsDir():
+		folders := map[string]remoteFolder{} // what each remote folder held, by path
 		err = filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
@@ -153,7 +159,7 @@ func (q *Queue) AddUploadTo(ctx context.Context, c *transfer.Conn, local string,
 			case d.Type()&fs.ModeSymlink != 0:
 				q.sess.Log().Notef(c.ID(), "queue: skipped symlink %s (links are not followed)", p)
 			case d.IsDir():
-				if err := makeRemoteDir(ctx, c, rp); err != nil {
+				if folders[rp], err = makeRemoteDir(ctx, c, rp); err != nil {
 					return err
 				}
 			case d.Type().IsRegular():
@@ -161,7 +167,8 @@ func (q *Queue) AddUploadTo(ctx context.Context, c *transfer.Conn, local string,
 				if err != nil {
 					return err
 				}
-				jobs = append(jobs, Job{Dir: Upload, Remote: rp, Local: p, LocalRoot: src, Size: info.Size()})
+				jobs = append(jobs, Job{Dir: Upload, Remote: rp, Local: p, LocalRoot: src, Size: info.Size(),
+					seen: folders[path.Dir(rp)].seen(path.Base(rp))})
 			default:
 				q.sess.Log().Notef(c.ID(), "queue: skipped %s: not a regular file", p)
 			}
@@ -176,16 +183,47 @@ func (q *Queue) AddUploadTo(ctx context.Context, c *transfer.Conn, local string,
 	return q.add(jobs)
 }
 
-// makeRemoteDir creates dir on the server; a refusal is fine when the
-// folder is already there (the parent's listing shows it as a folder).
-func makeRemoteDir(ctx context.Context, c *transfer.Conn, dir string) error {
+// remoteFolder is what a remote folder held when its uploads were
+// queued: nil when not known, empty when the folder was just created.
+type remoteFolder map[string]transfer.Entry
+
+// seen returns what the folder showed of name and of its temporary
+// name, for the upload's first attempt; nil when not known (then SIZE
+// asks).
+func (f remoteFolder) seen(name string) *remoteSeen {
+	if f == nil {
+		return nil
+	}
+	s := &remoteSeen{final: -1, temp: -1}
+	for _, c := range []struct {
+		name string
+		size *int64
+	}{{name, &s.final}, {tempName(name, partSuffix), &s.temp}} {
+		e, ok := f[c.name]
+		switch {
+		case !ok:
+		case e.Type != transfer.File:
+			return nil // a folder or a link: let SIZE say what it is
+		default:
+			*c.size = e.Size
+		}
+	}
+	return s
+}
+
+// makeRemoteDir creates dir on the server and returns what it holds: an
+// empty folder when MKD created it; when the folder was already there
+// (MKD refused, and the parent's listing shows it as a folder), its
+// listing, or nil if that cannot be had. Knowing this, a folder's uploads
+// need not ask SIZE of their names and temporary names one by one.
+func makeRemoteDir(ctx context.Context, c *transfer.Conn, dir string) (remoteFolder, error) {
 	err := c.MakeDir(ctx, dir)
 	if err == nil {
-		return nil
+		return remoteFolder{}, nil
 	}
 	var re *transfer.ReplyError
 	if !errors.As(err, &re) || re.Code < 500 {
-		return err
+		return nil, err
 	}
 	parent, name := path.Split(path.Clean(dir))
 	if parent == "" {
@@ -193,12 +231,26 @@ func makeRemoteDir(ctx context.Context, c *transfer.Conn, dir string) error {
 	}
 	entries, lerr := c.List(ctx, parent, true)
 	if lerr != nil {
-		return err
+		return nil, err
 	}
 	for _, e := range entries {
 		if e.Name == name && e.Type == transfer.Folder {
-			return nil
+			return listFolder(ctx, c, dir), nil
 		}
 	}
-	return err
+	return nil, err
+}
+
+// listFolder returns dir's entries by name, or nil when it cannot be
+// listed.
+func listFolder(ctx context.Context, c *transfer.Conn, dir string) remoteFolder {
+	entries, err := c.List(ctx, dir, true)
+	if err != nil {
+		return nil
+	}
+	f := make(remoteFolder, len(entries))
+	for _, e := range entries {
+		f[e.Name] = e
+	}
+	return f
 }

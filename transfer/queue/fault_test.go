@@ -161,10 +161,10 @@ func TestCutThenResumeDemo(t *testing.T) {
 
 			// The same for an upload: REST+STOR from the server's size.
 			cut.once, cut.n = sync.Once{}, cut.seen.Load()+3<<20
-			// The folder first: the workers run, and an upload that
-			// starts before it exists fails (and its retries resume a
-			// file that is not there).
-			_ = c.MakeDir(testCtx(t, 5*time.Second), "/up")
+			// The folder first: the workers run, and take the job at once.
+			if err := c.MakeDir(testCtx(t, 5*time.Second), "/up"); err != nil {
+				t.Fatal(err)
+			}
 			if n, err := q.AddUpload(testCtx(t, 10*time.Second), c, filepath.Join(local, "big.bin"), "/up"); n != 1 || err != nil {
 				t.Fatalf("AddUpload: %d %v", n, err)
 			}

@@ -444,10 +444,12 @@ func TestQueueUpload552Fails(t *testing.T) {
 	if s.Failed != 1 || s.Jobs[0].Attempts != 1 || !strings.Contains(s.Jobs[0].Err, "552 Exceeded storage allocation.") {
 		t.Fatalf("want failed once with the server's words:%s (attempts %d)", failures(s), s.Jobs[0].Attempts)
 	}
-	if _, ok := srv.Files.Get("/up.bin"); ok {
-		t.Error("the server stored the refused file")
+	for _, p := range []string{"/up.bin", "/up.bin.part"} {
+		if _, ok := srv.Files.Get(p); ok {
+			t.Errorf("the server stored the refused file as %s", p)
+		}
 	}
-	if n := count(srv.Transcript(), "STOR /up.bin"); n != 1 {
+	if n := count(srv.Transcript(), "STOR /up.bin.part"); n != 1 {
 		t.Errorf("%d STOR, want 1: %q", n, srv.Transcript())
 	}
 }

@@ -1,6 +1,8 @@
 package queue
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -9,10 +11,39 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // partSuffix names a download in progress: NAME.part beside NAME.
 const partSuffix = ".part"
+
+// maxNameBytes is the longest file name most file systems take (ext4,
+// xfs, btrfs, tmpfs; NAME_MAX) and most FTP servers' do.
+const maxNameBytes = 255
+
+// tempName is the temporary name beside name: name+suffix, or where that
+// would pass maxNameBytes, name cut short (at a character boundary) with
+// a hash of the whole name, so that it stays one fixed name per target (a
+// rerun finds it) and two long names that share a beginning do not share
+// it. The final name is never shortened.
+func tempName(name, suffix string) string {
+	if len(name)+len(suffix) <= maxNameBytes {
+		return name + suffix
+	}
+	sum := sha256.Sum256([]byte(name))
+	tag := "~" + hex.EncodeToString(sum[:6])
+	keep := maxNameBytes - len(suffix) - len(tag)
+	for keep > 0 && !utf8.RuneStart(name[keep]) {
+		keep--
+	}
+	return name[:keep] + tag + suffix
+}
+
+// partPath is the path of local's download in progress (NAME.part).
+func partPath(local string) string {
+	dir, name := filepath.Split(local)
+	return dir + tempName(name, partSuffix)
+}
 
 // safeRel checks that target lies inside root and that no folder between
 // them is a symlink (or anything but a folder), and returns target
@@ -135,10 +166,11 @@ func openPart(r *os.Root, relPart string, keep bool) (*os.File, int64, error) {
 // partSize returns the size of local+".part" when it is a regular file
 // inside root (0 otherwise): what a download has already fetched.
 func partSize(root, local string) int64 {
-	if _, err := safeRel(root, local+partSuffix); err != nil {
+	part := partPath(local)
+	if _, err := safeRel(root, part); err != nil {
 		return 0
 	}
-	fi, err := os.Lstat(local + partSuffix)
+	fi, err := os.Lstat(part)
 	if err != nil || !fi.Mode().IsRegular() {
 		return 0
 	}
@@ -172,7 +204,7 @@ func freeLocalName(local string) (string, error) {
 	for n := 1; n < 10000; n++ {
 		cand := filepath.Join(dir, numbered(name, n))
 		_, err1 := os.Lstat(cand)
-		_, err2 := os.Lstat(cand + partSuffix)
+		_, err2 := os.Lstat(partPath(cand))
 		if errors.Is(err1, fs.ErrNotExist) && errors.Is(err2, fs.ErrNotExist) {
 			return cand, nil
 		}

@@ -319,7 +319,7 @@ func TestStoreInUse(t *testing.T) {
 func TestRecordRoundTrip(t *testing.T) {
 	r := record{Job: Job{ID: 42, Dir: Upload, Remote: "/srv/ä b.bin", Local: "/home/u/ä b.bin", LocalRoot: "/home/u",
 		Size: 1 << 40, Done: 12345, State: Failed, Attempts: 3, Err: "550 no", ErrMode: "active", Mode: "passive",
-		Resolved: Rename, NoRest: true}, Pos: -7, Added: time.Now().UnixNano()}
+		Resolved: Newer, NoRest: true, Batch: 17, Note: "fell back to passive mode"}, Pos: -7, Added: time.Now().UnixNano()}
 	b := appendRecord(nil, &r)
 	got, err := decodeRecord(42, b)
 	if err != nil || got != r {

@@ -20,19 +20,20 @@ type Queue struct {
 	sess *transfer.Session
 	opts Options // defaults filled in by New
 
-	mu      sync.Mutex
-	jobs    []*job // in queue order
-	nextID  int64
-	policy  Policy
-	started bool
-	closed  bool
-	work    *sync.Cond       // workers wait here for a job (uses mu)
-	active  int              // jobs Queued or Running (see setStateLocked)
-	idle    chan struct{}    // closed when active drops to 0; nil when nobody waits (Wait)
-	busy    map[string]bool  // targets of running jobs
-	pending []*Conflict      // conflicts waiting for a decision
-	spare   []*transfer.Conn // connections handed over by Adopt, for workers
-	saveErr string
+	mu     sync.Mutex
+	jobs   []*job // in queue order
+	nextID int64
+	// batchPolicy holds the answers "for all" by batch (Conflict.Decide).
+	batchPolicy map[int64]Policy
+	started     bool
+	closed      bool
+	work        *sync.Cond       // workers wait here for a job (uses mu)
+	active      int              // jobs Queued or Running (see setStateLocked)
+	idle        chan struct{}    // closed when active drops to 0; nil when nobody waits (Wait)
+	busy        map[string]bool  // targets of running jobs
+	pending     []*Conflict      // conflicts waiting for a decision
+	spare       []*transfer.Conn // connections handed over by Adopt, for workers
+	saveErr     string
 	// The store (nil without a StateDir) and what its next commit
 	// writes: the jobs changed (dirty), the ids removed, and every
 	// running job. nextPos orders new jobs; restoredMax is the highest id
@@ -106,18 +107,18 @@ func New(sess *transfer.Session, opts Options) (*Queue, error) {
 		opts.Backoff = defaultBackoff
 	}
 	q := &Queue{
-		sess:      sess,
-		opts:      opts,
-		nextID:    1,
-		policy:    opts.Policy,
-		repDirty:  true, // the first tick sends the queue as it is
-		busy:      map[string]bool{},
-		running:   map[*job]struct{}{},
-		kick:      make(chan struct{}, 1),
-		updates:   make(chan Summary, 1),
-		conflicts: make(chan *Conflict, 64),
-		stopRep:   make(chan struct{}),
-		repDone:   make(chan struct{}),
+		sess:        sess,
+		opts:        opts,
+		nextID:      1,
+		batchPolicy: map[int64]Policy{},
+		repDirty:    true, // the first tick sends the queue as it is
+		busy:        map[string]bool{},
+		running:     map[*job]struct{}{},
+		kick:        make(chan struct{}, 1),
+		updates:     make(chan Summary, 1),
+		conflicts:   make(chan *Conflict, 64),
+		stopRep:     make(chan struct{}),
+		repDone:     make(chan struct{}),
 	}
 	q.work = sync.NewCond(&q.mu)
 	if opts.StateDir != "" {
@@ -512,7 +513,9 @@ func (q *Queue) Retry(id int64, otherMode bool) error {
 	switch j.State {
 	case Failed, Canceled, Paused:
 	case Skipped:
-		j.Resolved = Ask // the conflict is asked again
+		j.Resolved = Ask // the conflict is asked again,
+		j.Batch = q.nextID
+		q.nextID++ // in a batch of its own
 	default:
 		return fmt.Errorf("retry job %d: it is %s", id, j.State)
 	}
@@ -584,6 +587,7 @@ func (q *Queue) add(jobs []Job) (int, error) {
 	}
 	n := 0
 	now := time.Now().UnixNano()
+	batch := q.nextID // one batch: "for all" reaches no job added later
 	for _, v := range jobs {
 		k := targetKey(&v)
 		if have[k] {
@@ -593,6 +597,7 @@ func (q *Queue) add(jobs []Job) (int, error) {
 		v.ID = q.nextID
 		q.nextID++
 		v.State = Queued
+		v.Batch = batch
 		nj := &job{Job: v, pos: q.nextPos, added: now}
 		q.nextPos++
 		nj.progress.Store(v.Done)

@@ -54,7 +54,8 @@ func appendRecord(b []byte, r *record) []byte {
 	b = binary.AppendVarint(b, int64(r.Attempts))
 	b = binary.AppendVarint(b, r.Pos)
 	b = binary.AppendVarint(b, r.Added)
-	for _, s := range [...]string{r.Remote, r.Local, r.LocalRoot, r.Err, r.ErrMode, r.Mode} {
+	b = binary.AppendVarint(b, r.Batch)
+	for _, s := range [...]string{r.Remote, r.Local, r.LocalRoot, r.Err, r.ErrMode, r.Mode, r.Note} {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
@@ -72,7 +73,7 @@ func decodeRecord(id int64, b []byte) (record, error) {
 	}
 	r.Dir, r.State, r.Resolved, r.NoRest = Direction(b[1]), State(b[2]), Policy(b[3]), b[4] == 1
 	b = b[5:]
-	for _, p := range [...]*int64{&r.Size, &r.Done, nil, &r.Pos, &r.Added} {
+	for _, p := range [...]*int64{&r.Size, &r.Done, nil, &r.Pos, &r.Added, &r.Batch} {
 		v, n := binary.Varint(b)
 		if n <= 0 {
 			return r, errBadRecord
@@ -84,7 +85,7 @@ func decodeRecord(id int64, b []byte) (record, error) {
 			*p = v
 		}
 	}
-	for _, p := range [...]*string{&r.Remote, &r.Local, &r.LocalRoot, &r.Err, &r.ErrMode, &r.Mode} {
+	for _, p := range [...]*string{&r.Remote, &r.Local, &r.LocalRoot, &r.Err, &r.ErrMode, &r.Mode, &r.Note} {
 		l, n := binary.Uvarint(b)
 		if n <= 0 || l > uint64(len(b)-n) {
 			return r, errBadRecord

@@ -14,6 +14,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"ftpdeck/transfer"
 )
 
 // Direction says which way a job moves a file.
@@ -106,9 +108,10 @@ const (
 	Resume                  // treat the existing target as a partial transfer and continue it
 	Skip                    // leave the target alone; the job ends Skipped
 	Rename                  // write "name (1).ext", "name (2).ext", ... instead
+	Newer                   // overwrite when the source is newer or another size, else skip
 )
 
-var policyNames = [...]string{"ask", "overwrite", "resume", "skip", "rename"}
+var policyNames = [...]string{"ask", "overwrite", "resume", "skip", "rename", "newer"}
 
 // String returns the policy's name as --on-conflict spells it.
 func (p Policy) String() string {
@@ -118,7 +121,7 @@ func (p Policy) String() string {
 	return policyNames[p]
 }
 
-// ParsePolicy parses ask, overwrite, resume, skip or rename
+// ParsePolicy parses ask, overwrite, resume, skip, rename or newer
 // (case-insensitive).
 func ParsePolicy(s string) (Policy, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
@@ -127,7 +130,7 @@ func ParsePolicy(s string) (Policy, error) {
 			return Policy(i), nil
 		}
 	}
-	return Ask, fmt.Errorf("unknown conflict policy %q (want ask, overwrite, resume, skip or rename)", s)
+	return Ask, fmt.Errorf("unknown conflict policy %q (want ask, overwrite, resume, skip, rename or newer)", s)
 }
 
 // MarshalText writes the policy as its name (JSON, the old queue.json).
@@ -173,9 +176,26 @@ type Job struct {
 	// NoRest is set once the server refused or ignored REST for this job:
 	// later attempts start over from byte 0.
 	NoRest bool `json:"no_rest,omitempty"`
+	// Batch is the batch the job was queued in (one Add call: one c in the
+	// TUI, one get or put): a conflict answered "for all" covers the rest
+	// of its batch and no other.
+	Batch int64 `json:"batch,omitempty"`
+	// Note says what the queue did on the job's behalf that the user
+	// should know (fell back to the other mode, resumed a smaller remote
+	// file, already complete): shown beside the job, "" when nothing.
+	Note string `json:"note,omitempty"`
 	// Speed is the recent rate in bytes per second while running.
 	Speed float64 `json:"-"`
+
+	// seen is what the remote folder's listing showed of an upload's
+	// target and temporary name when the job was queued (nil: not
+	// known); the first attempt uses it instead of asking SIZE.
+	seen *remoteSeen
 }
+
+// remoteSeen holds the sizes a listing showed of an upload's final and
+// temporary names on the server, -1 for a name that was not there.
+type remoteSeen struct{ final, temp int64 }
 
 // Summary is the whole queue at one moment, for the UI.
 type Summary struct {
@@ -213,6 +233,23 @@ type Options struct {
 	// Backoff holds the waits before each retry of a transient failure;
 	// its length is the number of retries. nil means 0.5s, 1s, 2s.
 	Backoff []time.Duration
+	// NoTempUpload sends uploads straight to their final name (the
+	// bookmark's temp_upload = false, --no-temp-upload) instead of to a
+	// temporary name in the same folder renamed (RNFR/RNTO) once its size
+	// is checked. The size is still checked, and a remote file smaller
+	// than the local one is resumed, with a note, instead of skipped.
+	NoTempUpload bool
+	// NoFallback keeps every transfer in the mode it starts in: without
+	// it, a data connection that fails in a way the other mode can fix
+	// (refused, not answered in time, PORT or PASV refused) is tried once
+	// in the other mode, which the session then keeps (Session.SetMode).
+	// Set it for the setting fallback = false, --no-fallback, and for a
+	// mode given on the command line (--active, --passive: only that mode).
+	NoFallback bool
+	// OnFallback, when set, is called from a worker's goroutine after a
+	// transfer succeeded in mode m once the other mode had failed: the
+	// caller can save m as the bookmark's last_good_mode.
+	OnFallback func(m transfer.Mode)
 }
 
 // defaultBackoff is the retry schedule when Options.Backoff is nil.

@@ -317,6 +317,9 @@ func TestOpenPartNeverFollowsLinks(t *testing.T) {
 	_ = f.Close()
 }
 
+// TestConflictDecideForAll: an answer for all reaches the conflicts of its
+// batch, waiting or later, and no job queued in another batch (issue 14:
+// "overwrite all" became the queue's policy for the rest of the session).
 func TestConflictDecideForAll(t *testing.T) {
 	q := newOffline(t, Options{Policy: Ask})
 	addN(t, q, 2)
@@ -325,10 +328,11 @@ func TestConflictDecideForAll(t *testing.T) {
 		p   Policy
 		err error
 	}
+	s := sides{target: "/x", srcSize: 2, dstSize: 1}
 	out := make(chan res, 2)
 	for i := range 2 {
 		go func() {
-			p, err := q.decide(ctx, q.jobs[i], "/x", 1, time.Time{})
+			p, err := q.decide(ctx, q.jobs[i], s)
 			out <- res{p, err}
 		}()
 	}
@@ -339,16 +343,81 @@ func TestConflictDecideForAll(t *testing.T) {
 			t.Fatalf("decision %v %v, want rename for both", r.p, r.err)
 		}
 	}
-	if p, _ := q.decide(ctx, q.jobs[0], "/x", 1, time.Time{}); p != Rename {
-		t.Errorf("later conflict: %v, want the policy set for all", p)
+	if p, _ := q.decide(ctx, q.jobs[0], s); p != Rename {
+		t.Errorf("later conflict in the batch: %v, want the policy set for all", p)
+	}
+	// The next batch asks again.
+	if _, err := q.add([]Job{{Dir: Download, Remote: "/r/z", Local: "/tmp/x/z", LocalRoot: "/tmp/x", Size: 10}}); err != nil {
+		t.Fatal(err)
+	}
+	later := q.jobs[len(q.jobs)-1]
+	go func() {
+		p, err := q.decide(ctx, later, s)
+		out <- res{p, err}
+	}()
+	for c = nextConflict(t, q); isDone(c); c = nextConflict(t, q) {
+		// answered for all already (they were on the channel before it)
+	}
+	if c.Job.ID != later.ID {
+		t.Fatalf("conflict for job %d, want %d", c.Job.ID, later.ID)
+	}
+	c.Decide(Skip, false)
+	if r := <-out; r.p != Skip {
+		t.Errorf("next batch: %v, want its own answer (skip)", r.p)
 	}
 	// A stopped job stops waiting.
 	q2 := newOffline(t, Options{Policy: Ask})
 	addN(t, q2, 1)
 	cctx, cancel := context.WithCancelCause(ctx)
 	go func() { c := <-q2.Conflicts(); _ = c; cancel(errPause) }()
-	if _, err := q2.decide(cctx, q2.jobs[0], "/x", 1, time.Time{}); !errors.Is(err, errPause) {
+	if _, err := q2.decide(cctx, q2.jobs[0], s); !errors.Is(err, errPause) {
 		t.Errorf("stopped while asking: %v", err)
+	}
+}
+
+// nextConflict waits a while for q's next conflict.
+func nextConflict(t *testing.T, q *Queue) *Conflict {
+	t.Helper()
+	select {
+	case c := <-q.Conflicts():
+		return c
+	case <-time.After(5 * time.Second):
+		t.Fatal("no conflict asked")
+		return nil
+	}
+}
+
+func isDone(c *Conflict) bool {
+	select {
+	case <-c.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// TestNewerPolicy: newer overwrites when the source is newer or another
+// size, and skips otherwise.
+func TestNewerPolicy(t *testing.T) {
+	t0 := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for _, tc := range []struct {
+		s    sides
+		want Policy
+	}{
+		{sides{srcSize: 5, dstSize: 5, srcTime: t0.Add(time.Hour), dstTime: t0}, Overwrite},
+		{sides{srcSize: 5, dstSize: 4, srcTime: t0, dstTime: t0.Add(time.Hour)}, Overwrite},
+		{sides{srcSize: 5, dstSize: 5, srcTime: t0, dstTime: t0.Add(time.Hour)}, Skip},
+		{sides{srcSize: 5, dstSize: 5, srcTime: t0, dstTime: t0}, Skip},
+		{sides{srcSize: 5, dstSize: 5, srcTime: t0.Add(500 * time.Millisecond), dstTime: t0}, Skip},
+	} {
+		q := newOffline(t, Options{Policy: Newer})
+		addN(t, q, 1)
+		if p, err := q.decide(context.Background(), q.jobs[0], tc.s); err != nil || p != tc.want {
+			t.Errorf("%+v: %v %v, want %v", tc.s, p, err, tc.want)
+		}
+	}
+	if p, err := ParsePolicy("Newer"); err != nil || p != Newer {
+		t.Errorf("ParsePolicy(Newer) = %v, %v", p, err)
 	}
 }
 

@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
-	"path/filepath"
+	"strings"
 	"time"
 
 	"ftpdeck/transfer"
@@ -178,10 +177,17 @@ func (w *worker) connID() int {
 }
 
 // run makes attempts at j until it succeeds, fails for good, runs out of
-// retries or is stopped, then records the outcome.
+// retries or is stopped, then records the outcome. A data connection that
+// cannot be made is not tried again in the same mode (a refusal or a
+// silence does not change on a new connection): it is tried once in the
+// other mode, unless Options.NoFallback or the user pinned the job's mode.
 func (w *worker) run(ctx context.Context, j *job) {
 	q := w.q
 	retries, restarts := 0, 0
+	q.mu.Lock()
+	pinned := j.Mode != ""
+	q.mu.Unlock()
+	var fellBack *transfer.DataConnError // the failure that made the job change mode
 	var st State
 	var err error
 	for {
@@ -197,6 +203,19 @@ func (w *worker) run(ctx context.Context, j *job) {
 		}
 		if errors.Is(err, errRestart) && restarts < 2 {
 			restarts++
+			continue
+		}
+		var de *transfer.DataConnError
+		if errors.As(err, &de) {
+			if fellBack != nil {
+				err = fmt.Errorf("%w (after %s mode failed: %s)", err, fellBack.Mode, fellBack.Cause)
+				break
+			}
+			if pinned || q.opts.NoFallback || !otherModeMayFix(de) {
+				break
+			}
+			fellBack = de
+			w.fallBack(j, de)
 			continue
 		}
 		if !transient(err) || retries >= len(q.opts.Backoff) {
@@ -216,14 +235,54 @@ func (w *worker) run(ctx context.Context, j *job) {
 			break
 		}
 	}
+	if err == nil && fellBack != nil {
+		w.fellBack(j, fellBack)
+	}
 	if err != nil && ctx.Err() == nil {
 		q.sess.Log().Notef(w.connID(), "queue: job %d %s failed: %v", j.ID, j.Remote, err)
 	}
 	q.finish(j, st, err, ctx)
 }
 
+// otherModeMayFix reports whether a data connection that failed as de
+// may work in the other mode: every failure but the ones the engine
+// knows to be the same in both (a TLS session the server wants resumed).
+func otherModeMayFix(de *transfer.DataConnError) bool {
+	return !strings.Contains(de.Cause, "switching modes will not help")
+}
+
+// fallBack pins j to the mode other than the one de failed in, for its
+// next attempt, and says so in the log and on the job.
+func (w *worker) fallBack(j *job, de *transfer.DataConnError) {
+	other := de.Mode.Other()
+	note := fmt.Sprintf("%s mode failed (%s); trying %s mode", de.Mode, de.Cause, other)
+	w.q.sess.Log().Notef(w.connID(), "queue: job %d %s: %s", j.ID, j.Remote, note)
+	w.q.update(j, func(x *Job) {
+		x.Mode = other.String()
+		x.Note = note
+	})
+}
+
+// fellBack records that j succeeded in the other mode after de: the job
+// says so, the session keeps that mode for what follows (unless the user
+// switched meanwhile), and Options.OnFallback hears of it.
+func (w *worker) fellBack(j *job, de *transfer.DataConnError) {
+	q := w.q
+	m := de.Mode.Other()
+	note := fmt.Sprintf("done in %s mode after %s mode failed: %s", m, de.Mode, de.Cause)
+	q.update(j, func(x *Job) { x.Note = note })
+	if q.sess.Mode() == de.Mode {
+		q.sess.SetMode(m)
+		q.sess.Log().Notef(w.connID(), "queue: %s mode worked where %s failed; using %s mode for the rest of the session", m, de.Mode, m)
+	}
+	if q.opts.OnFallback != nil {
+		q.opts.OnFallback(m)
+	}
+}
+
 // attempt runs one try of j on the worker's connection, in the job's
-// pinned mode if it has one.
+// pinned mode if it has one: resolve the conflict, prepare the temporary
+// target, transfer, verify, commit — the same steps both ways.
 func (w *worker) attempt(ctx context.Context, j *job) (State, error) {
 	c, err := w.connect(ctx)
 	if err != nil {
@@ -238,10 +297,97 @@ func (w *worker) attempt(ctx context.Context, j *job) (State, error) {
 			defer c.UnpinMode()
 		}
 	}
+	a := &attempt{Job: v, w: w, q: w.q, c: c, j: j, log: w.q.sess.Log()}
+	var s steps = &download{attempt: a}
 	if v.Dir == Upload {
-		return w.upload(ctx, c, j, v)
+		s = &upload{attempt: a}
 	}
-	return w.download(ctx, c, j, v)
+	defer s.cleanup()
+	if st, err := s.resolve(ctx); err != nil || st != Running {
+		return st, err
+	}
+	for _, step := range []func(context.Context) error{s.prepare, s.transfer, s.verify, s.commit} {
+		if err := step(ctx); err != nil {
+			return 0, err
+		}
+	}
+	return Done, nil
+}
+
+// steps are one attempt at one job, in order. resolve ends the job
+// early with Skipped (or any state but Running); the others return an
+// error or nil to go on. cleanup always runs.
+type steps interface {
+	resolve(ctx context.Context) (State, error)
+	prepare(ctx context.Context) error
+	transfer(ctx context.Context) error
+	verify(ctx context.Context) error
+	commit(ctx context.Context) error
+	cleanup()
+}
+
+// attempt is what both directions' steps share: the job (its fields as
+// this attempt sees them, kept in step with the queue's by set), the
+// connection and the conflict decision.
+type attempt struct {
+	Job
+	w      *worker
+	q      *Queue
+	c      *transfer.Conn
+	j      *job
+	log    *transfer.Log
+	policy Policy // the conflict decision this attempt follows
+	off    int64  // where the transfer starts
+}
+
+// set changes the job's fields, here and in the queue.
+func (a *attempt) set(f func(*Job)) {
+	f(&a.Job)
+	a.q.update(a.j, f)
+}
+
+// note writes a line about the job in the protocol log.
+func (a *attempt) note(format string, args ...any) {
+	a.log.Notef(a.c.ID(), "queue: job %d %s: %s", a.ID, a.Remote, fmt.Sprintf(format, args...))
+}
+
+// keep records the conflict decision p on the job: on disk before any
+// byte moves when a target existed (sync), so that after a crash the job
+// keeps the user's answer.
+func (a *attempt) keep(p Policy, sync bool) {
+	a.policy = p
+	if p == a.Resolved {
+		return
+	}
+	a.set(func(x *Job) { x.Resolved = p })
+	if sync {
+		_ = a.q.saver.sync()
+	}
+}
+
+// restart asks for the job again from byte 0 (the server refused or
+// ignored REST): later attempts send no REST.
+func (a *attempt) restart(why string) error {
+	a.note("%s; starting over from byte 0", why)
+	a.set(func(x *Job) { x.NoRest = true })
+	a.j.progress.Store(0)
+	return errRestart
+}
+
+// checkSize compares the bytes the target holds after the transfer with
+// want: fewer is a short transfer (retried, resuming); more after a
+// resume means the server ignored the offset (start over); more from
+// byte 0 is an error.
+func (a *attempt) checkSize(what string, got, want int64) error {
+	switch {
+	case got == want:
+		return nil
+	case got > want && a.off > 0:
+		return a.restart(fmt.Sprintf("the server ignored REST %d (%d bytes now, %d expected)", a.off, got, want))
+	case got > want:
+		return fmt.Errorf("%s %s: %d bytes, %d expected (did the file change?)", what, a.Remote, got, want)
+	}
+	return &shortError{got: got, want: want}
 }
 
 // update changes a running job's fields under the queue's lock.
@@ -259,211 +405,6 @@ func restRefused(err error) bool {
 	return errors.As(err, &re) && re.Cmd == "REST"
 }
 
-// download fetches v.Remote into v.Local through v.Local+".part".
-func (w *worker) download(ctx context.Context, c *transfer.Conn, j *job, v Job) (State, error) {
-	q := w.q
-	log := q.sess.Log()
-	expected := v.Size
-	// A fresh job trusts the size the listing gave (no SIZE round trip);
-	// a mismatch is checked with SIZE after the transfer, and every later
-	// attempt asks first.
-	trusted := v.Size >= 0 && v.Attempts <= 1 && v.Done == 0
-	if !trusted {
-		if n, err := c.Size(ctx, v.Remote); err == nil {
-			expected = n
-		} else if transient(err) || ctx.Err() != nil {
-			return 0, err
-		}
-	}
-	if expected != v.Size {
-		q.update(j, func(x *Job) { x.Size = expected })
-	}
-
-	dir, name, err := w.dir.open(v.LocalRoot, v.Local)
-	if err != nil {
-		return 0, &localErr{err}
-	}
-
-	policy := v.Resolved
-	fi, err := existing(dir, name, v.Local)
-	if err != nil {
-		return 0, &localErr{err}
-	}
-	switch {
-	case fi != nil && (policy == Overwrite || policy == Resume):
-		// decided before (a resumed job): keep to it
-	case fi != nil:
-		policy, err = q.decide(ctx, j, v.Local, fi.Size(), fi.ModTime())
-		if err != nil {
-			return 0, err
-		}
-		switch policy {
-		case Skip:
-			log.Notef(0, "queue: job %d: %s exists, skipped", v.ID, v.Local)
-			return Skipped, nil
-		case Rename:
-			nl, err := freeLocalName(v.Local)
-			if err != nil {
-				return 0, &localErr{err}
-			}
-			name = filepath.Base(nl)
-			log.Notef(0, "queue: job %d: %s exists, writing %s", v.ID, v.Local, nl)
-			v.Local = nl
-			policy = Overwrite
-			q.update(j, func(x *Job) { x.Local = nl })
-		}
-	case policy == Ask || policy == Rename:
-		policy = Overwrite // nothing to conflict with: this job owns the name
-	}
-	if policy != v.Resolved {
-		// On disk before any byte moves when a target existed: after a
-		// crash the job keeps the user's decision. With no target there
-		// was nothing to decide, and commit keeps the job from meeting
-		// its own finished file, so no wait.
-		q.update(j, func(x *Job) { x.Resolved = policy })
-		if fi != nil {
-			_ = q.saver.sync()
-		}
-	}
-
-	part := name + partSuffix
-	// A fresh .part is created while the server prepares the transfer
-	// (EPSV, connect, RETR): on many file systems creating a file costs
-	// as much as those round trips, and a folder of small files is mostly
-	// that. Anything else (resume, a .part already there, the tests'
-	// writers) opens it first.
-	var f *os.File
-	var off int64
-	var opening chan openedPart
-	// A folder that visibly refuses the file (read-only, no permission)
-	// fails here, before RETR goes out.
-	partInfo, err := existing(dir, part, v.Local+partSuffix)
-	if err != nil {
-		return 0, &localErr{err}
-	}
-	if partInfo == nil && policy != Resume && q.testWriter == nil && w.dir.writable {
-		opening = make(chan openedPart, 1)
-		go func() {
-			f, _, err := openPart(dir, part, false)
-			opening <- openedPart{f, err}
-		}()
-	} else if f, off, err = openPart(dir, part, true); err != nil {
-		return 0, &localErr{fmt.Errorf("%s: %w", v.Local+partSuffix, err)}
-	}
-	opened := func() (*os.File, error) {
-		if opening != nil {
-			r := <-opening
-			opening, f = nil, r.f
-			if r.err != nil {
-				return nil, &localErr{fmt.Errorf("%s: %w", v.Local+partSuffix, r.err)}
-			}
-		}
-		return f, nil
-	}
-	defer func() {
-		_, _ = opened()
-		if f != nil {
-			_ = f.Close()
-		}
-	}()
-	if policy == Resume && off == 0 {
-		if _, err := dir.Lstat(name); err == nil {
-			if off, err = copyInto(dir, name, f); err != nil {
-				return 0, &localErr{fmt.Errorf("resume from %s: %w", v.Local, err)}
-			}
-		}
-	}
-	restart := func(why string) error {
-		log.Notef(c.ID(), "queue: job %d %s: %s; starting over from byte 0", v.ID, v.Remote, why)
-		q.update(j, func(x *Job) { x.NoRest = true })
-		j.progress.Store(0)
-		if _, err := opened(); err != nil {
-			return err
-		}
-		if err := f.Truncate(0); err != nil {
-			return &localErr{err}
-		}
-		return errRestart
-	}
-	if off > 0 && (v.NoRest || (expected >= 0 && off > expected)) {
-		if err := f.Truncate(0); err != nil {
-			return 0, &localErr{err}
-		}
-		off = 0
-	}
-	if f != nil {
-		if _, err := f.Seek(off, io.SeekStart); err != nil {
-			return 0, &localErr{err}
-		}
-	}
-	j.progress.Store(off)
-	var n int64
-	if off == 0 || expected < 0 || off < expected {
-		open := func() (io.Writer, error) {
-			f, err := opened()
-			if err != nil {
-				return nil, err
-			}
-			if q.testWriter != nil {
-				return q.testWriter(v, f), nil
-			}
-			return f, nil
-		}
-		n, err = c.RetrieveTo(ctx, v.Remote, off, open, &j.progress)
-		if err != nil {
-			if off > 0 && restRefused(err) {
-				return 0, restart("the server refused REST")
-			}
-			return 0, err
-		}
-	}
-	if _, err := opened(); err != nil {
-		return 0, err
-	}
-	total := off + n
-	if trusted && total != expected {
-		if n, err := c.Size(ctx, v.Remote); err == nil && n != expected {
-			log.Notef(c.ID(), "queue: job %d %s: the file changed since it was listed (%d bytes, now %d)", v.ID, v.Remote, expected, n)
-			expected = n
-			q.update(j, func(x *Job) { x.Size = n })
-		}
-	}
-	switch {
-	case expected < 0:
-		log.Notef(c.ID(), "queue: job %d %s: size unknown, cannot check it (%d bytes)", v.ID, v.Remote, total)
-	case total > expected && off > 0:
-		return 0, restart(fmt.Sprintf("the server ignored REST %d (sent %d bytes, %d expected)", off, n, expected-off))
-	case total > expected:
-		return 0, fmt.Errorf("retr %s: server sent %d bytes, %d expected (did the file change?)", v.Remote, total, expected)
-	case total < expected:
-		return 0, &shortError{got: total, want: expected}
-	}
-	// What the rename replaces, looked at again: a link planted during the
-	// transfer is refused, never replaced.
-	replaced, err := existing(dir, name, v.Local)
-	if err != nil {
-		return 0, &localErr{err}
-	}
-	if q.mustSync(replaced != nil) {
-		if err := f.Sync(); err != nil {
-			return 0, &localErr{err}
-		}
-	}
-	err = f.Close()
-	f = nil
-	if err != nil {
-		return 0, &localErr{err}
-	}
-	q.commit(j)
-	if err := dir.Rename(part, name); err != nil {
-		q.mu.Lock()
-		j.committed = false
-		q.mu.Unlock()
-		return 0, &localErr{fmt.Errorf("rename %s: %w", v.Local+partSuffix, err)}
-	}
-	return Done, nil
-}
-
 // mustSync reports whether a finished download must reach the disk before
 // its rename: when it replaces a file, or when neither NoSyncNew nor a
 // StateDir says otherwise (with a StateDir, a done job whose file a power
@@ -476,131 +417,6 @@ func (q *Queue) mustSync(replaces bool) bool {
 type openedPart struct {
 	f   *os.File
 	err error
-}
-
-// upload sends v.Local to v.Remote: STOR to the name itself, REST+STOR
-// from the server's size when continuing; SIZE checked after.
-func (w *worker) upload(ctx context.Context, c *transfer.Conn, j *job, v Job) (State, error) {
-	q := w.q
-	log := q.sess.Log()
-	f, err := openNoFollow(v.Local)
-	if err != nil {
-		return 0, &localErr{err}
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return 0, &localErr{err}
-	}
-	if !st.Mode().IsRegular() {
-		return 0, &localErr{fmt.Errorf("%s is not a regular file", v.Local)}
-	}
-	size := st.Size()
-	if size != v.Size {
-		q.update(j, func(x *Job) { x.Size = size })
-	}
-
-	var off int64
-	policy := v.Resolved
-	rs, exists := int64(0), false
-	q.mu.Lock()
-	overwrite := policy == Overwrite || (policy == Ask && q.policy == Overwrite)
-	q.mu.Unlock()
-	if v.Done > 0 || !overwrite {
-		// Whether the target exists matters (conflict or resume): ask.
-		n, err := c.Size(ctx, v.Remote)
-		if err != nil && (transient(err) || ctx.Err() != nil) {
-			return 0, err
-		}
-		rs, exists = n, err == nil
-	}
-	resumeFrom := func() int64 {
-		if rs <= size {
-			return rs
-		}
-		log.Notef(c.ID(), "queue: job %d: %s on the server is larger than the local file; sending it whole", v.ID, v.Remote)
-		return 0
-	}
-	switch {
-	case exists && (v.Done > 0 && policy != Ask || policy == Resume):
-		off = resumeFrom() // our own partial upload, or the user chose resume
-	case exists && policy == Overwrite:
-	case exists:
-		var mt time.Time
-		if t, err := c.ModTime(ctx, v.Remote); err == nil {
-			mt = t
-		} else if transient(err) || ctx.Err() != nil {
-			return 0, err
-		}
-		policy, err = q.decide(ctx, j, v.Remote, rs, mt)
-		if err != nil {
-			return 0, err
-		}
-		switch policy {
-		case Skip:
-			log.Notef(0, "queue: job %d: %s exists on the server, skipped", v.ID, v.Remote)
-			return Skipped, nil
-		case Resume:
-			off = resumeFrom()
-		case Rename:
-			nr, err := freeRemoteName(ctx, c, v.Remote)
-			if err != nil {
-				return 0, err
-			}
-			log.Notef(0, "queue: job %d: %s exists on the server, writing %s", v.ID, v.Remote, nr)
-			v.Remote = nr
-			policy = Overwrite
-			q.update(j, func(x *Job) { x.Remote = nr })
-		}
-	default:
-		if policy == Ask || policy == Rename {
-			policy = Overwrite
-		}
-	}
-	if policy != v.Resolved {
-		q.update(j, func(x *Job) { x.Resolved = policy })
-		_ = q.saver.sync()
-	}
-	if v.NoRest {
-		off = 0
-	}
-	restart := func(why string) error {
-		log.Notef(c.ID(), "queue: job %d %s: %s; sending it again from byte 0", v.ID, v.Remote, why)
-		q.update(j, func(x *Job) { x.NoRest = true })
-		j.progress.Store(0)
-		return errRestart
-	}
-	if off < size || size == 0 {
-		if _, err := f.Seek(off, io.SeekStart); err != nil {
-			return 0, &localErr{err}
-		}
-		j.progress.Store(off)
-		var src io.Reader = f
-		if q.testReader != nil {
-			src = q.testReader(v, f)
-		}
-		if _, err := c.Store(ctx, v.Remote, off, src, &j.progress); err != nil {
-			if off > 0 && restRefused(err) {
-				return 0, restart("the server refused REST")
-			}
-			return 0, err
-		}
-	}
-	got, err := c.Size(ctx, v.Remote)
-	switch {
-	case err != nil && (transient(err) || ctx.Err() != nil):
-		return 0, err
-	case err != nil:
-		log.Notef(c.ID(), "queue: job %d %s: the server cannot tell its size (%v); not checked", v.ID, v.Remote, err)
-	case got != size && off > 0:
-		return 0, restart(fmt.Sprintf("after REST %d the server holds %d bytes, %d expected", off, got, size))
-	case got < size:
-		return 0, &shortError{got: got, want: size}
-	case got > size:
-		return 0, fmt.Errorf("stor %s: server holds %d bytes, %d sent", v.Remote, got, size)
-	}
-	j.progress.Store(size)
-	return Done, nil
 }
 
 // freeRemoteName returns the first "name (n).ext" beside p that SIZE says

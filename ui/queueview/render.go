@@ -191,7 +191,8 @@ func (m Model) row(k, longest int) string {
 }
 
 // stateText is the row's last column: the state, a pinned mode, and for
-// a failed or retrying job the start of its error (enter shows it whole).
+// a failed or retrying job the start of its error (enter shows it whole),
+// else the job's note (what the queue did on its behalf).
 func stateText(j queue.Job) string {
 	s := j.State.String()
 	if j.Mode != "" {
@@ -199,6 +200,8 @@ func stateText(j queue.Job) string {
 	}
 	if j.Err != "" && (j.State == queue.Failed || j.State == queue.Queued) {
 		s += ": " + wire.Escape(j.Err)
+	} else if j.Note != "" {
+		s += ": " + wire.Escape(j.Note) // a fallback, a resume, already complete
 	}
 	return s
 }
