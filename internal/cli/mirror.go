@@ -133,6 +133,9 @@ func (m *mirrorRun) plan() (mirror.Plan, error) {
 		Parallel: firstPositive(m.flags.Parallel, 2), Excludes: mf.Excludes}
 	remote, err := lister.List(m.ctx, m.top)
 	m.extra = lister.Conns[1:]
+	for _, s := range lister.Skipped {
+		fmt.Fprintf(m.env.Stderr, "ftpdeck: mirror: skipped %s\n", wire.Escape(s))
+	}
 	if err != nil {
 		if mf.Reverse && isMissing(err) {
 			remote = nil // the remote folder is made below

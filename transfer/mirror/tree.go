@@ -101,6 +101,19 @@ type Lister struct {
 	Dial     func(context.Context) (*transfer.Conn, error)
 	Parallel int
 	Excludes []string
+	// Rules are the local names' rules the remote names are checked with
+	// (zero: this machine's, transfer.LocalRules); a name they refuse, or
+	// a second name for the same local file where case is ignored, is
+	// left out and said in Skipped.
+	Rules   transfer.NameRules
+	Skipped []string
+}
+
+func (l *Lister) rules() transfer.NameRules {
+	if l.Rules.GOOS == "" {
+		return transfer.LocalRules
+	}
+	return l.Rules
 }
 
 // ListRemote lists top over conns (see Lister.List).
@@ -157,9 +170,14 @@ func (l *Lister) List(ctx context.Context, top string) ([]Entry, error) {
 			}
 			return
 		}
+		names := transfer.NewLocalNames(l.rules())
 		for _, e := range entries {
 			rel := path.Join(f.rel, e.Name)
 			if Excluded(rel, excludes) {
+				continue
+			}
+			if why := names.Add(e.Name); why != "" {
+				l.Skipped = append(l.Skipped, fmt.Sprintf("%s: the name %s", path.Join(top, rel), why))
 				continue
 			}
 			en := Entry{Rel: rel, Size: e.Size, Time: e.Time, Target: e.Target}

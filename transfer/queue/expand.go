@@ -82,10 +82,15 @@ func (q *Queue) walkRemote(ctx context.Context, c *transfer.Conn, dir, root, loc
 		return jobs, fmt.Errorf("queue download %s: %w", dir, err)
 	}
 	transfer.SortEntries(entries)
+	names := transfer.NewLocalNames(transfer.LocalRules) // this machine's rules, and case twins where case is ignored
 	for _, e := range entries {
 		rp := path.Join(dir, e.Name)
 		lp := filepath.Join(local, e.Name)
-		if why := transfer.LocalNameProblem(e.Name); why != "" && e.Type != transfer.Link {
+		if e.Type == transfer.Link {
+			q.sess.Log().Notef(c.ID(), "queue: skipped link %s → %s (links are not followed)", rp, e.Target)
+			continue
+		}
+		if why := names.Add(e.Name); why != "" {
 			// the listing kept it (any machine's rule); this one's refuse it
 			q.sess.Log().Notef(c.ID(), "queue: skipped %s: the name %s here", rp, why)
 			continue
@@ -95,8 +100,6 @@ func (q *Queue) walkRemote(ctx context.Context, c *transfer.Conn, dir, root, loc
 			if jobs, err = q.walkRemote(ctx, c, rp, root, lp, jobs, depth+1); err != nil {
 				return jobs, err
 			}
-		case transfer.Link:
-			q.sess.Log().Notef(c.ID(), "queue: skipped link %s → %s (links are not followed)", rp, e.Target)
 		default:
 			if _, err := safeRel(root, lp); err != nil {
 				return jobs, fmt.Errorf("queue download: %w", err)
