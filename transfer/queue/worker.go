@@ -17,6 +17,10 @@ type worker struct {
 	q    *Queue
 	conn *transfer.Conn
 	dir  localDir // the folder of the last download
+	// counted: conn is counted in q.conns; refused: connections refused
+	// in a row for too many (limit.go).
+	counted bool
+	refused int
 }
 
 // errRestart asks the attempt loop to start the job over from byte 0 at
@@ -133,12 +137,11 @@ func (q *Queue) finish(j *job, st State, err error, ctx context.Context) {
 	_ = q.saver.sync()
 }
 
-// commit records on disk that a download's .part is complete and synced,
-// before it is renamed into place: queue.json shows the job done from
-// then on, and load finishes a rename a crash interrupted. Renaming first
-// and saving after left a window in which a crash made the restarted job
-// download the file again, or meet it as a conflict (issue #8, load case:
-// nothing done twice).
+// commit marks a download whose .part is complete, before it is renamed
+// into place: the store's next commit records the job done, and load
+// finishes a rename a crash interrupted. The worker does not wait for
+// the disk: a "done" a crash lost is found on start by the target's size
+// (Queue.restore), so nothing is done twice (issue #8, load case).
 func (q *Queue) commit(j *job) {
 	q.mu.Lock()
 	j.committed = true
@@ -151,6 +154,7 @@ func (w *worker) drop() {
 		_ = w.conn.Close()
 		w.conn = nil
 	}
+	w.count()
 }
 
 func (w *worker) connect(ctx context.Context) (*transfer.Conn, error) {
@@ -167,6 +171,7 @@ func (w *worker) connect(ctx context.Context) (*transfer.Conn, error) {
 		}
 		w.conn = c
 	}
+	w.count()
 	return w.conn, nil
 }
 
@@ -196,6 +201,9 @@ func (w *worker) run(ctx context.Context, j *job) {
 		j.Attempts++
 		q.mu.Unlock()
 		st, err = w.attempt(ctx, j)
+		if w.limited(ctx, j, err) {
+			return
+		}
 		if w.conn != nil && w.conn.Broken() {
 			w.drop()
 		}
@@ -407,9 +415,11 @@ func restRefused(err error) bool {
 }
 
 // mustSync reports whether a finished download must reach the disk before
-// its rename: always, unless NoSyncNew holds and nothing is replaced.
+// its rename: when it replaces a file, or when neither NoSyncNew nor a
+// StateDir says otherwise (with a StateDir, a done job whose file a power
+// loss cut short is found on start by its size: see Queue.restore).
 func (q *Queue) mustSync(replaces bool) bool {
-	return !q.opts.NoSyncNew || q.opts.StateDir != "" || replaces
+	return replaces || !(q.opts.NoSyncNew || q.opts.StateDir != "")
 }
 
 // openedPart is the outcome of creating a .part in the background.
