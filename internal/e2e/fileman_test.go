@@ -85,3 +85,68 @@ func TestTUIViewAndEdit(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestTUICompareChmodQuote (issue 21): against vsftpd, = between a remote
+// folder and a local copy that differs in three files marks exactly
+// those three; C to 600 reads back rw-------; ! STAT shows the server's
+// status lines in the log.
+func TestTUICompareChmodQuote(t *testing.T) {
+	bin := buildBinary(t)
+	d := ftpd.StartVsftpd(t, ftpd.Options{})
+	local := t.TempDir()
+	old := time.Date(2024, 1, 15, 10, 0, 0, 0, time.UTC)
+	put := func(remote bool, name, content string, at time.Time) {
+		p := filepath.Join(local, name)
+		if remote {
+			d.WriteFile(t, "site/"+name, []byte(content))
+			p = d.Path(t, "site/"+name)
+		} else if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"index.html", "about.html", "logo.png"} {
+		put(true, n, "same "+n, old)
+		put(false, n, "same "+n, old)
+	}
+	put(true, "missing.css", "only on the server", old)
+	put(true, "size.js", "a longer version", old)
+	put(false, "size.js", "short", old)
+	put(true, "newer.txt", "edit", old.AddDate(0, 2, 0))
+	put(false, "newer.txt", "text", old)
+
+	dir := t.TempDir()
+	u := "ftp://" + url.UserPassword(d.User, d.Password).String() + "@" + d.Addr() + "/site/"
+	script := filepath.Join(dir, "run.sh")
+	body := fmt.Sprintf("#!/bin/sh\n%q --local %q --config %q --state %q %q\nsleep 60\n", bin, local, t.TempDir(), t.TempDir(), u)
+	if err := os.WriteFile(script, []byte(body), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	term := newTerminal(t, 120, 40, script)
+	term.waitFor("the remote listing", func(s string) bool { return strings.Contains(s, "missing.css") })
+
+	term.keys("=")
+	s := term.waitFor("the comparison", func(s string) bool { return strings.Contains(s, "differ:") })
+	if !strings.Contains(s, "3 entries marked on the remote side") || !strings.Contains(s, "3 marked") {
+		t.Errorf("= did not mark three remote entries:\n%s", s)
+	}
+	t.Logf("after =:\n%s", s)
+
+	term.keys("g", "C") // about.html
+	term.waitFor("the mode dialog", func(s string) bool { return strings.Contains(s, "now rw-r--r-- (644)") })
+	term.keys("BSpace", "BSpace", "BSpace", "600", "Enter")
+	term.waitFor("the new mode", func(s string) bool { return strings.Contains(s, "about.html is now rw------- (600)") })
+	fi, err := os.Stat(d.Path(t, "site/about.html"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("about.html on the server: %v %v", fi.Mode(), err)
+	}
+
+	term.keys("!", "STAT", "Enter")
+	s = term.waitFor("STAT's reply", func(s string) bool { return strings.Contains(s, "STAT: 211") })
+	if !strings.Contains(s, "vsFTPd") {
+		t.Errorf("the log pane lacks the server's status lines:\n%s", s)
+	}
+	t.Logf("after ! STAT:\n%s", s)
+}
