@@ -257,6 +257,9 @@ func (m Model) Close() {
 	if m.unsub != nil {
 		m.unsub()
 	}
+	if m.sizing != nil {
+		m.sizing.cancel()
+	}
 	if m.queue != nil {
 		_ = m.queue.Close()
 	}
