@@ -28,6 +28,10 @@ import (
 // ones are read when the view or a search reaches the end of what is read.
 const Window = 4 << 20
 
+// Keep bounds what the viewer holds: reading on past it (G, a search)
+// drops the oldest part; g reads the file again from its start.
+const Keep = 64 << 20
+
 // Fetch reads up to n bytes of the file from off. Fewer than n bytes (and
 // no error) means the end of the file. It runs in a command, never in
 // Update; ctx ends when the viewer is closed.
@@ -89,9 +93,12 @@ type Model struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	data    []byte // what is read, from byte 0
+	data    []byte // what is held: the file from byte off0
+	off0    int64  // the file offset of data[0]
+	line0   int    // the number of the first line held (lines before it were dropped)
+	keep    int    // bytes held at most (Keep)
 	scanned int    // text: data[:scanned] is cut into lines
-	starts  []int  // text: where each whole line starts
+	starts  []int  // text: where each whole line held starts, in data
 	eof     bool
 	loading bool
 	err     error
@@ -128,7 +135,7 @@ func New(id int, title string, size int64, fetch Fetch) Model {
 	in.Prompt = "/"
 	return Model{
 		id: id, title: title, size: size, fetch: fetch, ctx: ctx, cancel: cancel,
-		match: -1, from: -2, vp: viewport.New(80, 20), input: in,
+		match: -1, from: -2, keep: Keep, vp: viewport.New(80, 20), input: in,
 		keys: DefaultKeyMap(), styles: DefaultStyles(), w: 80, h: 22,
 	}
 }
@@ -152,7 +159,13 @@ func (m Model) EOF() bool { return m.eof }
 func (m Model) Loading() bool { return m.loading }
 
 // Read returns the number of bytes read so far.
-func (m Model) Read() int64 { return int64(len(m.data)) }
+func (m Model) Read() int64 { return m.off0 + int64(len(m.data)) }
+
+// Held returns the bytes held in memory.
+func (m Model) Held() int { return len(m.data) }
+
+// FirstLine returns the first line held (earlier ones were dropped).
+func (m Model) FirstLine() int { return m.line0 }
 
 // NumLines returns the number of lines read so far (hex: rows).
 func (m Model) NumLines() int {
@@ -161,23 +174,24 @@ func (m Model) NumLines() int {
 		if m.eof && len(m.data)%16 != 0 {
 			n++
 		}
-		return n
+		return m.line0 + n
 	}
-	return len(m.starts)
+	return m.line0 + len(m.starts)
 }
 
 // Line returns line i as shown: control characters made visible, tabs
 // expanded (hex: the row of bytes i*16…).
 func (m Model) Line(i int) string {
 	if m.hex {
-		off := i * 16
-		return hexLine(int64(off), m.data[off:min(off+16, len(m.data))])
+		off := (i - m.line0) * 16
+		return hexLine(m.off0+int64(off), m.data[off:min(off+16, len(m.data))])
 	}
 	return textLine(m.raw(i))
 }
 
 // raw is text line i without its line end.
 func (m Model) raw(i int) []byte {
+	i -= m.line0
 	end := m.scanned
 	if i+1 < len(m.starts) {
 		end = m.starts[i+1]
@@ -228,7 +242,7 @@ func (m *Model) more() tea.Cmd {
 		return nil
 	}
 	m.loading = true
-	ctx, fetch, id, off := m.ctx, m.fetch, m.id, int64(len(m.data))
+	ctx, fetch, id, off := m.ctx, m.fetch, m.id, m.Read()
 	return func() tea.Msg {
 		data, err := fetch(ctx, off, Window)
 		return ChunkMsg{ID: id, Off: off, Data: data, EOF: err == nil && len(data) < Window, Err: err}
@@ -239,7 +253,7 @@ func (m *Model) more() tea.Cmd {
 func (m Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case ChunkMsg:
-		if msg.ID != m.id || msg.Off != int64(len(m.data)) || m.closed {
+		if msg.ID != m.id || msg.Off != m.Read() || m.closed || !m.loading {
 			return m, nil
 		}
 		return m.chunk(msg)
@@ -268,6 +282,7 @@ func (m Model) chunk(msg ChunkMsg) (Model, tea.Cmd) {
 	if !m.hex {
 		m.scan()
 	}
+	m.drop()
 	m.page(true)
 	if m.seeking != 0 {
 		return m.find(m.seeking, true)
@@ -296,6 +311,47 @@ func (m *Model) scan() {
 	}
 }
 
+// drop lets go of the oldest half of what is held once it passes keep,
+// at a line's start.
+func (m *Model) drop() {
+	if len(m.data) <= m.keep {
+		return
+	}
+	cut := len(m.data) - m.keep/2
+	if m.hex {
+		cut = cut / 16 * 16
+		m.line0 += cut / 16
+	} else {
+		k := 0
+		for k < len(m.starts) && m.starts[k] < cut {
+			k++
+		}
+		if k == len(m.starts) {
+			return // one line longer than keep: held whole
+		}
+		cut = m.starts[k]
+		m.starts = m.starts[k:]
+		for i := range m.starts {
+			m.starts[i] -= cut
+		}
+		m.scanned -= cut
+		m.line0 += k
+	}
+	m.data = append([]byte(nil), m.data[cut:]...)
+	m.off0 += int64(cut)
+	if m.match >= 0 && m.match < m.line0 {
+		m.match = -1
+	}
+}
+
+// restart drops everything held and reads the file again from its start.
+func (m *Model) restart() tea.Cmd {
+	m.data, m.starts, m.scanned, m.off0, m.line0 = nil, nil, 0, 0, 0
+	m.eof, m.loading, m.err, m.top, m.match = false, false, nil, 0, -1
+	m.page(true)
+	return m.more()
+}
+
 // pageSpan is the number of lines the viewport holds.
 func (m Model) pageSpan() int { return max(6*m.vp.Height, 300) }
 
@@ -303,11 +359,11 @@ func (m Model) pageSpan() int { return max(6*m.vp.Height, 300) }
 // when top nears its edges (or force).
 func (m *Model) page(force bool) {
 	n := m.NumLines()
-	m.top = max(min(m.top, n-m.vp.Height), 0)
+	m.top = max(min(m.top, n-m.vp.Height), m.line0)
 	span := m.pageSpan()
 	if force || m.top < m.base || m.top+m.vp.Height > m.base+span || (m.top-m.base < m.vp.Height && m.base > 0) ||
 		(m.base+span-m.top < 2*m.vp.Height && m.base+span < n) {
-		m.base = max(m.top-span/3, 0)
+		m.base = max(m.top-span/3, m.line0)
 		end := min(m.base+span, n)
 		lines := make([]string, 0, end-m.base)
 		for i := m.base; i < end; i++ {
@@ -366,6 +422,9 @@ func (m Model) key(msg tea.KeyMsg) (Model, tea.Cmd) {
 	case key.Matches(msg, m.keys.Prev):
 		return m.find(-1, false)
 	case key.Matches(msg, m.keys.Top):
+		if m.line0 > 0 {
+			return m, m.restart()
+		}
 		m.setTop(0)
 		return m, nil
 	case key.Matches(msg, m.keys.Bottom):
@@ -418,7 +477,10 @@ func (m Model) find(dir int, again bool) (Model, tea.Cmd) {
 		}
 	}
 	qb := []byte(q)
-	for i := start; i >= 0 && i < m.NumLines(); i += dir {
+	if dir > 0 && start < m.line0 {
+		start = m.line0
+	}
+	for i := start; i >= m.line0 && i < m.NumLines(); i += dir {
 		var hit bool
 		if m.hex {
 			hit = strings.Contains(strings.ToLower(m.Line(i)), q)
@@ -468,7 +530,7 @@ func (m Model) View() string {
 	default:
 		read := "all read"
 		if !m.eof {
-			read = fmt.Sprintf("%d bytes read", len(m.data))
+			read = fmt.Sprintf("%d bytes read", m.Read())
 			if m.loading {
 				read += ", reading…"
 			}

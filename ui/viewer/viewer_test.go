@@ -216,3 +216,43 @@ func TestReadError(t *testing.T) {
 		t.Fatalf("view %q", m.View())
 	}
 }
+
+// Reading on (G) holds at most keep bytes; g reads again from the start.
+func TestHeldBoundedAndTopRereads(t *testing.T) {
+	for _, hex := range []bool{false, true} {
+		var b bytes.Buffer
+		if hex {
+			b.WriteByte(0)
+		}
+		for i := 0; b.Len() < 5*Window; i++ {
+			fmt.Fprintf(&b, "line %07d %s\n", i, strings.Repeat("=", 50))
+		}
+		s := &source{data: b.Bytes()}
+		m := New(1, "f", int64(b.Len()), s.fetch)
+		m.keep = 2 * Window
+		m.SetSize(80, 12)
+		m = run(t, m, m.Start())
+		m = press(t, m, "G")
+		if !m.EOF() || m.Held() > 2*Window+Window || m.FirstLine() == 0 {
+			t.Fatalf("hex %v: after G eof %v, held %d, first line %d", hex, m.EOF(), m.Held(), m.FirstLine())
+		}
+		last := m.Line(m.NumLines() - 1)
+		if !hex && !strings.HasPrefix(last, fmt.Sprintf("line %07d", m.NumLines()-1)) {
+			t.Fatalf("last line %d is %q", m.NumLines()-1, last)
+		}
+		if hex && !strings.HasPrefix(last, fmt.Sprintf("%08x", (m.NumLines()-1)*16)) {
+			t.Fatalf("last hex row %d is %q", m.NumLines()-1, last)
+		}
+		if !hex {
+			m = press(t, m, "/", "line 0000003 ", "enter")
+			if m.Match() != -1 {
+				t.Fatalf("found a dropped line: %d", m.Match())
+			}
+		}
+		reads := s.reads
+		m = press(t, m, "g")
+		if m.FirstLine() != 0 || m.Offset() != 0 || s.reads != reads+1 || !strings.Contains(m.View(), "line 0000000") {
+			t.Fatalf("hex %v: g: first line %d, offset %d, reads %d→%d", hex, m.FirstLine(), m.Offset(), reads, s.reads)
+		}
+	}
+}
