@@ -149,6 +149,17 @@ func (m Model) viewFile() (tea.Model, tea.Cmd) {
 	return m.push(viewerOverlay{v: v, close: closeFn}), cmd
 }
 
+// sizeViewers gives open viewers the body's new size.
+func (m Model) sizeViewers() Model {
+	for i, o := range m.overlays {
+		if v, ok := o.(viewerOverlay); ok {
+			v.v.SetSize(max(m.width, 20), m.bodyH)
+			m = m.replace(i, v)
+		}
+	}
+	return m
+}
+
 // localWindows reads windows of a local file, opening it for each read
 // (nothing stays open while the viewer waits on the user).
 func localWindows(name string) viewer.Fetch {
