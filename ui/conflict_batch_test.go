@@ -12,6 +12,7 @@ import (
 	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
 	"ftpdeck/ui/dialog"
+	"ftpdeck/ui/filepane"
 )
 
 // TestOverwriteAllStaysInItsBatch (issue 14, item 4): "overwrite all"
@@ -19,7 +20,7 @@ import (
 // the next batch asks again — its answer (skip) is kept.
 func TestOverwriteAllStaysInItsBatch(t *testing.T) {
 	root, local := t.TempDir(), t.TempDir()
-	for _, f := range []string{"one/a.txt", "one/b.txt", "two/c.txt"} {
+	for _, f := range []string{"one/a.txt", "one/b.txt", "two/c.txt", "three/d.txt", "four/e.txt"} {
 		for dir, content := range map[string]string{root: "new " + f, local: "old"} {
 			p := filepath.Join(dir, filepath.FromSlash(f))
 			if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -105,6 +106,16 @@ func TestOverwriteAllStaysInItsBatch(t *testing.T) {
 	m = answer(m, cf, "s")
 	s := settled(3)
 	want(t, s.Skipped == 1 && read("two/c.txt") == "old", "the next batch did not keep its own answer: %q", read("two/c.txt"))
+
+	// One c on two marked folders is one batch: one "overwrite all"
+	// covers both (each entry was a batch of its own before).
+	req := copyRequest{entries: []filepane.Entry{{Name: "three", Kind: filepane.Folder}, {Name: "four", Kind: filepane.Folder}},
+		down: true, remoteDir: "/", localDir: local}
+	runCmd(req.run(q, transfer.NewBrowser(sess)))
+	m = answer(m, next(), "O")
+	settled(5)
+	want(t, read("three/d.txt") == "new three/d.txt" && read("four/e.txt") == "new four/e.txt",
+		"one c, two folders: %q %q", read("three/d.txt"), read("four/e.txt"))
 	_ = m
 }
 

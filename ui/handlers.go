@@ -573,7 +573,9 @@ type copyRequest struct {
 // connection.
 func (c copyRequest) run(q Queue, b *transfer.Browser) tea.Cmd {
 	return func() tea.Msg {
-		ctx := context.Background()
+		// One c is one batch, however many entries it names: an answer
+		// "for all" to a conflict covers all of them, and nothing later.
+		ctx := queue.WithBatch(context.Background(), q.NewBatch())
 		n := 0
 		err := b.Do(ctx, func(conn *transfer.Conn) error {
 			for _, e := range c.entries {

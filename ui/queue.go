@@ -14,6 +14,7 @@ import (
 type Queue interface {
 	AddDownload(ctx context.Context, c *transfer.Conn, remote string, isDir bool, localDir string) (int, error)
 	AddUpload(ctx context.Context, c *transfer.Conn, local string, remoteDir string) (int, error)
+	NewBatch() int64
 	AddDownloads(root string, files []queue.File, decided queue.Policy) (int, error)
 	AddUploads(root string, files []queue.File, decided queue.Policy) (int, error)
 	Start()

@@ -67,7 +67,7 @@ func (q *Queue) AddDownloadTo(ctx context.Context, c *transfer.Conn, remote stri
 	} else if jobs, err = q.walkRemote(ctx, c, remote, root, local, nil, 0); err != nil {
 		return 0, err
 	}
-	return q.add(jobs)
+	return q.addIn(ctx, jobs)
 }
 
 func (q *Queue) walkRemote(ctx context.Context, c *transfer.Conn, dir, root, local string, jobs []Job, depth int) ([]Job, error) {
@@ -183,7 +183,7 @@ func (q *Queue) AddUploadTo(ctx context.Context, c *transfer.Conn, local string,
 	default:
 		return 0, fmt.Errorf("queue upload: %s is not a regular file or folder", src)
 	}
-	return q.add(jobs)
+	return q.addIn(ctx, jobs)
 }
 
 // remoteFolder is what a remote folder held when its uploads were

@@ -574,7 +574,30 @@ func targetKey(j *Job) string {
 // add appends jobs (skipping any whose target already has a pending or
 // running job), saves them (waiting for the store's commit) and wakes the
 // workers. It returns how many were added.
-func (q *Queue) add(jobs []Job) (int, error) {
+func (q *Queue) add(jobs []Job) (int, error) { return q.addIn(context.Background(), jobs) }
+
+// batchKey carries a batch id reserved by NewBatch in a context.
+type batchKey struct{}
+
+// NewBatch reserves a batch: the Add calls whose context carries it (see
+// WithBatch) put their jobs in one batch, so an answer "for all" to a
+// conflict covers all of them and no job added later (one c on several
+// marked entries is one batch).
+func (q *Queue) NewBatch() int64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	id := q.nextID
+	q.nextID++
+	return id
+}
+
+// WithBatch returns ctx carrying the batch id from NewBatch.
+func WithBatch(ctx context.Context, id int64) context.Context {
+	return context.WithValue(ctx, batchKey{}, id)
+}
+
+// addIn adds jobs in the batch ctx carries, or in a batch of their own.
+func (q *Queue) addIn(ctx context.Context, jobs []Job) (int, error) {
 	q.mu.Lock()
 	if q.closed {
 		q.mu.Unlock()
@@ -589,6 +612,9 @@ func (q *Queue) add(jobs []Job) (int, error) {
 	n := 0
 	now := time.Now().UnixNano()
 	batch := q.nextID // one batch: "for all" reaches no job added later
+	if id, ok := ctx.Value(batchKey{}).(int64); ok {
+		batch = id
+	}
 	for _, v := range jobs {
 		k := targetKey(&v)
 		if have[k] {
