@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"ftpdeck/internal/ftpd"
+	"ftpdeck/internal/ftpscript"
 	"ftpdeck/transfer"
 )
 
@@ -106,6 +107,54 @@ func TestKeepTimesDaemons(t *testing.T) {
 						}
 					}
 				})
+			}
+		})
+	}
+}
+
+// TestKeepTimesServerCannot: an upload to a server whose FEAT offers no
+// way to set a time (no MFMT, no MDTM) is done, sends no time command,
+// and the log says once why the time was not kept; one whose MDTM refuses
+// a time is done too, with a note naming the failure.
+func TestKeepTimesServerCannot(t *testing.T) {
+	for _, feat := range []string{"none", "refused"} {
+		t.Run(feat, func(t *testing.T) {
+			srv := ftpscript.Start(t)
+			srv.Files.Mkdir("/up")
+			if feat == "none" {
+				srv.Handle("FEAT", ftpscript.Reply("211-Features:", " EPSV", " PASV", " SIZE", "211 End"))
+			}
+			dir := t.TempDir()
+			for _, n := range []string{"a.txt", "b.txt"} {
+				if err := os.WriteFile(filepath.Join(dir, n), []byte(n), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			lg := transfer.NewLog(1000)
+			sess := transfer.NewSession(scriptSite(srv), lg)
+			q := startQueue(t, sess, Options{Parallel: 1})
+			if _, err := q.AddUploadTo(testCtx(t, 5*time.Second), dial(t, sess), dir, "/up"); err != nil {
+				t.Fatal(err)
+			}
+			s := waitDone(t, q, 20*time.Second)
+			if s.Done != 2 {
+				t.Fatalf("%s", failures(s))
+			}
+			n := notes(lg)
+			switch feat {
+			case "none":
+				if strings.Count(n, "offers no way to set a file's time") != 1 {
+					t.Errorf("want one note that times cannot be set:\n%s", n)
+				}
+				for _, l := range srv.Transcript() {
+					if strings.HasPrefix(l, "MFMT") || (strings.HasPrefix(l, "MDTM ") && strings.Count(l, " ") > 1) {
+						t.Errorf("sent %q to a server that offers neither", l)
+					}
+				}
+			case "refused":
+				if !strings.Contains(n, "could not set the time of /up/a.txt") {
+					t.Errorf("no note of the refused time:\n%s", n)
+				}
 			}
 		})
 	}
