@@ -13,6 +13,7 @@ require (
 	github.com/charmbracelet/x/term v0.2.2
 	github.com/jlaffaye/ftp v0.2.4
 	github.com/muesli/termenv v0.16.0
+	go.etcd.io/bbolt v1.4.3
 	goftp.io/server/v2 v2.0.3
 	golang.org/x/sys v0.38.0
 	golang.org/x/text v0.44.0

@@ -16,7 +16,7 @@ func ConfigDir(flagValue string) string {
 	return xdgDir(flagValue, "XDG_CONFIG_HOME", filepath.Join(".config"))
 }
 
-// StateDir returns the folder for queue.json: flagValue (--state) when set,
+// StateDir returns the folder for the queue's store: flagValue (--state) when set,
 // else $XDG_STATE_HOME/ftpdeck, else ~/.local/state/ftpdeck.
 func StateDir(flagValue string) string {
 	return xdgDir(flagValue, "XDG_STATE_HOME", filepath.Join(".local", "state"))

@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"os"
 	"testing"
-	"time"
 
 	"ftpdeck/internal/ftpd"
 	"ftpdeck/transfer"
-	"ftpdeck/transfer/trust"
 )
 
 // endingCase is one daemon and TLS setting of TestFTPSDataEnding; big names
@@ -69,20 +67,7 @@ func TestFTPSDataEnding(t *testing.T) {
 			name += "/implicit"
 		}
 		t.Run(name, func(t *testing.T) {
-			certFile, keyFile, pool := certFiles(t)
-			d := ftpd.Start(t, tc.kind, ftpd.Options{TLS: &ftpd.TLSOptions{
-				CertFile: certFile, KeyFile: keyFile, Require: true,
-				MinVersion: tc.version, MaxVersion: tc.version, Implicit: tc.implicit,
-			}})
-			rec := &recorder{}
-			log := transfer.NewLog(1000)
-			log.AddSink(rec)
-			site := transfer.Site{Host: d.Host, Port: d.Port, User: d.User, Password: d.Password,
-				TLS: transfer.TLSExplicit, Timeout: 15 * time.Second, Trust: &trust.Verifier{Roots: pool}}
-			if tc.implicit {
-				site.TLS = transfer.TLSImplicit
-			}
-			sess := transfer.NewSession(site, log)
+			d, sess, rec := tlsDaemonSession(t, tc.kind, tc.version, tc.implicit, 1000)
 			ctx := context.Background()
 			conn := func() *transfer.Conn {
 				t.Helper()

@@ -69,20 +69,7 @@ func TestFTPSDaemons(t *testing.T) {
 			name += "/implicit"
 		}
 		t.Run(name, func(t *testing.T) {
-			certFile, keyFile, pool := certFiles(t)
-			d := ftpd.Start(t, tc.kind, ftpd.Options{TLS: &ftpd.TLSOptions{
-				CertFile: certFile, KeyFile: keyFile, Require: true,
-				MinVersion: tc.version, MaxVersion: tc.version, Implicit: tc.implicit,
-			}})
-			rec := &recorder{}
-			log := transfer.NewLog(10000)
-			log.AddSink(rec)
-			site := transfer.Site{Host: d.Host, Port: d.Port, User: d.User, Password: d.Password,
-				TLS: transfer.TLSExplicit, Timeout: 15 * time.Second, Trust: &trust.Verifier{Roots: pool}}
-			if tc.implicit {
-				site.TLS = transfer.TLSImplicit
-			}
-			sess := transfer.NewSession(site, log)
+			d, sess, rec := tlsDaemonSession(t, tc.kind, tc.version, tc.implicit, 10000)
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
 			c, err := sess.Dial(ctx)
@@ -146,4 +133,25 @@ func TestFTPSDaemons(t *testing.T) {
 			}
 		})
 	}
+}
+
+// tlsDaemonSession starts a daemon of kind that requires TLS of exactly
+// version (explicit, or implicit), and returns it with a session to it
+// whose protocol log (logSize lines) also goes to rec.
+func tlsDaemonSession(t *testing.T, kind ftpd.Kind, version string, implicit bool, logSize int) (*ftpd.Daemon, *transfer.Session, *recorder) {
+	t.Helper()
+	certFile, keyFile, pool := certFiles(t)
+	d := ftpd.Start(t, kind, ftpd.Options{TLS: &ftpd.TLSOptions{
+		CertFile: certFile, KeyFile: keyFile, Require: true,
+		MinVersion: version, MaxVersion: version, Implicit: implicit,
+	}})
+	rec := &recorder{}
+	log := transfer.NewLog(logSize)
+	log.AddSink(rec)
+	site := transfer.Site{Host: d.Host, Port: d.Port, User: d.User, Password: d.Password,
+		TLS: transfer.TLSExplicit, Timeout: 15 * time.Second, Trust: &trust.Verifier{Roots: pool}}
+	if implicit {
+		site.TLS = transfer.TLSImplicit
+	}
+	return d, transfer.NewSession(site, log), rec
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"sync"
 
 	"ftpdeck/transfer"
@@ -57,51 +56,23 @@ func newQueueAdapter(q *queue.Queue) *queueAdapter {
 func (a *queueAdapter) Restored() []queue.Job { return a.restored }
 
 // ResumeRestored queues the paused jobs of last time again (Restorer);
-// failed ones stay failed, and one the user has removed meanwhile is
-// left out.
+// failed ones stay failed. One pass over the queue (queue.ResumeRestored).
 func (a *queueAdapter) ResumeRestored() error {
-	for _, j := range a.restored {
-		if j.State == queue.Failed {
-			continue
-		}
-		if err := a.Resume(j.ID); err != nil && !errors.Is(err, queue.ErrNoJob) {
-			return err
-		}
-	}
+	a.Queue.ResumeRestored()
 	return nil
 }
 
-// ClearRestored takes the paused jobs of last time out of the queue
-// (Restorer); partial downloads stay on disk. Failed ones stay, and one
-// that runs meanwhile is left.
+// ClearRestored takes the paused and failed jobs of last time out of the
+// queue (Restorer); partial downloads stay on disk.
 func (a *queueAdapter) ClearRestored() error {
-	paused := map[int64]bool{}
-	for _, j := range a.Snapshot().Jobs {
-		paused[j.ID] = j.State == queue.Paused
-	}
-	for _, j := range a.restored {
-		if paused[j.ID] {
-			if err := a.Remove(j.ID); err != nil && !errors.Is(err, queue.ErrNoJob) {
-				return err
-			}
-		}
-	}
+	a.Queue.ClearRestored()
 	return nil
 }
 
 // ClearFinished takes every done, skipped and canceled job out of the
-// queue (X in the queue pane); failed ones stay for a retry. Until the
-// queue has its own ClearFinished this removes them one by one.
+// queue in one pass (X in the queue pane); failed ones stay for a retry.
 func (a *queueAdapter) ClearFinished() error {
-	for _, j := range a.Snapshot().Jobs {
-		switch j.State {
-		case queue.Done, queue.Skipped, queue.Canceled:
-			if err := a.Remove(j.ID); err != nil && !errors.Is(err, queue.ErrNoJob) {
-				return err
-			}
-		case queue.Queued, queue.Running, queue.Paused, queue.Failed:
-		}
-	}
+	a.Queue.ClearFinished()
 	return nil
 }
 

@@ -307,7 +307,7 @@ Flags:
                               for probe, the bound of each attempt, default 5s)
   --tls-fingerprint SHA256    accept exactly this server certificate (SHA-256 hex, colons optional)
   --config DIR                folder for config.toml, bookmarks.toml, known_certs
-  --state DIR                 folder for queue.json
+  --state DIR                 folder for the queue's store (queue.db)
   --on-conflict POLICY        ask, overwrite, resume, skip, rename, newer (overwrite when
                               the source is newer or another size) (headless default: skip)
   --temp-upload | --no-temp-upload

@@ -49,7 +49,7 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // then transfers on it instead of logging in again). Headless jobs are
 // not persisted (no StateDir): a run that stops leaves its NAME.part
 // files, and running the same command again with --on-conflict resume
-// continues them; the user's queue.json never collects them. A download
+// continues them; the user's queue store never collects them. A download
 // that creates a new file is not fsynced (NoSyncNew: the durability of
 // cp, curl and lftp); one that replaces a file is.
 // A data connection that fails in one mode is tried once in the other

@@ -151,7 +151,7 @@ func TestSavedPasswordOnlyInBookmarks(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(state, "queue.json")); err != nil {
+	if _, err := os.Stat(filepath.Join(state, "queue.db")); err != nil {
 		t.Errorf("the queue wrote no state: %v", err)
 	}
 	if want := filepath.Join(cfg, "bookmarks.toml"); len(found) != 1 || found[0] != want {

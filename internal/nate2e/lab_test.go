@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package nate2e runs the built ftpdeck binary as a user behind a NAT
 // would, in the lab of internal/natlab: the client in its private
 // network, the server outside, real daemons, and asserts the bytes that

@@ -1,3 +1,5 @@
+//go:build linux
+
 // Package natlab builds, for one test, the network of the seed's NAT
 // cases out of Linux network namespaces: a client on a private network
 // behind a router that masquerades it, and a server on the router's

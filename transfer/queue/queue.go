@@ -35,6 +35,16 @@ type Queue struct {
 	pending     []*Conflict      // conflicts waiting for a decision
 	spare       []*transfer.Conn // connections handed over by Adopt, for workers
 	saveErr     string
+	// The store (nil without a StateDir) and what its next commit
+	// writes: the jobs changed (dirty), the ids removed, and every
+	// running job. nextPos orders new jobs; restoredMax is the highest id
+	// of last time (see Restored). See persist.go.
+	store       *store
+	dirty       []*job
+	removed     []int64
+	running     map[*job]struct{}
+	nextPos     int64
+	restoredMax int64
 	// noSetTimeNoted: the log already said the server cannot set times.
 	noSetTimeNoted atomic.Bool
 	// repDirty: a change the reporter has not sent yet; lastSend: when it
@@ -70,8 +80,13 @@ type job struct {
 	lastBytes int64
 	lastTick  time.Time
 	// committed: a download's .part is complete and about to be renamed;
-	// queue.json records the job as done (see Queue.commit).
+	// the store records the job as done (see Queue.commit).
 	committed bool
+	// pos orders the queue in the store; added is when the job was
+	// queued (Unix nanoseconds); dirty: the next commit writes it; gone:
+	// removed from the queue.
+	pos, added  int64
+	dirty, gone bool
 }
 
 var (
@@ -81,10 +96,12 @@ var (
 	errClosing = errors.New("queue closing")
 )
 
-// New returns a queue for sess. With a StateDir it loads queue.json if
-// present: every job that was queued or running comes back Paused, a
-// download with Done equal to the size of its NAME.part. Workers start
-// with Start.
+// New returns a queue for sess. With a StateDir it opens the queue's
+// store there (queue.db; an old queue.json is imported once) and brings
+// back the jobs of last time that did not finish: failed ones as they
+// were, queued, running and paused ones Paused, a download with Done
+// equal to the size of its NAME.part (see Restored). Finished jobs are
+// not brought back. Workers start with Start.
 func New(sess *transfer.Session, opts Options) (*Queue, error) {
 	if opts.Parallel <= 0 {
 		opts.Parallel = 2
@@ -99,6 +116,7 @@ func New(sess *transfer.Session, opts Options) (*Queue, error) {
 		batchPolicy: map[int64]Policy{},
 		repDirty:    true, // the first tick sends the queue as it is
 		busy:        map[string]bool{},
+		running:     map[*job]struct{}{},
 		kick:        make(chan struct{}, 1),
 		updates:     make(chan Summary, 1),
 		conflicts:   make(chan *Conflict, 64),
@@ -108,6 +126,9 @@ func New(sess *transfer.Session, opts Options) (*Queue, error) {
 	q.work = sync.NewCond(&q.mu)
 	if opts.StateDir != "" {
 		if err := q.load(); err != nil {
+			if q.store != nil {
+				_ = q.store.close()
+			}
 			return nil, err
 		}
 	}
@@ -162,7 +183,7 @@ func (q *Queue) takeIdle() *transfer.Conn {
 
 // Close stops the workers (running jobs become Paused, their .part kept),
 // saves the queue, closes the workers' connections and ends the Updates
-// and Conflicts channels. It returns the last error writing queue.json.
+// and Conflicts channels. It returns the last error writing the store.
 func (q *Queue) Close() error {
 	q.closeOnce.Do(func() {
 		q.mu.Lock()
@@ -179,6 +200,9 @@ func (q *Queue) Close() error {
 			_ = c.Close()
 		}
 		q.closeErr = q.saver.close()
+		if q.store != nil {
+			q.closeErr = errors.Join(q.closeErr, q.store.close())
+		}
 		close(q.stopRep)
 		<-q.repDone
 		close(q.conflicts)
@@ -274,7 +298,13 @@ func (q *Queue) Wait(ctx context.Context) error {
 // thousands of wake-ups that each scanned the whole queue).
 func (q *Queue) setStateLocked(j *job, st State) {
 	q.active += b2i(st.active()) - b2i(j.State.active())
+	if st == Running {
+		q.running[j] = struct{}{}
+	} else if j.State == Running {
+		delete(q.running, j)
+	}
 	j.State = st
+	q.touchLocked(j)
 	q.idleCheckLocked()
 }
 
@@ -466,6 +496,7 @@ func (q *Queue) Remove(id int64) error {
 		return fmt.Errorf("remove job %d: it is running (cancel it first)", id)
 	}
 	q.jobs = append(q.jobs[:i], q.jobs[i+1:]...)
+	q.forgetLocked(j)
 	q.active -= b2i(j.State.active())
 	q.idleCheckLocked()
 	q.userChangeLocked()
@@ -526,6 +557,9 @@ func (q *Queue) move(id int64, by int) error {
 		return nil // already first or last
 	}
 	q.jobs[i], q.jobs[k] = q.jobs[k], q.jobs[i]
+	q.jobs[i].pos, q.jobs[k].pos = q.jobs[k].pos, q.jobs[i].pos
+	q.touchLocked(q.jobs[i])
+	q.touchLocked(q.jobs[k])
 	q.userChangeLocked()
 	return nil
 }
@@ -540,8 +574,8 @@ func targetKey(j *Job) string {
 }
 
 // add appends jobs (skipping any whose target already has a pending or
-// running job), saves the queue and wakes the workers. It returns how many
-// were added.
+// running job), saves them (waiting for the store's commit) and wakes the
+// workers. It returns how many were added.
 func (q *Queue) add(jobs []Job) (int, error) {
 	q.mu.Lock()
 	if q.closed {
@@ -555,6 +589,7 @@ func (q *Queue) add(jobs []Job) (int, error) {
 		}
 	}
 	n := 0
+	now := time.Now().UnixNano()
 	batch := q.nextID // one batch: "for all" reaches no job added later
 	for _, v := range jobs {
 		k := targetKey(&v)
@@ -569,15 +604,17 @@ func (q *Queue) add(jobs []Job) (int, error) {
 		}
 		v.State = Queued
 		v.Batch = batch
-		nj := &job{Job: v}
+		nj := &job{Job: v, pos: q.nextPos, added: now}
+		q.nextPos++
 		nj.progress.Store(v.Done)
 		q.jobs = append(q.jobs, nj)
+		q.touchLocked(nj)
 		q.active++
 		n++
 	}
 	q.changedLocked()
 	q.mu.Unlock()
-	return n, q.saver.sync()
+	return n, q.saver.flush()
 }
 
 // report sends summaries to Updates (coalesced), keeps job speeds and

@@ -1,7 +1,8 @@
 // Package queue is ftpdeck's transfer queue: one job per file, workers
 // that each own a connection of the session, conflict policies, safe
 // local writes (NAME.part, renamed on success), retries with resume, and
-// a queue.json that survives restarts and crashes.
+// a store in the state folder (queue.db) that survives restarts and
+// crashes, at a cost per change.
 //
 // The package imports nothing from Charm: the UI's queue pane and the
 // headless get/put commands drive it through Queue's methods, and read
@@ -34,7 +35,7 @@ func (d Direction) String() string {
 	return "download"
 }
 
-// MarshalText writes the direction as its name in queue.json.
+// MarshalText writes the direction as its name (JSON, the old queue.json).
 func (d Direction) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
 // UnmarshalText reads a direction name.
@@ -76,7 +77,7 @@ func (s State) String() string {
 	return stateNames[s]
 }
 
-// MarshalText writes the state as its name in queue.json.
+// MarshalText writes the state as its name (JSON, the old queue.json).
 func (s State) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
 // UnmarshalText reads a state name.
@@ -132,7 +133,7 @@ func ParsePolicy(s string) (Policy, error) {
 	return Ask, fmt.Errorf("unknown conflict policy %q (want ask, overwrite, resume, skip, rename or newer)", s)
 }
 
-// MarshalText writes the policy as its name in queue.json.
+// MarshalText writes the policy as its name (JSON, the old queue.json).
 func (p Policy) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
 
 // UnmarshalText reads a policy name.
@@ -145,8 +146,8 @@ func (p *Policy) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Job is a value snapshot of one file transfer, and its record in
-// queue.json.
+// Job is a value snapshot of one file transfer, and its record in the
+// queue's store.
 type Job struct {
 	ID     int64     `json:"id"`
 	Dir    Direction `json:"dir"`
@@ -215,7 +216,8 @@ type Summary struct {
 	BytesDone, BytesTotal int64
 	// Speed is the sum of the running jobs' speeds, bytes per second.
 	Speed float64
-	// SaveErr is the last failure to write queue.json ("" when fine).
+	// SaveErr is the last failure to write the queue's store ("" when
+	// fine).
 	SaveErr string
 }
 
@@ -224,7 +226,8 @@ type Options struct {
 	// Parallel is the number of workers, each with its own connection
 	// (default 2).
 	Parallel int
-	// StateDir is the folder for queue.json; "" means no persistence.
+	// StateDir is the folder for the queue's store (queue.db); "" means
+	// no persistence.
 	StateDir string
 	// Policy is what to do when a target exists (headless commands use
 	// Skip; the TUI Ask).
@@ -234,8 +237,9 @@ type Options struct {
 	// lost to any failure of ftpdeck, the server or the network, only to a
 	// power loss before the kernel writes back). A download that replaces
 	// an existing file is still synced before the rename, so an existing
-	// file is never put at risk. It applies only without a StateDir: a
-	// persisted queue records a job done only once its file is on disk.
+	// file is never put at risk. With a StateDir it always holds: on start,
+	// a job recorded done whose file a power loss cut short or lost comes
+	// back paused (its size is checked), so new files need no sync there.
 	NoSyncNew bool
 	// Backoff holds the waits before each retry of a transient failure;
 	// its length is the number of retries. nil means 0.5s, 1s, 2s.

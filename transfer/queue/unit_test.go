@@ -2,7 +2,6 @@ package queue
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -189,103 +188,6 @@ func TestAddSkipsPendingDuplicates(t *testing.T) {
 	n, err := q.add([]Job{{Dir: Download, Remote: "/r/a", Local: "/tmp/x/a", LocalRoot: "/tmp/x"}, {Dir: Download, Remote: "/r/z", Local: "/tmp/x/z", LocalRoot: "/tmp/x"}})
 	if err != nil || n != 1 {
 		t.Fatalf("add: %d %v, want 1 (a is already queued)", n, err)
-	}
-}
-
-// TestPersistRoundTrip: the queue written by one Queue comes back in the
-// next, in order, with ids continuing.
-func TestPersistRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	q1, err := New(offlineSession(), Options{StateDir: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := addN(t, q1, 3)
-	_ = q1.MoveDown(ids[0])
-	_ = q1.Cancel(ids[2])
-	if err := q1.Close(); err != nil {
-		t.Fatal(err)
-	}
-	fi, err := os.Stat(filepath.Join(dir, fileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		t.Logf("queue.json mode %v", fi.Mode().Perm())
-	}
-	q2 := newOffline(t, Options{StateDir: dir})
-	s := q2.Snapshot()
-	got := []string{}
-	for _, j := range s.Jobs {
-		got = append(got, j.Remote+":"+j.State.String())
-	}
-	want := []string{"/r/b:paused", "/r/a:paused", "/r/c:canceled"}
-	if !slices.Equal(got, want) {
-		t.Fatalf("reloaded %v, want %v", got, want)
-	}
-	if n, err := q2.add([]Job{{Dir: Download, Remote: "/r/new", Local: "/tmp/x/new", LocalRoot: "/tmp/x"}}); n != 1 || err != nil {
-		t.Fatalf("add: %d %v", n, err)
-	}
-	if s := q2.Snapshot(); s.Jobs[3].ID <= ids[2] {
-		t.Errorf("new id %d reuses an old one (max %d)", s.Jobs[3].ID, ids[2])
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".tmp") {
-			t.Errorf("temp file left: %s", e.Name())
-		}
-	}
-}
-
-// TestCrashRecovery: a queue.json written while jobs ran (as a crash
-// leaves it) comes back paused, a download's Done equal to its .part.
-func TestCrashRecovery(t *testing.T) {
-	dir, local := t.TempDir(), t.TempDir()
-	if err := os.WriteFile(filepath.Join(local, "big.bin.part"), make([]byte, 12345), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	d := fileData{Version: fileVersion, NextID: 5, Jobs: []Job{
-		{ID: 1, Dir: Download, Remote: "/big.bin", Local: filepath.Join(local, "big.bin"), LocalRoot: local, Size: 99999, Done: 5000, State: Running},
-		{ID: 2, Dir: Download, Remote: "/small.bin", Local: filepath.Join(local, "small.bin"), LocalRoot: local, Size: 10, Done: 7, State: Queued},
-		{ID: 3, Dir: Upload, Remote: "/up.bin", Local: filepath.Join(local, "up.bin"), LocalRoot: local, Size: 100, Done: 40, State: Running},
-		{ID: 4, Dir: Download, Remote: "/done.bin", Local: filepath.Join(local, "done.bin"), LocalRoot: local, Size: 3, Done: 3, State: Done},
-		{ID: 4, Dir: Download, Remote: "/dup.bin", Local: filepath.Join(local, "dup.bin"), LocalRoot: local, State: Queued},
-	}}
-	b, _ := json.Marshal(d)
-	if err := os.WriteFile(filepath.Join(dir, fileName), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	q := newOffline(t, Options{StateDir: dir})
-	s := q.Snapshot()
-	if len(s.Jobs) != 4 {
-		t.Fatalf("%d jobs, want 4 (a duplicate id is dropped)", len(s.Jobs))
-	}
-	want := []struct {
-		st   State
-		done int64
-	}{{Paused, 12345}, {Paused, 0}, {Paused, 40}, {Done, 3}}
-	for i, w := range want {
-		if j := s.Jobs[i]; j.State != w.st || j.Done != w.done {
-			t.Errorf("job %d: %s done %d, want %s done %d", j.ID, j.State, j.Done, w.st, w.done)
-		}
-	}
-	if s.Paused != 3 {
-		t.Errorf("paused %d, want 3", s.Paused)
-	}
-}
-
-func TestCorruptQueueFileMovedAside(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, fileName)
-	if err := os.WriteFile(p, []byte("{not json"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	q := newOffline(t, Options{StateDir: dir})
-	if n := len(q.Snapshot().Jobs); n != 0 {
-		t.Fatalf("%d jobs", n)
-	}
-	if b, err := os.ReadFile(p + ".corrupt"); err != nil || string(b) != "{not json" {
-		t.Fatalf("corrupt file not kept: %q %v", b, err)
 	}
 }
 

@@ -133,12 +133,11 @@ func (q *Queue) finish(j *job, st State, err error, ctx context.Context) {
 	_ = q.saver.sync()
 }
 
-// commit records on disk that a download's .part is complete and synced,
-// before it is renamed into place: queue.json shows the job done from
-// then on, and load finishes a rename a crash interrupted. Renaming first
-// and saving after left a window in which a crash made the restarted job
-// download the file again, or meet it as a conflict (issue #8, load case:
-// nothing done twice).
+// commit marks a download whose .part is complete, before it is renamed
+// into place: the store's next commit records the job done, and load
+// finishes a rename a crash interrupted. The worker does not wait for
+// the disk: a "done" a crash lost is found on start by the target's size
+// (Queue.restore), so nothing is done twice (issue #8, load case).
 func (q *Queue) commit(j *job) {
 	q.mu.Lock()
 	j.committed = true
@@ -407,9 +406,11 @@ func restRefused(err error) bool {
 }
 
 // mustSync reports whether a finished download must reach the disk before
-// its rename: always, unless NoSyncNew holds and nothing is replaced.
+// its rename: when it replaces a file, or when neither NoSyncNew nor a
+// StateDir says otherwise (with a StateDir, a done job whose file a power
+// loss cut short is found on start by its size: see Queue.restore).
 func (q *Queue) mustSync(replaces bool) bool {
-	return !q.opts.NoSyncNew || q.opts.StateDir != "" || replaces
+	return replaces || !(q.opts.NoSyncNew || q.opts.StateDir != "")
 }
 
 // openedPart is the outcome of creating a .part in the background.
