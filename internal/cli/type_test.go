@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,6 +63,10 @@ func TestGetPutType(t *testing.T) {
 	}
 	if got := d.ReadFile(t, "unix.txt"); !bytes.Equal(got, crlf) {
 		t.Errorf("put --type ascii: vsftpd holds %q, want %q", got, crlf)
+	}
+	code, stdout, _ := run(t, "get", "--json", "--config", cfg, "--type", "ascii", base+"dos.txt", t.TempDir())
+	if code != 0 || !strings.Contains(stdout, `"type":"ascii"`) {
+		t.Errorf("get --json --type ascii: exit %d, %s", code, stdout)
 	}
 	if code, _, _ := run(t, "get", "--type", "ebcdic", base+"dos.txt", t.TempDir()); code != 2 {
 		t.Errorf("--type ebcdic: exit %d, want 2", code)
