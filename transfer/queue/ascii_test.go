@@ -176,3 +176,47 @@ func TestASCIIRefused(t *testing.T) {
 	}
 	t.Logf("error: %s", j.Err)
 }
+
+// TestASCIICutRestarts: an ascii download cut half-way is retried from
+// byte 0 (no REST: the .part's bytes are not the wire's), and one that
+// finds a .part left over starts over too; either way the file is whole,
+// with LF line ends.
+func TestASCIICutRestarts(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows keeps CRLF line ends")
+	}
+	crlf := crlfText()
+	lf := bytes.ReplaceAll(crlf, []byte("\r\n"), []byte("\n"))
+	for _, c := range []string{"cut", "part left"} {
+		t.Run(c, func(t *testing.T) {
+			srv := ftpscript.Start(t)
+			srv.Files.Put("/a.txt", crlf)
+			local := t.TempDir()
+			if c == "cut" {
+				srv.Handle("RETR", ftpscript.Sequence(ftpscript.CloseMidTransfer(100001), ftpscript.Builtin))
+			} else if err := os.WriteFile(filepath.Join(local, "a.txt.part"), lf[:5000], 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
+			q := startQueue(t, sess, Options{Parallel: 1, Type: transfer.TypeASCII, Policy: Resume})
+			if _, err := q.AddDownload(testCtx(t, 5*time.Second), dial(t, sess), "/a.txt", false, local); err != nil {
+				t.Fatal(err)
+			}
+			s := waitDone(t, q, 20*time.Second)
+			if s.Done != 1 {
+				t.Fatalf("%s", failures(s))
+			}
+			if got, _ := os.ReadFile(filepath.Join(local, "a.txt")); !bytes.Equal(got, lf) {
+				t.Fatalf("%d bytes, want the LF text's %d", len(got), len(lf))
+			}
+			for _, l := range srv.Transcript() {
+				if strings.HasPrefix(l, "REST") {
+					t.Errorf("an ascii transfer sent %q", l)
+				}
+			}
+			if n := strings.Count(strings.Join(srv.Transcript(), "\n"), "RETR /a.txt"); c == "cut" && n != 2 {
+				t.Errorf("%d RETR, want 2 (the cut, then the retry)", n)
+			}
+		})
+	}
+}
