@@ -31,12 +31,18 @@ type Config struct {
 	// download gets the remote file's time, an upload's remote file the
 	// local one's where the server can set it).
 	KeepTimes *bool `toml:"keep_times"`
+	// Keepalive is how long a connection may sit idle before ftpdeck
+	// sends NOOP on it, so the server does not drop it; 0 = never.
+	Keepalive time.Duration `toml:"keepalive"`
 }
 
+// DefaultKeepalive is the keepalive setting's default (INTERFACE.md).
+const DefaultKeepalive = 60 * time.Second
+
 // DefaultConfig returns the defaults used when config.toml is missing or
-// leaves a key out: passive, 2, 30s, false, 5000, fallback on.
+// leaves a key out: passive, 2, 30s, false, 5000, fallback on, keepalive 60s.
 func DefaultConfig() Config {
-	return Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, ShowHidden: false, LogLines: 5000, Fallback: true}
+	return Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, ShowHidden: false, LogLines: 5000, Fallback: true, Keepalive: DefaultKeepalive}
 }
 
 // LoadConfig reads dir/config.toml over DefaultConfig. A missing file gives
@@ -61,7 +67,7 @@ func LoadConfig(dir string) (Config, error) {
 		for i, k := range und {
 			keys[i] = fmt.Sprintf("%q", k.String())
 		}
-		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, transfer_type, ascii_extensions, keep_times)", path, strings.Join(keys, ", "))
+		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive, transfer_type, ascii_extensions, keep_times)", path, strings.Join(keys, ", "))
 	}
 	if err := c.Validate(); err != nil {
 		return DefaultConfig(), fmt.Errorf("%s: %w", path, err)
@@ -82,6 +88,9 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("timeout %s is shorter than 1s; write it with a unit, like \"30s\"", c.Timeout))
 	}
 	if err := validTransferType(c.TransferType); err != nil {
+		errs = append(errs, err)
+	}
+	if err := validKeepalive(c.Keepalive); err != nil {
 		errs = append(errs, err)
 	}
 	if c.LogLines < 1 {
@@ -105,4 +114,32 @@ func validTransferType(t string) error {
 		return nil
 	}
 	return fmt.Errorf("transfer_type %q is not one of binary, ascii, auto", t)
+}
+
+// validKeepalive accepts 0 (off) or at least a second: a bare number in
+// TOML is nanoseconds, which is never what was meant.
+func validKeepalive(d time.Duration) error {
+	if d < 0 || (d > 0 && d < time.Second) {
+		return fmt.Errorf("keepalive %s is not 0 (off) or at least 1s; write it with a unit, like \"60s\"", d)
+	}
+	return nil
+}
+
+// ParseKeepalive reads a bookmark's keepalive: a duration such as "60s",
+// or "0" / "off" for never; "" is the default (the config's).
+func ParseKeepalive(s string) (d time.Duration, set bool, err error) {
+	switch strings.TrimSpace(s) {
+	case "":
+		return 0, false, nil
+	case "0", "off":
+		return 0, true, nil
+	}
+	d, err = time.ParseDuration(strings.TrimSpace(s))
+	if err == nil {
+		err = validKeepalive(d)
+	}
+	if err != nil {
+		return 0, false, fmt.Errorf("keepalive %q: want a duration such as \"60s\", or \"0\" for off", s)
+	}
+	return d, true, nil
 }

@@ -15,9 +15,11 @@ func TestLoadConfig(t *testing.T) {
 		wantErr    string
 	}{
 		{"missing", "", DefaultConfig(), ""},
-		{"all keys", "mode = \"active\"\nparallel = 4\ntimeout = \"1m30s\"\nshow_hidden = true\nlog_lines = 100\nfallback = false\n",
-			Config{Mode: ModeActive, Parallel: 4, Timeout: 90 * time.Second, ShowHidden: true, LogLines: 100}, ""},
-		{"partial keeps defaults", "parallel = 3\n", Config{Mode: ModePassive, Parallel: 3, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true}, ""},
+		{"all keys", "mode = \"active\"\nparallel = 4\ntimeout = \"1m30s\"\nshow_hidden = true\nlog_lines = 100\nfallback = false\nkeepalive = \"20s\"\n",
+			Config{Mode: ModeActive, Parallel: 4, Timeout: 90 * time.Second, ShowHidden: true, LogLines: 100, Keepalive: 20 * time.Second}, ""},
+		{"partial keeps defaults", "parallel = 3\n", Config{Mode: ModePassive, Parallel: 3, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true, Keepalive: time.Minute}, ""},
+		{"keepalive off", "keepalive = \"0s\"\n", Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true}, ""},
+		{"bare number keepalive", "keepalive = 60\n", DefaultConfig(), "keepalive 60ns"},
 		{"malformed", "mode = \"active\"\nparallel = = 3\n", DefaultConfig(), "config.toml:2:"},
 		{"bad duration", "timeout = \"soon\"\n", DefaultConfig(), "config.toml:1:"},
 		{"bare number timeout", "timeout = 30\n", DefaultConfig(), "shorter than 1s"},

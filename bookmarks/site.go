@@ -62,7 +62,8 @@ type Site struct {
 	// config.toml's setting, else on.
 	TempUpload *bool `toml:"temp_upload,omitempty"`
 	// Fallback overrides config.toml's fallback for this site when set.
-	Fallback *bool `toml:"fallback,omitempty"`
+	Fallback  *bool  `toml:"fallback,omitempty"`
+	Keepalive string `toml:"keepalive,omitempty"` // "60s"; "0" or "off" = never; "" = config.toml's
 	// TransferType and ASCIIExtensions override config.toml's
 	// transfer_type and ascii_extensions for this site when set.
 	TransferType    string   `toml:"transfer_type,omitempty"`
@@ -153,6 +154,9 @@ func (s Site) Validate() error {
 	}
 	if s.Parallel < 0 || s.Parallel > MaxParallel {
 		add("parallel %d is not between 1 and %d", s.Parallel, MaxParallel)
+	}
+	if _, _, err := ParseKeepalive(s.Keepalive); err != nil {
+		add("%v", err)
 	}
 	if s.Encoding != "" && !knownEncoding(s.Encoding) {
 		add("encoding %q is not one of %s", s.Encoding, strings.Join(Encodings(), ", "))

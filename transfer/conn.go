@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -39,11 +40,21 @@ type Entry struct {
 // Conn is one logged-in control connection. It is not safe for concurrent
 // use: one goroutine at a time (the UI's browsing goroutine, or one queue
 // worker). Every method honours its context: cancelling it interrupts the
-// operation and leaves the Conn broken (dial a new one).
+// operation and leaves the Conn broken (dial a new one). Between
+// operations a keep-alive timer of its own may send NOOP (keepalive.go);
+// it holds mu, as every operation does, so the two never interleave.
 type Conn struct {
 	sc   *ftp.ServerConn
 	cc   *controlConn
 	sess *Session
+
+	// Keep-alive (keepalive.go): mu is held by every operation and by a
+	// keep-alive NOOP, so the two never interleave; last is when the last
+	// operation ended (UnixNano, 0 before the first).
+	mu     sync.Mutex
+	last   atomic.Int64
+	ka     *time.Timer
+	closed bool
 }
 
 // ID returns the connection number shown in the protocol log.
@@ -51,9 +62,6 @@ func (c *Conn) ID() int { return c.cc.id }
 
 // Session returns the session the connection belongs to.
 func (c *Conn) Session() *Session { return c.sess }
-
-// Broken reports whether the connection must be replaced.
-func (c *Conn) Broken() bool { return c.cc.broken.Load() }
 
 // PinMode makes this connection's data connections use m regardless of the
 // session's toggle (a job retried in the other mode); UnpinMode undoes it.
@@ -76,6 +84,8 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	c.mu.Lock()
+	defer c.opDone()
 	c.cc.lastDataErr = nil
 	stop := context.AfterFunc(ctx, c.cc.interrupt)
 	err := f()
@@ -104,39 +114,13 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 }
 
 // List lists a remote folder: MLSD where the server has it, else LIST
-// (LIST -a when hidden is set). Entries whose names could escape a local
-// folder (.., /, \, NUL, empty) are dropped with a log note.
+// (LIST -a when hidden is set), parsed by our own parsers (listing.go).
+// The listing tells the truth: a folder that does not exist is an error
+// even when the server lists it as empty, and a file lists as itself.
+// Entries whose names could escape a local folder (.., /, \, NUL, empty)
+// are dropped with a log note.
 func (c *Conn) List(ctx context.Context, dir string, hidden bool) ([]Entry, error) {
-	var raw []*ftp.Entry
-	c.cc.listAll = hidden
-	err := c.do(ctx, "list "+dir, []string{dir}, func() error {
-		var err error
-		raw, err = c.sc.List(dir)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	c.checkCharset(dir)
-	out := make([]Entry, 0, len(raw))
-	for _, e := range raw {
-		if e.Name == "." || e.Name == ".." {
-			continue
-		}
-		if reason := UnsafeName(e.Name); reason != "" {
-			c.sess.log.Notef(c.ID(), "skipped listing entry %q: %s", e.Name, reason)
-			continue
-		}
-		t := File
-		switch e.Type {
-		case ftp.EntryTypeFolder:
-			t = Folder
-		case ftp.EntryTypeLink:
-			t = Link
-		}
-		out = append(out, Entry{Name: e.Name, Type: t, Size: int64(e.Size), Time: e.Time, Target: e.Target})
-	}
-	return out, nil
+	return c.list(ctx, dir, hidden)
 }
 
 // checkCharset notes in the log a UTF-8 listing that held other bytes,
@@ -154,10 +138,10 @@ func (c *Conn) checkCharset(dir string) {
 		dir = "this folder"
 	}
 	if enc := SuggestEncoding(raw); enc != "" {
-		c.sess.log.Notef(c.ID(), "charset: the listing of %s is not valid UTF-8; it decodes cleanly as %s — set encoding = %q for this site (--encoding %s)", dir, enc, enc, enc)
+		c.sess.log.Hintf(c.ID(), "charset: the listing of %s is not valid UTF-8; it decodes cleanly as %s — set encoding = %q for this site (--encoding %s)", dir, enc, enc, enc)
 		return
 	}
-	c.sess.log.Notef(c.ID(), "charset: the listing of %s is not valid UTF-8, and no supported encoding decodes it cleanly; names may show odd characters", dir)
+	c.sess.log.Hintf(c.ID(), "charset: the listing of %s is not valid UTF-8, and no supported encoding decodes it cleanly; names may show odd characters", dir)
 }
 
 // UnsafeName says why a name from a server must not be used as one path
@@ -318,6 +302,7 @@ func (c *Conn) Store(ctx context.Context, p string, offset int64, r io.Reader, p
 
 // Close says QUIT (briefly) and closes the connection.
 func (c *Conn) Close() error {
+	c.stopKeepalive()
 	if c.cc.broken.Load() {
 		return c.cc.Close()
 	}

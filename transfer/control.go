@@ -56,6 +56,7 @@ type controlConn struct {
 	curActive   *activeConn // the active listener of the current data connection
 	pinned      *Mode
 	listAll     bool              // send "LIST -a" for LIST (hidden files)
+	listVerb    string            // sent in place of the library's next NLST (Conn.List: raw lines, our parser)
 	dataTLS     *tls.Config       // non-nil when data connections must be TLS
 	enc         encoding.Encoding // the site's charset for names; nil = UTF-8
 
@@ -281,6 +282,10 @@ func (c *controlConn) handleCommand(line string) error {
 	case "EPSV", "PASV":
 		c.negotiate(verb)
 		return nil
+	}
+	if verb == "NLST" && c.listVerb != "" {
+		line, verb = c.listVerb+line[4:], verbOf(c.listVerb)
+		c.listVerb = ""
 	}
 	c.replayFail = false
 	c.dataCmd, c.prelimSeen = isDataCommand(verb), false

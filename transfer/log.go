@@ -29,6 +29,10 @@ type Event struct {
 	Dir  Direction
 	Text string // as on the wire (password masked); never escaped here
 	Note string // ftpdeck's decoding or remark, may be empty
+	// Hint marks a note that is advice for the user (set encoding = "gbk"
+	// …): the TUI shows it on the status line too, and headless commands
+	// on stderr (Log.OnHint).
+	Hint bool
 }
 
 // noteColumn is where " ; note" starts when the text is shorter, so notes
@@ -79,6 +83,7 @@ type Log struct {
 	subs  map[int]chan Event
 	subID int
 	sinks []io.Writer
+	hints []func(text string)
 	now   func() time.Time
 	conns atomic.Int32 // connection numbers, unique across every session on this log
 }
@@ -116,6 +121,11 @@ func (l *Log) Add(e Event) {
 		default: // dropped for this subscriber, which still has the ring via Snapshot
 		}
 	}
+	if e.Hint {
+		for _, f := range l.hints {
+			f(e.Note)
+		}
+	}
 	if len(l.sinks) > 0 {
 		line := e.String() + "\n"
 		for _, w := range l.sinks {
@@ -127,6 +137,19 @@ func (l *Log) Add(e Event) {
 // Notef adds a note (direction '*') for connection conn.
 func (l *Log) Notef(conn int, format string, args ...any) {
 	l.Add(Event{Conn: conn, Dir: Note, Note: fmt.Sprintf(format, args...)})
+}
+
+// Hintf adds a note that is advice for the user (Event.Hint).
+func (l *Log) Hintf(conn int, format string, args ...any) {
+	l.Add(Event{Conn: conn, Dir: Note, Note: fmt.Sprintf(format, args...), Hint: true})
+}
+
+// OnHint makes f be called with the text of every later hint. It is
+// called under the log's lock: f must be quick and must not log.
+func (l *Log) OnHint(f func(text string)) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.hints = append(l.hints, f)
 }
 
 // Snapshot returns the kept events, oldest first.

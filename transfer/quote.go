@@ -29,8 +29,7 @@ func (c *Conn) Quote(ctx context.Context, line string) (wire.Reply, error) {
 	var r wire.Reply
 	err := c.do(ctx, "quote "+verbOf(line), nil, func() error {
 		var err error
-		c.cc.dataCmd = false // a plain command: no transfer's state applies
-		r, err = c.cc.exchange(line, nil)
+		r, err = c.cc.simple(line)
 		return err
 	})
 	return r, err

@@ -154,7 +154,7 @@ func (s *Session) login(cc *controlConn) (*Conn, error) {
 		err = convertErr("login", err)
 		var re *ReplyError
 		if errors.As(err, &re) && re.Code == 530 {
-			return nil, fmt.Errorf("login as %s refused: %d %s", site.User, re.Code, wire.Escape(re.Text))
+			return nil, &loginRefused{user: site.User, re: re}
 		}
 		return nil, fmt.Errorf("login as %s: %w", site.User, err)
 	}

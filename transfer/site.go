@@ -139,6 +139,9 @@ type Site struct {
 	// RootCAs, else the system roots, with no pins.
 	Trust    *trust.Verifier
 	Encoding string // charset of names on the server ("" = utf-8)
+	// Keepalive is how long a connection may sit idle before NOOP is sent
+	// on it (keepalive.go); 0 = never.
+	Keepalive time.Duration
 }
 
 // DefaultTimeout is INTERFACE.md's --timeout default.
@@ -202,6 +205,7 @@ func ParseURL(raw string) (site Site, hasPassword bool, err error) {
 		return Site{}, false, fmt.Errorf("bad URL %q: %w", redactURL(raw), err)
 	}
 	site.Timeout = DefaultTimeout
+	site.Keepalive = DefaultKeepalive
 	return site, hasPassword, nil
 }
 

@@ -288,6 +288,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.handleKey(msg)
 	case logMsg:
 		m.logv.Append(msg.events...)
+		m.showHints(msg.events)
 		if msg.closed {
 			return m, nil
 		}

@@ -23,6 +23,9 @@ type Start struct {
 	NeedPassword bool
 	LocalDir     string // local pane's start folder; "" = keep the current one
 	Parallel     int    // transfer connections; 0 = the default
+	// KeepaliveSet: the bookmark sets keepalive (else Site.Keepalive is
+	// the default, and config.toml's value may replace it).
+	KeepaliveSet bool
 	// ModeNote is the log note to write when the mode came from
 	// last_good_mode rather than an explicit mode; "" otherwise.
 	ModeNote string
@@ -78,6 +81,12 @@ func FromBookmark(b bookmarks.Site) (Start, error) {
 	}
 	if s.ActivePorts, err = transfer.ParsePortRange(b.ActivePorts); err != nil {
 		return fail("active_ports", err)
+	}
+	if s.Keepalive, st.KeepaliveSet, err = bookmarks.ParseKeepalive(b.Keepalive); err != nil {
+		return fail("keepalive", err)
+	}
+	if !st.KeepaliveSet {
+		s.Keepalive = bookmarks.DefaultKeepalive
 	}
 	if b.Parallel < 0 || b.Parallel > bookmarks.MaxParallel {
 		return fail("parallel", fmt.Errorf("%d is not between 1 and %d", b.Parallel, bookmarks.MaxParallel))

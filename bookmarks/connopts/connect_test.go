@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strings"
 	"testing"
+	"time"
 
 	"ftpdeck/bookmarks"
 	"ftpdeck/transfer"
@@ -52,6 +53,13 @@ func TestFromBookmark(t *testing.T) {
 		{name: "IPv6 active address", in: bookmarks.Site{Name: "a", Host: "h", ActiveAddr: "2001:db8::1"}, want: Start{
 			Site: transfer.Site{Host: "h", Port: 21, User: "anonymous", Password: "ftpdeck@", ActiveAddr: netip.MustParseAddr("2001:db8::1"), Timeout: transfer.DefaultTimeout},
 		}},
+		{name: "keepalive set", in: bookmarks.Site{Name: "a", Host: "h", Keepalive: "20s"}, want: Start{
+			Site: transfer.Site{Host: "h", Port: 21, User: "anonymous", Password: "ftpdeck@", Timeout: transfer.DefaultTimeout, Keepalive: 20 * time.Second}, KeepaliveSet: true,
+		}},
+		{name: "keepalive off", in: bookmarks.Site{Name: "a", Host: "h", Keepalive: "off"}, want: Start{
+			Site: transfer.Site{Host: "h", Port: 21, User: "anonymous", Password: "ftpdeck@", Timeout: transfer.DefaultTimeout}, KeepaliveSet: true,
+		}},
+		{name: "bad keepalive", in: bookmarks.Site{Name: "a", Host: "h", Keepalive: "often"}, err: "bookmark a: keepalive"},
 		{name: "bad active_addr", in: bookmarks.Site{Name: "a", Host: "h", ActiveAddr: "nat.example"}, err: "bookmark a: active_addr"},
 		{name: "bad active_ports", in: bookmarks.Site{Name: "a", Host: "h", ActivePorts: "9-1"}, err: "bookmark a: active_ports"},
 		{name: "bad tls", in: bookmarks.Site{Name: "a", Host: "h", TLS: "sometimes"}, err: "bookmark a: tls"},
@@ -75,6 +83,9 @@ func TestFromBookmark(t *testing.T) {
 			}
 			if got.Site.TLSConfig != nil {
 				t.Fatal("TLSConfig set")
+			}
+			if !tc.want.KeepaliveSet {
+				tc.want.Site.Keepalive = bookmarks.DefaultKeepalive // unset: the default, until config.toml says otherwise
 			}
 			if got != tc.want {
 				t.Fatalf("got  %+v\nwant %+v", got, tc.want)

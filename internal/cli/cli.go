@@ -199,6 +199,7 @@ type target struct {
 	start    connopts.Start // the bookmark's start settings
 	store    *bookmarks.Store
 	modeNote string // log note when the mode came from last_good_mode
+	parallel int    // transfer connections: flag, bookmark, config.toml
 	// fallback: a transfer whose data connection fails in one mode is
 	// tried once in the other (settings: --active/--passive given or
 	// --no-fallback turn it off, then the bookmark's fallback, then
@@ -232,8 +233,7 @@ type resolver struct {
 
 // newResolver returns a headless command's resolver.
 func newResolver(flags Flags, env Env) *resolver {
-	return &resolver{flags: flags, env: env, store: openBookmarks(flags, env), verifier: sync.OnceValues(flags.verifier),
-		config: sync.OnceValues(func() (bookmarks.Config, error) { return bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)) })}
+	return &resolver{flags: flags, env: env, store: openBookmarks(flags, env), verifier: sync.OnceValues(flags.verifier), config: openConfig(flags)}
 }
 
 // openBookmarks returns a function that opens bookmarks.toml on its first
@@ -253,6 +253,7 @@ func openBookmarks(flags Flags, env Env) func() (*bookmarks.Store, error) {
 func (r *resolver) resolve(arg string) (target, error) {
 	env := r.env // the prompt is dropped with askLater
 	var t target
+	var bmp *bookmarks.Site // the bookmark named, if any
 	if r.askLater {
 		env.Prompt = nil
 	}
@@ -297,6 +298,7 @@ func (r *resolver) resolve(arg string) (target, error) {
 			}
 		}
 		t.site, t.start, t.bookmark, t.store = st.Site, st, bm.Name, store
+		bmp = &bm
 		if sub != "" {
 			t.site.Path = subPath(bm.RemoteDir, sub)
 		}
@@ -307,6 +309,12 @@ func (r *resolver) resolve(arg string) (target, error) {
 			return target{}, err
 		}
 	}
+	cfg, err := r.config()
+	if err != nil {
+		return target{}, err
+	}
+	applyConfig(cfg, &t, bmp)
+	t.parallel = firstPositive(r.flags.Parallel, t.parallel)
 	r.flags.apply(&t.site)
 	if t.site.TLS != transfer.TLSOff {
 		var err error
@@ -403,6 +411,11 @@ func (t target) worked(mode transfer.Mode, env Env) {
 // The returned function closes the sink.
 func newLog(flags Flags, env Env) (*transfer.Log, func(), error) {
 	log := transfer.NewLog(5000)
+	if !flags.Quiet && !flags.Verbose && flags.LogFile != "-" {
+		// --quiet wants errors only; with the log on stderr the hint is
+		// already there, as its note.
+		hintsToStderr(log, env)
+	}
 	closeLog, err := addLogSink(log, flags.LogFile, env)
 	if err != nil {
 		return nil, nil, err

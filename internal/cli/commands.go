@@ -138,6 +138,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			r.fail(len(g), err)
 			continue
 		}
+		r.parallel = g[0].parallel
 		q, err := r.start(sess, g[0], policy)
 		if err != nil {
 			_ = c.Close()
@@ -356,6 +357,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		return nil
 	}
 	r := newRun(ctx, flags, env, "put")
+	r.parallel = t.parallel
 	r.noTemp = noTempUpload(flags, t)
 	q, err := r.start(sess, t, policy)
 	if err != nil {

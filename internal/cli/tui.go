@@ -126,7 +126,9 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		if err != nil {
 			return opts, cleanup, err
 		}
-		site = &s
+		demo := target{site: s}
+		applyConfig(cfg, &demo, nil)
+		site = &demo.site
 		opts.StateDir = filepath.Join(tmp, "state")
 		opts.QueueFor = nil
 		opts.Title = "ftpdeck demo"
@@ -149,21 +151,13 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 			if opts.LocalDir == "" {
 				opts.LocalDir = t.start.LocalDir
 			}
-			if flags.Parallel == 0 && t.start.Parallel > 0 {
-				opts.Parallel = t.start.Parallel
-			}
 			t.noteMode(log)
 			noTemp = noTempUpload(flags, t)
 			files = fileSettings(flags, t)
-		} else if m, err := transfer.ParseMode(cfg.Mode); err == nil && flags.Mode == nil {
-			// config.toml's mode is for a URL; a bookmark keeps its own.
-			site.Mode = m
 		}
+		opts.Parallel = t.parallel
 	}
 	if site != nil {
-		if flags.Timeout == 0 && cfg.Timeout > 0 {
-			site.Timeout = cfg.Timeout
-		}
 		flags.apply(site)
 		site.Trust = opts.Trust
 		opts.Session = transfer.NewSession(*site, log)

@@ -58,6 +58,16 @@ type Options struct {
 	DisablePASV bool
 	// TLS enables explicit FTPS (AUTH TLS) when non-nil.
 	TLS *TLSOptions
+	// IdleTimeout, when set, is how long the server lets a control
+	// connection sit without a command before it closes it (vsftpd
+	// idle_session_timeout, proftpd TimeoutIdle and TimeoutNoTransfer,
+	// pure-ftpd -I, whole minutes only). Zero keeps the default (120s;
+	// pure-ftpd 15 minutes).
+	IdleTimeout time.Duration
+	// MaxPerIP, when set, is how many connections the server accepts from
+	// one address; it refuses more (vsftpd max_per_ip and pure-ftpd -C
+	// with a 421 greeting, proftpd MaxClientsPerHost with a 530 at login).
+	MaxPerIP int
 	// Netns is the name of a network namespace (under /run/netns) to run
 	// the daemon in, with "ip netns exec"; "" is the test's own. The
 	// readiness check dials from inside it. The NAT lab (internal/natlab)

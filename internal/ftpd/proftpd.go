@@ -77,8 +77,15 @@ func proftpdConf(t testing.TB, d *Daemon, opts Options) string {
 	if d.PASVAddress != d.Host {
 		line("MasqueradeAddress %s", d.PASVAddress)
 	}
-	line("TimeoutIdle 120")
-	line("TimeoutNoTransfer 120")
+	idle := 120
+	if opts.IdleTimeout > 0 {
+		idle = int(opts.IdleTimeout.Seconds())
+	}
+	line("TimeoutIdle %d", idle)
+	line("TimeoutNoTransfer %d", idle)
+	if opts.MaxPerIP > 0 {
+		line("MaxClientsPerHost %d", opts.MaxPerIP) // 530 "Sorry, the maximum number of clients (2) from your host are already connected."
+	}
 	line("AllowOverwrite on")
 	line("AllowStoreRestart on")
 	line("AllowRetrieveRestart on")

@@ -63,6 +63,12 @@ func pureArgs(d *Daemon, opts Options) []string {
 		"-O", "clf:" + filepath.Join(d.Dir, "pure-ftpd.xfer"),
 		"-d", // verbose (to syslog, when there is one)
 	}
+	if opts.IdleTimeout > 0 {
+		args = append(args, "-I", fmt.Sprint(max(1, int(opts.IdleTimeout.Minutes()))))
+	}
+	if opts.MaxPerIP > 0 {
+		args = append(args, "-C", fmt.Sprint(opts.MaxPerIP))
+	}
 	if opts.DisablePASV {
 		args = append(args, "-N") // "NAT mode": force active, PASV/EPSV refused
 	}

@@ -71,9 +71,13 @@ func vsftpdConf(d *Daemon, opts Options) string {
 	kv("xferlog_std_format", "NO")
 	kv("log_ftp_protocol", "YES")
 	kv("vsftpd_log_file", filepath.Join(d.Dir, "vsftpd.log"))
-	kv("idle_session_timeout", "120")
+	idle := "120"
+	if opts.IdleTimeout > 0 {
+		idle = fmt.Sprint(int(opts.IdleTimeout.Seconds()))
+	}
+	kv("idle_session_timeout", idle)
 	kv("data_connection_timeout", "60")
-	kv("max_per_ip", "0")
+	kv("max_per_ip", fmt.Sprint(opts.MaxPerIP))
 	if opts.MaxRate > 0 {
 		kv("local_max_rate", fmt.Sprint(opts.MaxRate))
 	}

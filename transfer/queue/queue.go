@@ -34,6 +34,7 @@ type Queue struct {
 	busy        map[string]bool  // targets of running jobs
 	pending     []*Conflict      // conflicts waiting for a decision
 	spare       []*transfer.Conn // connections handed over by Adopt, for workers
+	conns       atomic.Int32     // workers holding a connection (limit.go)
 	saveErr     string
 	// The store (nil without a StateDir) and what its next commit
 	// writes: the jobs changed (dirty), the ids removed, and every

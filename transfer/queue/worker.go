@@ -17,6 +17,10 @@ type worker struct {
 	q    *Queue
 	conn *transfer.Conn
 	dir  localDir // the folder of the last download
+	// counted: conn is counted in q.conns; refused: connections refused
+	// in a row for too many (limit.go).
+	counted bool
+	refused int
 }
 
 // errRestart asks the attempt loop to start the job over from byte 0 at
@@ -150,6 +154,7 @@ func (w *worker) drop() {
 		_ = w.conn.Close()
 		w.conn = nil
 	}
+	w.count()
 }
 
 func (w *worker) connect(ctx context.Context) (*transfer.Conn, error) {
@@ -166,6 +171,7 @@ func (w *worker) connect(ctx context.Context) (*transfer.Conn, error) {
 		}
 		w.conn = c
 	}
+	w.count()
 	return w.conn, nil
 }
 
@@ -195,6 +201,9 @@ func (w *worker) run(ctx context.Context, j *job) {
 		j.Attempts++
 		q.mu.Unlock()
 		st, err = w.attempt(ctx, j)
+		if w.limited(ctx, j, err) {
+			return
+		}
 		if w.conn != nil && w.conn.Broken() {
 			w.drop()
 		}

@@ -1,0 +1,178 @@
+package transfer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"ftpdeck/transfer/wire"
+)
+
+// Long sessions. A connection that sits idle (the TUI's browsing
+// connection while the user reads, a queue worker between batches) is
+// kept open by a NOOP once it has been idle for Site.Keepalive, sent from
+// a timer between operations, never during one (Conn.mu). Servers may
+// close it anyway: their limit is shorter than ours, or NOOP does not
+// count for them (proftpd's TimeoutNoTransfer). Broken finds that out
+// without a round trip before the connection is used again, so its owner
+// dials a new one instead of showing "connection closed" to the user.
+
+// DefaultKeepalive is the keepalive setting's default (INTERFACE.md,
+// config.toml): ParseURL sets it, config.toml and bookmarks change it.
+const DefaultKeepalive = 60 * time.Second
+
+// staleAfter is how long a connection must have been idle before Broken
+// looks whether the server has closed it: the look costs up to a
+// millisecond, so a queue worker going from one file to the next, or a
+// command that follows another, never pays it.
+const staleAfter = time.Second
+
+// peekWait bounds the look: long enough for the kernel to hand over bytes
+// that have already arrived (a 421 before a close), no longer.
+const peekWait = time.Millisecond
+
+// opDone ends an operation: it records the time and arms the keep-alive
+// timer for the connection's next idle period.
+func (c *Conn) opDone() {
+	c.last.Store(time.Now().UnixNano())
+	if d := c.sess.site.Keepalive; d > 0 && !c.closed {
+		if c.ka == nil {
+			c.ka = time.AfterFunc(d, c.keepalive)
+		} else {
+			c.ka.Reset(d)
+		}
+	}
+	c.mu.Unlock()
+}
+
+// keepalive runs on the timer: it sends NOOP when the connection has been
+// idle for the keep-alive interval. A connection in use is left alone (the
+// operation's end arms the timer again). A NOOP that fails marks the
+// connection broken, so its owner replaces it on next use.
+func (c *Conn) keepalive() {
+	if !c.mu.TryLock() {
+		return
+	}
+	defer c.mu.Unlock()
+	d := c.sess.site.Keepalive
+	if c.closed || c.cc.broken.Load() {
+		return
+	}
+	if idle := time.Since(time.Unix(0, c.last.Load())); idle < d {
+		c.ka.Reset(d - idle)
+		return
+	}
+	c.cc.lastDataErr = nil
+	err := c.sc.NoOp()
+	c.last.Store(time.Now().UnixNano())
+	if err != nil {
+		c.cc.broken.Store(true)
+		c.sess.log.Notef(c.ID(), "keepalive: NOOP failed (%v); a new connection will replace this one when it is next needed", convertErr("NOOP", err))
+		return
+	}
+	c.ka.Reset(d)
+}
+
+// stopKeepalive stops the timer and waits for a NOOP in flight.
+func (c *Conn) stopKeepalive() {
+	c.mu.Lock()
+	c.closed = true
+	if c.ka != nil {
+		c.ka.Stop()
+	}
+	c.mu.Unlock()
+}
+
+// Broken reports whether the connection must be replaced: it broke in use
+// (a timeout, a cancel, a closed connection), a keep-alive NOOP failed,
+// or, after it sat idle, the server has closed it (vsftpd's "421
+// Timeout.", proftpd's idle limits) — seen without a round trip, and
+// noted in the log.
+func (c *Conn) Broken() bool {
+	if c.cc.broken.Load() {
+		return true
+	}
+	last := c.last.Load()
+	if last == 0 || time.Since(time.Unix(0, last)) < staleAfter {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.cc.broken.Load() {
+		return true
+	}
+	said, closed := c.cc.closedByServer()
+	if !closed {
+		return false
+	}
+	c.cc.broken.Store(true)
+	idle := time.Since(time.Unix(0, last)).Round(time.Second)
+	if said != "" {
+		c.sess.log.Notef(c.ID(), "the server closed this connection after %s idle (%s); a new connection replaces it", idle, said)
+	} else {
+		c.sess.log.Notef(c.ID(), "the server closed this connection after %s idle; a new connection replaces it", idle)
+	}
+	return true
+}
+
+// closedByServer looks, without sending anything, whether the server has
+// closed the control connection or said something unasked (a 421 before
+// closing). Between commands nothing may arrive, so anything that has is
+// the end of the connection; its first line is returned for the log.
+func (c *controlConn) closedByServer() (said string, closed bool) {
+	if c.rr.Buffered() > 0 {
+		return "", true
+	}
+	buf := make([]byte, 512)
+	if err := c.raw.SetReadDeadline(time.Now().Add(peekWait)); err != nil {
+		return "", true
+	}
+	n, err := c.raw.Read(buf)
+	_ = c.raw.SetReadDeadline(time.Time{})
+	if n > 0 {
+		line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
+		said = strings.TrimRight(string(line), "\r")
+		c.log.Add(Event{Conn: c.id, Dir: Received, Text: decodeLine(c.enc, said)})
+		return said, true
+	}
+	switch {
+	case err == nil, isTimeout(err):
+		return "", false
+	case errors.Is(err, io.EOF):
+		return "", true
+	}
+	return "", true // reset, or any other error: the connection is gone
+}
+
+// IsConnLimit reports a connection the server refused because it has too
+// many: a 421 at the greeting or to the login (vsftpd max_clients and
+// max_per_ip, pure-ftpd -c and -C, proftpd MaxClients), or a 530 whose
+// words say so (servers that refuse at USER). Worth trying again later,
+// with fewer connections.
+func IsConnLimit(err error) bool {
+	var re *ReplyError
+	if !errors.As(err, &re) {
+		return false
+	}
+	if re.Code == 421 {
+		return true
+	}
+	t := strings.ToLower(re.Text)
+	return re.Code == 530 && (strings.Contains(t, "too many") || strings.Contains(t, "maximum number"))
+}
+
+// loginRefused is a login the server refused with a 5xx reply: the
+// server's words, and the reply itself for errors.As (IsConnLimit).
+type loginRefused struct {
+	user string
+	re   *ReplyError
+}
+
+func (e *loginRefused) Error() string {
+	return fmt.Sprintf("login as %s refused: %d %s", e.user, e.re.Code, wire.Escape(e.re.Text))
+}
+
+func (e *loginRefused) Unwrap() error { return e.re }

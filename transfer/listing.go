@@ -1,0 +1,221 @@
+package transfer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+	"time"
+
+	"ftpdeck/transfer/wire"
+)
+
+// What jlaffaye/ftp v0.2.4 gets wrong in listings, and why Conn.List reads
+// the raw lines (the library's NLST, sent as MLSD or LIST by the control
+// layer) and parses them with transfer/wire instead:
+//
+//   - MLSD: a modify fact with fractions of a second (IIS, Serv-U
+//     "20261130142500.123") fails the whole line, which is dropped; the
+//     type's value is matched with its case ("Type=Dir" is a file);
+//     cdir/pdir entries become folders (Serv-U names them with a full
+//     path); symlinks (OS.unix=slink) become files; sizes are read with
+//     base 0 ("0755" octal, "0x10" hex).
+//   - LIST, Unix: a permission field ending in "." (SELinux) or "@" (macOS)
+//     and a line without a group column are dropped; a recent date
+//     ("Dec 15 14:25" read on Nov 30) is put in the future instead of last
+//     year; Feb 29 outside a leap year drops the line; sockets, pipes and
+//     devices are dropped.
+//   - LIST, DOS/IIS: leading spaces of a name are lost; <JUNCTION> lines
+//     are dropped; only "MM-DD-YY" dates with two spaces before the time.
+//   - Every line it cannot parse vanishes without a word, and a missing
+//     folder that the server lists as empty (vsftpd) is an empty folder.
+
+// maxNotedLines bounds the log notes about lines no parser understood.
+const maxNotedLines = 5
+
+// list is Conn.List.
+func (c *Conn) list(ctx context.Context, dir string, hidden bool) ([]Entry, error) {
+	mlsd := c.sc.IsTimePreciseInList() // FEAT lists MLST, so MLSD and MLST work
+	verb := "LIST"
+	if mlsd {
+		verb = "MLSD"
+	}
+	var lines []string
+	c.cc.listAll = hidden
+	err := c.do(ctx, "list "+dir, []string{dir}, func() error {
+		c.cc.listVerb = verb
+		var err error
+		lines, err = c.sc.NameList(dir)
+		c.cc.listVerb = ""
+		return err
+	})
+	if err != nil {
+		if mlsd && dir != "" && refusedMLSD(err) {
+			// MLSD names folders only: pure-ftpd and proftpd refuse it for
+			// a file (550). MLST says what the path is.
+			if e, ok := c.entryOf(ctx, dir); ok && e.Kind != wire.ListFolder && e.Kind != wire.ListSelf {
+				return c.entries([]wire.ListEntry{e}, dir, true), nil
+			}
+		}
+		return nil, err
+	}
+	c.checkCharset(dir)
+	parsed := c.parse(lines, mlsd)
+	if len(parsed) == 0 && dir != "" {
+		// vsftpd answers LIST of a missing folder with an empty 226: an
+		// empty listing is only believed of a folder that exists.
+		if err := c.checkFolder(ctx, dir); err != nil {
+			return nil, err
+		}
+	}
+	return c.entries(parsed, dir, false), nil
+}
+
+// parse parses the raw lines of a listing, noting in the log the lines no
+// parser understood (the first few).
+func (c *Conn) parse(lines []string, mlsd bool) []wire.ListEntry {
+	now := time.Now()
+	out := make([]wire.ListEntry, 0, len(lines))
+	noted := 0
+	for _, l := range lines {
+		var e wire.ListEntry
+		var ok bool
+		if mlsd {
+			e, ok = wire.ParseMLSx(l)
+		} else {
+			e, ok = wire.ParseList(l, now)
+		}
+		if ok {
+			out = append(out, e)
+			continue
+		}
+		if mlsd || !ignorableListLine(l) {
+			if noted < maxNotedLines {
+				c.sess.log.Notef(c.ID(), "listing line not understood, left out: %q", l)
+			}
+			noted++
+		}
+	}
+	if noted > maxNotedLines {
+		c.sess.log.Notef(c.ID(), "%d more listing lines not understood", noted-maxNotedLines)
+	}
+	return out
+}
+
+// ignorableListLine reports a LIST line that describes no entry: blank,
+// ls's "total N", or a folder header of a recursive listing.
+func ignorableListLine(l string) bool {
+	t := strings.TrimSpace(l)
+	return t == "" || strings.HasPrefix(t, "total ") || strings.HasSuffix(t, ":")
+}
+
+// entries turns parsed lines into Entries: the folder's own and parent
+// entries dropped, a single line that names the listed path (LIST or MLST
+// of a file, which some servers write as the path given) named by its
+// last element, and unsafe names dropped with a log note.
+func (c *Conn) entries(parsed []wire.ListEntry, dir string, single bool) []Entry {
+	out := make([]Entry, 0, len(parsed))
+	base := path.Base(strings.TrimRight(dir, "/"))
+	for _, e := range parsed {
+		name := e.Name
+		if e.Kind == wire.ListSelf || name == "." || name == ".." {
+			continue
+		}
+		if (single || len(parsed) == 1) && dir != "" && strings.Contains(name, "/") &&
+			(name == dir || path.Base(name) == base) {
+			name = base
+		}
+		if reason := UnsafeName(name); reason != "" {
+			c.sess.log.Notef(c.ID(), "skipped listing entry %q: %s", name, reason)
+			continue
+		}
+		t := File
+		switch e.Kind {
+		case wire.ListFolder:
+			t = Folder
+		case wire.ListLink:
+			t = Link
+		}
+		out = append(out, Entry{Name: name, Type: t, Size: max(e.Size, 0), Time: e.Time, Target: e.Target})
+	}
+	return out
+}
+
+// checkFolder asks whether dir exists, for a listing that came back empty:
+// MLST where the server has it (one command), else CWD into it and back.
+// It returns nil for a folder, and for a missing one an error with the
+// server's words.
+func (c *Conn) checkFolder(ctx context.Context, dir string) error {
+	if c.sc.IsTimePreciseInList() {
+		_, err := c.mlst(ctx, dir)
+		var re *ReplyError
+		if errors.As(err, &re) && re.Code/100 == 5 {
+			return fmt.Errorf("list %s: %w", dir, re)
+		}
+		return nil // a transient answer proves nothing; keep the listing
+	}
+	back, err := c.CurrentDir(ctx)
+	if err != nil {
+		return nil
+	}
+	if err := c.ChangeDir(ctx, dir); err != nil {
+		var re *ReplyError
+		if errors.As(err, &re) && re.Code/100 == 5 {
+			return fmt.Errorf("list %s: %w", dir, re)
+		}
+		return nil
+	}
+	if err := c.ChangeDir(ctx, back); err != nil {
+		return fmt.Errorf("list %s: could not return to %s: %w", dir, back, err)
+	}
+	return nil
+}
+
+// entryOf asks MLST what p is.
+func (c *Conn) entryOf(ctx context.Context, p string) (wire.ListEntry, bool) {
+	r, err := c.mlst(ctx, p)
+	if err != nil {
+		return wire.ListEntry{}, false
+	}
+	// 250-Listing p
+	//  type=file;size=5; /p
+	// 250 End
+	for _, l := range r.Lines[1 : len(r.Lines)-1] {
+		if e, ok := wire.ParseMLSx(strings.TrimLeft(l, " ")); ok {
+			return e, true
+		}
+	}
+	return wire.ListEntry{}, false
+}
+
+// mlst sends MLST p and returns its 250 reply; any other reply is a
+// ReplyError.
+func (c *Conn) mlst(ctx context.Context, p string) (wire.Reply, error) {
+	var r wire.Reply
+	err := c.do(ctx, "mlst "+p, []string{p}, func() error {
+		var err error
+		r, err = c.cc.simple("MLST " + p)
+		if err == nil && (r.Code != 250 || len(r.Lines) < 2) {
+			err = &ReplyError{Cmd: "MLST", Code: r.Code, Text: r.Text()}
+		}
+		return err
+	})
+	return r, err
+}
+
+// refusedMLSD reports a 5xx reply to MLSD itself (not to the commands that
+// set up its data connection).
+func refusedMLSD(err error) bool {
+	var re *ReplyError
+	var de *DataConnError
+	return !errors.As(err, &de) && errors.As(err, &re) && re.Cmd == "MLSD" && re.Code/100 == 5
+}
+
+// simple sends one command of ours on the control connection (the library
+// is between commands) and reads its reply. The state of the last data
+// transfer is cleared first, so the reply is not taken for that transfer's.
+func (c *controlConn) simple(line string) (wire.Reply, error) {
+	c.dataCmd, c.prelimSeen = false, false
+	return c.exchange(line, nil)
+}
