@@ -302,14 +302,20 @@ const addedSlack = 2 * time.Second
 
 // targetWhole reports whether download v's target is a regular file of
 // the job's size (any size when unknown) and, with since > 0 (Unix
-// nanoseconds), modified no earlier than since: a file that was there
-// before the job was queued is not the job's.
+// nanoseconds), written no earlier than since: a file that was there
+// before the job was queued is not the job's. Written is the inode's
+// change time (Windows: its creation), not the modification time, which
+// the download set to the remote file's (keep_times).
 func targetWhole(v Job, since int64) bool {
 	fi, err := os.Lstat(v.Local)
 	if err != nil || !fi.Mode().IsRegular() || (v.Size >= 0 && fi.Size() != v.Size) {
 		return false
 	}
-	return since <= 0 || !fi.ModTime().Before(time.Unix(0, since).Add(-addedSlack))
+	written := changeTime(fi)
+	if mt := fi.ModTime(); mt.After(written) {
+		written = mt
+	}
+	return since <= 0 || !written.Before(time.Unix(0, since).Add(-addedSlack))
 }
 
 // legacyName is the queue's file before the store (one JSON document
