@@ -28,7 +28,7 @@ func TestLoadConfig(t *testing.T) {
 		{"unknown key", "paralel = 3\n", DefaultConfig(), `unknown key "paralel"`},
 		{"transfer settings", "transfer_type = \"auto\"\nascii_extensions = [\"txt\", \"prn\"]\nkeep_times = false\n",
 			Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true,
-				TransferType: TypeAuto, ASCIIExtensions: []string{"txt", "prn"}, KeepTimes: new(false)}, ""},
+				TransferType: TypeAuto, ASCIIExtensions: []string{"txt", "prn"}, KeepTimes: new(false), Keepalive: DefaultKeepalive}, ""},
 		{"bad transfer type", "transfer_type = \"text\"\n", DefaultConfig(), `transfer_type "text"`},
 	}
 	for _, tt := range tests {
