@@ -285,6 +285,9 @@ func (d *download) keepTime(ctx context.Context) {
 			d.note("no modification time from the server (%v); the file keeps the time of the download", err)
 			return
 		}
+		// recorded with the job's done state: a restart knows the file
+		// by it (targetWhole)
+		d.set(func(x *Job) { x.MTime = t })
 	}
 	if err := setFileTime(d.f, t); err != nil {
 		d.note("could not set the time of %s: %v", d.Local, err)

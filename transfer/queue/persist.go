@@ -303,17 +303,18 @@ const addedSlack = 2 * time.Second
 // targetWhole reports whether download v's target is a regular file of
 // the job's size (any size when unknown) and, with since > 0 (Unix
 // nanoseconds), written no earlier than since: a file that was there
-// before the job was queued is not the job's. Written is the inode's
-// change time (Windows: its creation), not the modification time, which
-// the download set to the remote file's (keep_times).
+// before the job was queued is not the job's. Written is the
+// modification time; for a file that carries the time the job gives its
+// download (keep_times: the remote file's, Job.MTime), the inode's change
+// time (Windows: its creation), which setting a time does not put back.
 func targetWhole(v Job, since int64) bool {
 	fi, err := os.Lstat(v.Local)
 	if err != nil || !fi.Mode().IsRegular() || (v.Size >= 0 && fi.Size() != v.Size) {
 		return false
 	}
-	written := changeTime(fi)
-	if mt := fi.ModTime(); mt.After(written) {
-		written = mt
+	written := fi.ModTime()
+	if !v.MTime.IsZero() && written.Truncate(time.Microsecond).Equal(v.MTime.Truncate(time.Microsecond)) {
+		written = changeTime(fi)
 	}
 	return since <= 0 || !written.Before(time.Unix(0, since).Add(-addedSlack))
 }
