@@ -23,6 +23,14 @@ type Config struct {
 	// Fallback: a transfer whose data connection fails in one mode for a
 	// reason the other mode can fix is tried once in the other mode.
 	Fallback bool `toml:"fallback"`
+	// TransferType is binary, ascii or auto ("" = binary); ASCIIExtensions
+	// are the extensions auto sends as ascii (empty: the default list).
+	TransferType    string   `toml:"transfer_type"`
+	ASCIIExtensions []string `toml:"ascii_extensions"`
+	// KeepTimes false leaves modification times alone; nil = on (a
+	// download gets the remote file's time, an upload's remote file the
+	// local one's where the server can set it).
+	KeepTimes *bool `toml:"keep_times"`
 	// Keepalive is how long a connection may sit idle before ftpdeck
 	// sends NOOP on it, so the server does not drop it; 0 = never.
 	Keepalive time.Duration `toml:"keepalive"`
@@ -59,7 +67,7 @@ func LoadConfig(dir string) (Config, error) {
 		for i, k := range und {
 			keys[i] = fmt.Sprintf("%q", k.String())
 		}
-		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive)", path, strings.Join(keys, ", "))
+		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive, transfer_type, ascii_extensions, keep_times)", path, strings.Join(keys, ", "))
 	}
 	if err := c.Validate(); err != nil {
 		return DefaultConfig(), fmt.Errorf("%s: %w", path, err)
@@ -79,6 +87,9 @@ func (c Config) Validate() error {
 	if c.Timeout < time.Second {
 		errs = append(errs, fmt.Errorf("timeout %s is shorter than 1s; write it with a unit, like \"30s\"", c.Timeout))
 	}
+	if err := validTransferType(c.TransferType); err != nil {
+		errs = append(errs, err)
+	}
 	if err := validKeepalive(c.Keepalive); err != nil {
 		errs = append(errs, err)
 	}
@@ -86,6 +97,23 @@ func (c Config) Validate() error {
 		errs = append(errs, fmt.Errorf("log_lines %d must be at least 1", c.LogLines))
 	}
 	return errors.Join(errs...)
+}
+
+// The transfer types transfer_type takes.
+const (
+	TypeBinary = "binary"
+	TypeASCII  = "ascii"
+	TypeAuto   = "auto"
+)
+
+// validTransferType reports a transfer_type that is not binary, ascii,
+// auto or empty.
+func validTransferType(t string) error {
+	switch t {
+	case "", TypeBinary, TypeASCII, TypeAuto:
+		return nil
+	}
+	return fmt.Errorf("transfer_type %q is not one of binary, ascii, auto", t)
 }
 
 // validKeepalive accepts 0 (off) or at least a second: a bare number in

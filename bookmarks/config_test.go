@@ -2,6 +2,7 @@ package bookmarks
 
 import (
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,10 @@ func TestLoadConfig(t *testing.T) {
 		{"bad mode", "mode = \"pasv\"\n", DefaultConfig(), `mode "pasv"`},
 		{"bad parallel", "parallel = 0\n", DefaultConfig(), "parallel 0"},
 		{"unknown key", "paralel = 3\n", DefaultConfig(), `unknown key "paralel"`},
+		{"transfer settings", "transfer_type = \"auto\"\nascii_extensions = [\"txt\", \"prn\"]\nkeep_times = false\n",
+			Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true,
+				TransferType: TypeAuto, ASCIIExtensions: []string{"txt", "prn"}, KeepTimes: new(false), Keepalive: DefaultKeepalive}, ""},
+		{"bad transfer type", "transfer_type = \"text\"\n", DefaultConfig(), `transfer_type "text"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,7 +45,7 @@ func TestLoadConfig(t *testing.T) {
 			} else if err != nil {
 				t.Fatal(err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("got %+v, want %+v", got, tt.want)
 			}
 		})

@@ -64,6 +64,12 @@ type Site struct {
 	// Fallback overrides config.toml's fallback for this site when set.
 	Fallback  *bool  `toml:"fallback,omitempty"`
 	Keepalive string `toml:"keepalive,omitempty"` // "60s"; "0" or "off" = never; "" = config.toml's
+	// TransferType and ASCIIExtensions override config.toml's
+	// transfer_type and ascii_extensions for this site when set.
+	TransferType    string   `toml:"transfer_type,omitempty"`
+	ASCIIExtensions []string `toml:"ascii_extensions,omitempty"`
+	// KeepTimes overrides config.toml's keep_times for this site when set.
+	KeepTimes *bool `toml:"keep_times,omitempty"`
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS
@@ -154,6 +160,9 @@ func (s Site) Validate() error {
 	}
 	if s.Encoding != "" && !knownEncoding(s.Encoding) {
 		add("encoding %q is not one of %s", s.Encoding, strings.Join(Encodings(), ", "))
+	}
+	if err := validTransferType(s.TransferType); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) == 0 {
 		return nil

@@ -216,6 +216,7 @@ func TestBadFilesAreNeverOverwritten(t *testing.T) {
 		{"type mismatch", "[[site]]\nname = \"a\"\nhost = \"h\"\nport = \"x\"\n", "bookmarks.toml:4:"},
 		{"password not quoted", "[[site]]\nname = \"a\"\nhost = \"h\"\npassword = hunter2\n", "bookmarks.toml:4:"},
 		{"unknown tls", "[[site]]\nname = \"a\"\nhost = \"h\"\ntls = \"yes\"\n", `tls "yes" is not one of`},
+		{"unknown transfer type", "[[site]]\nname = \"a\"\nhost = \"h\"\ntransfer_type = \"ebcdic\"\n", `transfer_type "ebcdic" is not one of`},
 		{"unknown mode", "[[site]]\nname = \"a\"\nhost = \"h\"\nmode = \"pasv\"\n", `mode "pasv"`},
 		{"bad port range", "[[site]]\nname = \"a\"\nhost = \"h\"\nactive_ports = \"9-1\"\n", "active_ports"},
 		{"empty host", "[[site]]\nname = \"a\"\n", "host is empty"},

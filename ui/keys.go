@@ -14,6 +14,7 @@ type KeyMap struct {
 	NextPane, PrevPane    key.Binding
 	Copy, Mirror          key.Binding
 	Mode                  key.Binding
+	Type                  key.Binding
 	Mkdir, Rename, Delete key.Binding
 	Connect               key.Binding
 	Bookmarks, SaveSite   key.Binding
@@ -30,6 +31,7 @@ func DefaultKeyMap() KeyMap {
 		Copy:      key.NewBinding(key.WithKeys("c", "f5"), key.WithHelp("c/f5", "copy to other pane")),
 		Mirror:    key.NewBinding(key.WithKeys("M"), key.WithHelp("M", "mirror into other pane")),
 		Mode:      key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "active/passive")),
+		Type:      key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "type binary/ascii/auto")),
 		Mkdir:     key.NewBinding(key.WithKeys("n", "f7"), key.WithHelp("n/f7", "new folder")),
 		Rename:    key.NewBinding(key.WithKeys("R", "f6"), key.WithHelp("R/f6", "rename")),
 		Delete:    key.NewBinding(key.WithKeys("d", "delete", "f8"), key.WithHelp("d/f8", "delete")),
@@ -96,6 +98,7 @@ func (m Model) bindings() []binding {
 		{k.Rename, Model.askRename, canEdit, groupFiles, false},
 		{k.Delete, Model.askDelete, canEdit, groupFiles, false},
 		{k.Mode, Model.toggleMode, session, groupConnection, true},
+		{k.Type, Model.cycleType, hasTypes, groupConnection, false},
 		{k.Connect, Model.openConnect, nil, groupConnection, false},
 		{k.Bookmarks, Model.openBookmarks, store, groupConnection, false},
 		{k.SaveSite, Model.openSave, func(m Model) bool { return session(m) && store(m) }, groupConnection, false},

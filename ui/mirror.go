@@ -128,7 +128,7 @@ func (m Model) mirrorStart(msg mirrorStartMsg) (tea.Model, tea.Cmd) {
 		ctx := context.Background()
 		var files []queue.File
 		for _, a := range plan.Copies() {
-			files = append(files, queue.File{Remote: path.Join(j.remote, a.Rel), Local: filepath.Join(j.local, filepath.FromSlash(a.Rel)), Size: a.Size})
+			files = append(files, queue.File{Remote: path.Join(j.remote, a.Rel), Local: filepath.Join(j.local, filepath.FromSlash(a.Rel)), Size: a.Size, MTime: a.Time})
 		}
 		var n int
 		var err error

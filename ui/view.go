@@ -153,6 +153,9 @@ func (m Model) statusBar(w int) string {
 	}
 	segs = append(segs, st.Render(m.state.String()))
 	if m.queue != nil {
+		if tl := m.typeLabel(); tl != "" {
+			segs = append(segs, th.Status.Render(tl))
+		}
 		segs = append(segs, th.Status.Render(m.queuev.StatusText()))
 	}
 	line := strings.Join(segs, sep)

@@ -60,7 +60,7 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 		case transfer.Link:
 			marker = "l"
 		}
-		fmt.Fprintf(w, "%s %12d %s %s\n", marker, e.Size, e.Time.UTC().Format("2006-01-02 15:04"), wire.Escape(e.Name))
+		fmt.Fprintf(w, "%s %12d %s %s\n", marker, e.Size, e.Time.Local().Format("2006-01-02 15:04"), wire.Escape(e.Name)) // this machine's time zone
 	}
 	return w.Flush()
 }

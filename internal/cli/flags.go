@@ -36,6 +36,9 @@ type Flags struct {
 	StateDir         string
 	OnConflict       string
 	Encoding         string
+	// Type is --type: binary, ascii or auto ("" when not given: the
+	// bookmark's transfer_type, then config.toml's, then binary).
+	Type string
 	// TempUpload is --temp-upload (true) or --no-temp-upload (false);
 	// nil when neither is given (the bookmark's temp_upload, then
 	// config.toml's, then on).
@@ -73,7 +76,7 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 // valueFlags take a value (as "--flag VALUE" or "--flag=VALUE").
 var valueFlags = map[string]bool{
 	"active-addr": true, "active-ports": true, "parallel": true, "local": true, "log": true,
-	"timeout": true, "tls-fingerprint": true, "config": true, "state": true, "on-conflict": true, "encoding": true,
+	"timeout": true, "tls-fingerprint": true, "config": true, "state": true, "on-conflict": true, "encoding": true, "type": true,
 	"exclude": true,
 }
 
@@ -217,6 +220,13 @@ func setValue(f *Flags, name, v string) error {
 		}
 	case "exclude":
 		f.Mirror.Excludes = append(f.Mirror.Excludes, v)
+	case "type":
+		m, err := transfer.ParseTypeMode(v)
+		if err != nil {
+			return usagef("--type: %v", err)
+		}
+		f.Type = m.String()
+		return nil
 	case "encoding":
 		enc, err := transfer.NormalizeEncoding(v)
 		if err != nil {
@@ -304,6 +314,8 @@ Flags:
                               upload under a temporary name, renamed when whole (default on)
   --encoding NAME             charset of names on the server: utf-8 (default), gbk,
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
+  --type MODE                 binary (default), ascii (TYPE A: line ends converted),
+                              auto (ascii for the extensions in ascii_extensions)
   --json                      headless: JSON lines on stdout (fields in the README)
   --quiet | -v                headless: only errors on stderr | also the protocol log there
 

@@ -22,7 +22,7 @@ var connFlags = []string{"active", "passive", "active-addr", "active-ports", "tr
 	"timeout", "tls-fingerprint", "encoding", "config", "log", "v", "quiet"}
 
 // transferFlags are get's and put's own.
-var transferFlags = []string{"parallel", "on-conflict", "json"}
+var transferFlags = []string{"parallel", "on-conflict", "type", "json"}
 
 var commands = []command{
 	{name: "ls", usage: "ftpdeck ls [flags] URL|BOOKMARK[/PATH]",
@@ -68,7 +68,7 @@ var commands = []command{
 		what: "Make DIR equal to the remote folder (or, with --reverse, the remote folder equal to DIR):\n" +
 			"copy what is new or changed (by size and time, or --checksum), keep times, and with\n" +
 			"--delete remove what the source lacks. --dry-run prints the plan and changes nothing.",
-		flags: append([]string{"reverse", "delete", "dry-run", "exclude", "checksum", "follow-links", "parallel", "json"}, connFlags...),
+		flags: append([]string{"reverse", "delete", "dry-run", "exclude", "checksum", "follow-links", "parallel", "type", "json"}, connFlags...),
 		examples: []string{
 			"ftpdeck mirror --dry-run work/www ./www",
 			"ftpdeck mirror --delete --exclude '*.tmp' ftp://alice@ftp.example.com/site/ ./site",
@@ -129,6 +129,7 @@ var flagDocs = map[string]flagDoc{
 	"state":              {"DIR", "folder for the queue's store", "$XDG_STATE_HOME/ftpdeck"},
 	"on-conflict":        {"POLICY", "when a target exists: " + strings.Join(policyValues(), ", "), "skip"},
 	"encoding":           {"NAME", "charset of names on the server", "utf-8"},
+	"type":               {"MODE", "binary, ascii (TYPE A: line ends converted), auto (ascii for ascii_extensions)", "binary"},
 	"json":               {"", "output as JSON, one object per line (see the README)", "off"},
 	"quiet":              {"", "print only errors on stderr (no progress, no skipped files)", "off"},
 	"v":                  {"", "also the protocol log on stderr (as --log -)", "off"},

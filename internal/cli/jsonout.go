@@ -86,6 +86,7 @@ type jobLine struct {
 	Target      string `json:"target"`
 	TargetBytes []byte `json:"target_bytes,omitempty"`
 	Direction   string `json:"direction"` // "download" or "upload"
+	Type        string `json:"type"`      // "binary" or "ascii" (TYPE A, line ends converted)
 	Bytes       int64  `json:"bytes"`     // bytes moved (for a resumed file, the whole size reached)
 	Size        int64  `json:"size"`      // the file's size; -1 when unknown
 	// Seconds is the job's wall time as ftpdeck saw it, from the queue's
@@ -103,7 +104,7 @@ func newJobLine(j queue.Job, status string, secs float64) jobLine {
 		src, dst = j.Local, j.Remote
 	}
 	l := jobLine{Kind: "job", Path: src, PathBytes: rawBytes(src), Target: dst, TargetBytes: rawBytes(dst),
-		Direction: j.Dir.String(), Bytes: j.Done, Size: j.Size, Seconds: roundSecs(secs), Status: status}
+		Direction: j.Dir.String(), Type: map[bool]string{false: "binary", true: "ascii"}[j.ASCII()], Bytes: j.Done, Size: j.Size, Seconds: roundSecs(secs), Status: status}
 	if status == "skipped" {
 		l.Bytes = 0
 	}

@@ -287,22 +287,15 @@ func (m *mirrorRun) download(r *headless, plan mirror.Plan) error {
 	}
 	copies := plan.Copies()
 	files := make([]queue.File, 0, len(copies))
-	times := make(map[string]time.Time, len(copies))
 	for _, a := range copies {
-		local := m.localPath(a.Rel)
-		files = append(files, queue.File{Remote: path.Join(m.top, a.Rel), Local: local, Size: a.Size})
-		times[local] = a.Time
+		// the queue gives each file the listing's time (keep_times)
+		files = append(files, queue.File{Remote: path.Join(m.top, a.Rel), Local: m.localPath(a.Rel), Size: a.Size, MTime: a.Time})
 	}
 	if err := m.runQueue(r, files, false); err != nil {
 		return err
 	}
 	for _, j := range m.finished(r) {
 		m.count(plan, j)
-		if tm := times[j.Local]; !tm.IsZero() {
-			if err := os.Chtimes(j.Local, tm, tm); err != nil {
-				m.fail("set time of %s: %v", j.Local, err)
-			}
-		}
 	}
 	for _, a := range plan.Deletes() {
 		if !remoteHas[a.Rel] {
@@ -336,29 +329,20 @@ func (m *mirrorRun) upload(r *headless, plan mirror.Plan) error {
 	}
 	copies := plan.Copies()
 	files := make([]queue.File, 0, len(copies))
-	times := make(map[string]time.Time, len(copies))
 	for _, a := range copies {
-		remote := path.Join(m.top, a.Rel)
-		files = append(files, queue.File{Remote: remote, Local: m.localPath(a.Rel), Size: a.Size})
-		times[remote] = a.Time
+		// the queue sets each remote file's time after its rename (keep_times)
+		files = append(files, queue.File{Remote: path.Join(m.top, a.Rel), Local: m.localPath(a.Rel), Size: a.Size})
 	}
 	if err := m.runQueue(r, files, true); err != nil {
 		return err
 	}
-	done := m.finished(r)
+	for _, j := range m.finished(r) {
+		m.count(plan, j)
+	}
 	c, err := m.control()
 	if err != nil {
 		m.fail("after the uploads: %s", userMessage(err))
 		return nil
-	}
-	setTimes := c.CanSetModTime()
-	for _, j := range done {
-		m.count(plan, j)
-		if tm := times[j.Remote]; setTimes && !tm.IsZero() {
-			if err := c.SetModTime(m.ctx, j.Remote, tm); err != nil {
-				m.sess.Log().Notef(c.ID(), "mirror: could not set the time of %s: %v", j.Remote, err)
-			}
-		}
 	}
 	for _, a := range plan.Deletes() {
 		if !localHas[a.Rel] {

@@ -27,6 +27,7 @@ type headless struct {
 	json     bool // --json: one object per finished job and a summary on stdout
 	quiet    bool // --quiet: only errors on stderr
 	noTemp   bool // uploads straight to the final name (--no-temp-upload)
+	flags    Flags
 
 	done, skipped, failed int
 	bytes                 int64 // of the done jobs
@@ -36,7 +37,7 @@ type headless struct {
 
 func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 	r := &headless{ctx: ctx, env: env, verb: verb, parallel: firstPositive(flags.Parallel, 2),
-		json: flags.JSON, quiet: flags.Quiet, began: time.Now()}
+		json: flags.JSON, quiet: flags.Quiet, began: time.Now(), flags: flags}
 	if f, ok := env.Stderr.(*os.File); ok && term.IsTerminal(f.Fd()) && !flags.Quiet {
 		r.progress = true
 	}
@@ -55,7 +56,43 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 // unless the target's fallback setting is off (target.fallback: also off
 // for a mode given on the command line).
 func (r *headless) start(sess *transfer.Session, t target, policy queue.Policy) (*queue.Queue, error) {
-	return queue.New(sess, queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoTempUpload: r.noTemp, NoFallback: !t.fallback})
+	o := queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoTempUpload: r.noTemp, NoFallback: !t.fallback}
+	fileSettings(r.flags, t)(&o)
+	return queue.New(sess, o)
+}
+
+// fileSettings returns what sets a queue's transfer type, ascii
+// extensions and time keeping: --type, else the bookmark's transfer_type,
+// else config.toml's (binary when none); ascii_extensions and keep_times
+// from the bookmark, else config.toml.
+func fileSettings(flags Flags, t target) func(*queue.Options) {
+	var typ string
+	var exts []string
+	var keep *bool
+	if t.store != nil && t.bookmark != "" {
+		if b, ok := t.store.Get(t.bookmark); ok {
+			typ, exts, keep = b.TransferType, b.ASCIIExtensions, b.KeepTimes
+		}
+	}
+	if cfg, err := bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)); err == nil {
+		if typ == "" {
+			typ = cfg.TransferType
+		}
+		if exts == nil {
+			exts = cfg.ASCIIExtensions
+		}
+		if keep == nil {
+			keep = cfg.KeepTimes
+		}
+	}
+	if flags.Type != "" {
+		typ = flags.Type
+	}
+	mode, _ := transfer.ParseTypeMode(typ) // validated by flags.go and bookmarks
+	return func(o *queue.Options) {
+		o.Type, o.ASCIIExtensions = mode, exts
+		o.NoKeepTimes = keep != nil && !*keep
+	}
 }
 
 // noTempUpload reads --temp-upload/--no-temp-upload, else the bookmark's

@@ -79,7 +79,13 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 	// --no-fallback, else config.toml's (a bookmark named on the command
 	// line: its own, below).
 	fallback := flags.Mode == nil && !flags.NoFallback && cfg.Fallback
-	tune := func(o *queue.Options) { o.NoTempUpload, o.NoFallback = noTemp, !fallback }
+	// --type, transfer_type, ascii_extensions, keep_times (a bookmark's
+	// own, below)
+	files := fileSettings(flags, target{})
+	tune := func(o *queue.Options) {
+		o.NoTempUpload, o.NoFallback = noTemp, !fallback
+		files(o)
+	}
 	opts = ui.Options{
 		Log:        log,
 		LocalDir:   flags.Local,
@@ -147,6 +153,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 			}
 			t.noteMode(log)
 			noTemp = noTempUpload(flags, t)
+			files = fileSettings(flags, t)
 		}
 		opts.Parallel = t.parallel
 	}

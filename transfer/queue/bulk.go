@@ -3,6 +3,7 @@ package queue
 import (
 	"fmt"
 	"path/filepath"
+	"time"
 )
 
 // File is one file of a bulk add: its remote path, local path and size
@@ -10,6 +11,9 @@ import (
 type File struct {
 	Remote, Local string
 	Size          int64
+	// MTime is the remote file's time from the listing, for a download
+	// (zero: MDTM asks).
+	MTime time.Time
 }
 
 // AddDownloads queues files whose list the caller already made (a mirror's
@@ -29,7 +33,7 @@ func (q *Queue) AddDownloads(root string, files []File, decided Policy) (int, er
 		if _, err := safeRel(root, f.Local); err != nil {
 			return 0, fmt.Errorf("queue download: %w", err)
 		}
-		jobs = append(jobs, Job{Dir: Download, Remote: f.Remote, Local: f.Local, LocalRoot: root, Size: f.Size, Resolved: decided})
+		jobs = append(jobs, Job{Dir: Download, Remote: f.Remote, Local: f.Local, LocalRoot: root, Size: f.Size, MTime: f.MTime, Resolved: decided})
 	}
 	return q.add(jobs)
 }

@@ -22,6 +22,7 @@ type download struct {
 	opening  chan openedPart // the .part being created meanwhile
 	created  bool            // this attempt created the .part
 	n        int64           // bytes that arrived in this attempt
+	wire     int64           // ascii: bytes that came over the wire
 	ok       bool            // committed: keep what is on disk
 }
 
@@ -123,14 +124,16 @@ func (d *download) prepare(context.Context) error {
 	if d.f, d.off, err = openPart(d.dir, d.part, true); err != nil {
 		return &localErr{fmt.Errorf("%s: %w", d.partLabel(), err)}
 	}
-	if d.policy == Resume && d.off == 0 {
+	if d.policy == Resume && d.off == 0 && !d.ASCII() {
 		if _, err := d.dir.Lstat(d.name); err == nil {
 			if d.off, err = copyInto(d.dir, d.name, d.f); err != nil {
 				return &localErr{fmt.Errorf("resume from %s: %w", d.Local, err)}
 			}
 		}
 	}
-	if d.off > 0 && (d.NoRest || (d.expected >= 0 && d.off > d.expected)) {
+	// An ascii transfer always starts over: the bytes on the wire are not
+	// the file's, so no offset in one matches the other.
+	if d.off > 0 && (d.NoRest || d.ASCII() || (d.expected >= 0 && d.off > d.expected)) {
 		if err := d.f.Truncate(0); err != nil {
 			return &localErr{err}
 		}
@@ -171,6 +174,11 @@ func (d *download) transfer(ctx context.Context) error {
 		return f, nil
 	}
 	var err error
+	if d.ASCII() {
+		d.note("ascii transfer (TYPE A): CRLF line ends become this machine's, no resume")
+		d.wire, d.n, err = d.c.RetrieveASCII(ctx, d.Remote, open, &d.j.progress)
+		return err
+	}
 	d.n, err = d.c.RetrieveTo(ctx, d.Remote, d.off, open, &d.j.progress)
 	if err != nil && d.off > 0 && restRefused(err) {
 		if err := d.truncate(); err != nil {
@@ -200,6 +208,17 @@ func (d *download) verify(ctx context.Context) error {
 		return err
 	}
 	total := d.off + d.n
+	if d.ASCII() {
+		// The line ends changed on the way (and on a server that converts,
+		// on the wire too): the sizes differ by design, not by a cut.
+		note := fmt.Sprintf("ascii: %d bytes on the wire, %d written", d.wire, d.n)
+		if d.expected >= 0 {
+			note += fmt.Sprintf(" (%d on the server)", d.expected)
+		}
+		d.note("%s; size not compared", note)
+		d.set(func(x *Job) { x.Note = note })
+		return nil
+	}
 	if d.trusted && total != d.expected {
 		if n, err := d.c.Size(ctx, d.Remote); err == nil && n != d.expected {
 			d.note("the file changed since it was listed (%d bytes, now %d)", d.expected, n)
@@ -224,7 +243,7 @@ func (d *download) verify(ctx context.Context) error {
 // renames the .part over the target. What the rename replaces is looked
 // at again: a link planted during the transfer is refused, never
 // replaced.
-func (d *download) commit(context.Context) error {
+func (d *download) commit(ctx context.Context) error {
 	replaced, err := existing(d.dir, d.name, d.Local)
 	if err != nil {
 		return &localErr{err}
@@ -234,6 +253,7 @@ func (d *download) commit(context.Context) error {
 			return &localErr{err}
 		}
 	}
+	d.keepTime(ctx)
 	err = d.f.Close()
 	d.f = nil
 	if err != nil {
@@ -248,6 +268,30 @@ func (d *download) commit(context.Context) error {
 	}
 	d.ok = true
 	return nil
+}
+
+// keepTime gives the .part, through its open descriptor (no path, so no
+// link can redirect it), the remote file's modification time: the
+// listing's where the job has one, else MDTM's. The rename keeps it. A
+// time that cannot be had or set is a note, not a failure.
+func (d *download) keepTime(ctx context.Context) {
+	if d.q.opts.NoKeepTimes {
+		return
+	}
+	t := d.MTime
+	if t.IsZero() {
+		var err error
+		if t, err = d.c.ModTime(ctx, d.Remote); err != nil {
+			d.note("no modification time from the server (%v); the file keeps the time of the download", err)
+			return
+		}
+		// recorded with the job's done state: a restart knows the file
+		// by it (targetWhole)
+		d.set(func(x *Job) { x.MTime = t })
+	}
+	if err := setFileTime(d.f, t); err != nil {
+		d.note("could not set the time of %s: %v", d.Local, err)
+	}
 }
 
 // cleanup closes the .part, and removes it when this attempt created it

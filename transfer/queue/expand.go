@@ -104,7 +104,7 @@ func (q *Queue) walkRemote(ctx context.Context, c *transfer.Conn, dir, root, loc
 			if _, err := safeRel(root, lp); err != nil {
 				return jobs, fmt.Errorf("queue download: %w", err)
 			}
-			jobs = append(jobs, Job{Dir: Download, Remote: rp, Local: lp, LocalRoot: root, Size: e.Size})
+			jobs = append(jobs, Job{Dir: Download, Remote: rp, Local: lp, LocalRoot: root, Size: e.Size, MTime: e.Time})
 		}
 	}
 	return jobs, nil

@@ -302,14 +302,21 @@ const addedSlack = 2 * time.Second
 
 // targetWhole reports whether download v's target is a regular file of
 // the job's size (any size when unknown) and, with since > 0 (Unix
-// nanoseconds), modified no earlier than since: a file that was there
-// before the job was queued is not the job's.
+// nanoseconds), written no earlier than since: a file that was there
+// before the job was queued is not the job's. Written is the
+// modification time; for a file that carries the time the job gives its
+// download (keep_times: the remote file's, Job.MTime), the inode's change
+// time (Windows: its creation), which setting a time does not put back.
 func targetWhole(v Job, since int64) bool {
 	fi, err := os.Lstat(v.Local)
 	if err != nil || !fi.Mode().IsRegular() || (v.Size >= 0 && fi.Size() != v.Size) {
 		return false
 	}
-	return since <= 0 || !fi.ModTime().Before(time.Unix(0, since).Add(-addedSlack))
+	written := fi.ModTime()
+	if !v.MTime.IsZero() && written.Truncate(time.Microsecond).Equal(v.MTime.Truncate(time.Microsecond)) {
+		written = changeTime(fi)
+	}
+	return since <= 0 || !written.Before(time.Unix(0, since).Add(-addedSlack))
 }
 
 // legacyName is the queue's file before the store (one JSON document

@@ -320,18 +320,24 @@ func TestRecordRoundTrip(t *testing.T) {
 	r := record{Job: Job{ID: 42, Dir: Upload, Remote: "/srv/ä b.bin", Local: "/home/u/ä b.bin", LocalRoot: "/home/u",
 		Size: 1 << 40, Done: 12345, State: Failed, Attempts: 3, Err: "550 no", ErrMode: "active", Mode: "passive",
 		Resolved: Newer, NoRest: true, Batch: 17, Note: "fell back to passive mode"}, Pos: -7, Added: time.Now().UnixNano()}
-	b := appendRecord(nil, &r)
-	got, err := decodeRecord(42, b)
-	if err != nil || got != r {
-		t.Fatalf("round trip: %+v %v,\nwant %+v", got, err, r)
-	}
-	for i := range b {
-		if _, err := decodeRecord(42, b[:i]); err == nil {
-			t.Errorf("a record cut to %d of %d bytes was read", i, len(b))
+	typed := r
+	typed.Type, typed.MTime = "ascii", time.Date(2021, 3, 4, 5, 6, 7, 8, time.UTC)
+	timed := r
+	timed.MTime = typed.MTime
+	for _, r := range []record{r, typed, timed} {
+		b := appendRecord(nil, &r)
+		got, err := decodeRecord(42, b)
+		if err != nil || got != r {
+			t.Fatalf("round trip: %+v %v,\nwant %+v", got, err, r)
 		}
-	}
-	if _, err := decodeRecord(42, append(b, 0)); err == nil {
-		t.Error("a record with a byte too many was read")
+		for i := range b {
+			if _, err := decodeRecord(42, b[:i]); err == nil {
+				t.Errorf("a record cut to %d of %d bytes was read", i, len(b))
+			}
+		}
+		if _, err := decodeRecord(42, append(b, 0)); err == nil {
+			t.Error("a record with a byte too many was read")
+		}
 	}
 }
 
@@ -340,6 +346,7 @@ func TestRecordRoundTrip(t *testing.T) {
 func FuzzDecodeRecord(f *testing.F) {
 	f.Add(appendRecord(nil, &record{Job: Job{Remote: "/a", Local: "/x/a", LocalRoot: "/x", Size: 10}}))
 	f.Add([]byte{recordFormat, 0, 0, 0, 0})
+	f.Add(appendRecord(nil, &record{Job: Job{Remote: "/a.txt", Type: "ascii", MTime: time.Unix(1e9, 0).UTC()}}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := decodeRecord(1, b)
 		if err != nil {

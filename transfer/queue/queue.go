@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,6 +46,8 @@ type Queue struct {
 	running     map[*job]struct{}
 	nextPos     int64
 	restoredMax int64
+	// noSetTimeNoted: the log already said the server cannot set times.
+	noSetTimeNoted atomic.Bool
 	// repDirty: a change the reporter has not sent yet; lastSend: when it
 	// last sent. A change wakes the reporter only when a summary is due,
 	// so a run of small files does not wake it twice per file.
@@ -623,6 +626,9 @@ func (q *Queue) addIn(ctx context.Context, jobs []Job) (int, error) {
 		have[k] = true
 		v.ID = q.nextID
 		q.nextID++
+		if v.Type == "" && q.opts.Type.TypeFor(path.Base(v.Remote), q.opts.ASCIIExtensions) == transfer.ASCII {
+			v.Type = transfer.ASCII.String()
+		}
 		v.State = Queued
 		v.Batch = batch
 		nj := &job{Job: v, pos: q.nextPos, added: now}
@@ -716,4 +722,19 @@ func (q *Queue) tick(now time.Time) (s Summary, due bool, running int) {
 		return q.snapshotLocked(), true, n
 	}
 	return Summary{}, false, n
+}
+
+// SetType sets the transfer type of the jobs queued from now on (the
+// TUI's t); queued jobs keep theirs.
+func (q *Queue) SetType(m transfer.TypeMode) {
+	q.mu.Lock()
+	q.opts.Type = m
+	q.mu.Unlock()
+}
+
+// Type returns the transfer type new jobs get.
+func (q *Queue) Type() transfer.TypeMode {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.opts.Type
 }

@@ -40,15 +40,24 @@ type record struct {
 	Added int64
 }
 
-// recordFormat is the first byte of an encoded record.
-const recordFormat = 1
+// recordFormat is the first byte of an encoded record; recordFormatTail
+// marks one that ends with the type and time (see appendRecord).
+const (
+	recordFormat     = 1
+	recordFormatTail = 2
+)
 
 // appendRecord appends r's encoding to b: a format byte, the small
 // fields, varints, then the strings each with its length. The id is the
 // record's key. About 150 bytes for a job of a folder of small files,
 // where JSON took 400.
 func appendRecord(b []byte, r *record) []byte {
-	b = append(b, recordFormat, byte(r.Dir), byte(r.State), byte(r.Resolved), byte(b2i(r.NoRest)))
+	tail := r.Type != "" || !r.MTime.IsZero()
+	format := byte(recordFormat)
+	if tail {
+		format = recordFormatTail
+	}
+	b = append(b, format, byte(r.Dir), byte(r.State), byte(r.Resolved), byte(b2i(r.NoRest)))
 	b = binary.AppendVarint(b, r.Size)
 	b = binary.AppendVarint(b, r.Done)
 	b = binary.AppendVarint(b, int64(r.Attempts))
@@ -59,6 +68,18 @@ func appendRecord(b []byte, r *record) []byte {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
+	// The tail, only for a job that has them (a record without it stays
+	// format 1): the transfer type, and the source's time in Unix
+	// nanoseconds (0: none).
+	if tail {
+		b = binary.AppendUvarint(b, uint64(len(r.Type)))
+		b = append(b, r.Type...)
+		var t int64
+		if !r.MTime.IsZero() {
+			t = r.MTime.UnixNano()
+		}
+		b = binary.AppendVarint(b, t)
+	}
 	return b
 }
 
@@ -67,11 +88,12 @@ var errBadRecord = errors.New("bad record")
 // decodeRecord reads a record appendRecord wrote, its id from the key.
 func decodeRecord(id int64, b []byte) (record, error) {
 	r := record{Job: Job{ID: id}}
-	if len(b) < 5 || b[0] != recordFormat || b[1] > byte(Upload) || int(b[2]) >= len(stateNames) ||
+	if len(b) < 5 || (b[0] != recordFormat && b[0] != recordFormatTail) || b[1] > byte(Upload) || int(b[2]) >= len(stateNames) ||
 		int(b[3]) >= len(policyNames) || b[4] > 1 {
 		return r, errBadRecord
 	}
 	r.Dir, r.State, r.Resolved, r.NoRest = Direction(b[1]), State(b[2]), Policy(b[3]), b[4] == 1
+	tail := b[0] == recordFormatTail
 	b = b[5:]
 	for _, p := range [...]*int64{&r.Size, &r.Done, nil, &r.Pos, &r.Added, &r.Batch} {
 		v, n := binary.Varint(b)
@@ -92,6 +114,25 @@ func decodeRecord(id int64, b []byte) (record, error) {
 		}
 		*p = string(b[n : n+int(l)])
 		b = b[n+int(l):]
+	}
+	if tail {
+		l, n := binary.Uvarint(b)
+		if n <= 0 || l > uint64(len(b)-n) {
+			return r, errBadRecord
+		}
+		r.Type = string(b[n : n+int(l)])
+		b = b[n+int(l):]
+		t, n := binary.Varint(b)
+		if n <= 0 {
+			return r, errBadRecord
+		}
+		b = b[n:]
+		if t != 0 {
+			r.MTime = time.Unix(0, t).UTC()
+		}
+		if r.Type == "" && r.MTime.IsZero() {
+			return r, errBadRecord // written without a tail
+		}
 	}
 	if len(b) != 0 {
 		return r, errBadRecord

@@ -184,6 +184,14 @@ type Job struct {
 	// should know (fell back to the other mode, resumed a smaller remote
 	// file, already complete): shown beside the job, "" when nothing.
 	Note string `json:"note,omitempty"`
+	// Type is "ascii" for a job sent in TYPE A (line ends converted, no
+	// resume), "" for binary (TYPE I). It is fixed when the job is queued
+	// (Options.Type, Queue.SetType).
+	Type string `json:"type,omitempty"`
+	// MTime is the source's modification time where the caller knew it
+	// when queuing (a download's listing: MLSD modify or LIST); zero when
+	// not known. A download's local file gets it (else MDTM's).
+	MTime time.Time `json:"mtime,omitzero"`
 	// Speed is the recent rate in bytes per second while running.
 	Speed float64 `json:"-"`
 
@@ -192,6 +200,9 @@ type Job struct {
 	// known); the first attempt uses it instead of asking SIZE.
 	seen *remoteSeen
 }
+
+// ASCII reports whether the job is sent in TYPE A.
+func (j *Job) ASCII() bool { return j.Type == transfer.ASCII.String() }
 
 // remoteSeen holds the sizes a listing showed of an upload's final and
 // temporary names on the server, -1 for a name that was not there.
@@ -250,6 +261,17 @@ type Options struct {
 	// transfer succeeded in mode m once the other mode had failed: the
 	// caller can save m as the bookmark's last_good_mode.
 	OnFallback func(m transfer.Mode)
+	// Type is the transfer type of jobs queued from now on (binary,
+	// ascii, or auto by ASCIIExtensions); Queue.SetType changes it.
+	Type transfer.TypeMode
+	// ASCIIExtensions are the extensions auto sends as ascii (nil: the
+	// default list, transfer.DefaultASCIIExtensions).
+	ASCIIExtensions []string
+	// NoKeepTimes leaves modification times alone (keep_times = false,
+	// --no-keep-times): by default a download gets the remote file's time
+	// and an upload's remote file the local one's, where the server can
+	// set it (MFMT, or vsftpd's MDTM with a time).
+	NoKeepTimes bool
 }
 
 // defaultBackoff is the retry schedule when Options.Backoff is nil.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"time"
 
 	"ftpdeck/transfer"
 )
@@ -19,7 +20,9 @@ import (
 type upload struct {
 	*attempt
 	src      *os.File
-	size     int64  // the local file's size
+	size     int64 // the local file's size
+	mtime    time.Time
+	sent     int64  // ascii: bytes that went over the wire
 	target   string // where STOR writes: the temporary name or the final one
 	exists   bool   // the final name exists on the server (when looked at)
 	existing int64  // its size
@@ -50,6 +53,7 @@ func (u *upload) resolve(ctx context.Context) (State, error) {
 		return 0, &localErr{fmt.Errorf("%s is not a regular file", u.Local)}
 	}
 	u.size = st.Size()
+	u.mtime = st.ModTime()
 	if u.size != u.Size {
 		u.set(func(x *Job) { x.Size = u.size })
 	}
@@ -147,7 +151,8 @@ func (u *upload) prepare(ctx context.Context) error {
 		u.target = u.temp()
 	}
 	ours := u.target != u.Remote || u.policy == Resume || u.Done > 0 || u.j.progress.Load() > 0
-	if !ours || u.NoRest {
+	// ascii starts over: the bytes on the server are not the local file's
+	if !ours || u.NoRest || u.ASCII() {
 		return nil
 	}
 	n, ok := u.existing, u.exists
@@ -182,6 +187,12 @@ func (u *upload) transfer(ctx context.Context) error {
 	if u.q.testReader != nil {
 		src = u.q.testReader(u.Job, u.src)
 	}
+	if u.ASCII() {
+		u.note("ascii transfer (TYPE A): line ends sent as CRLF, no resume")
+		var err error
+		_, u.sent, err = u.c.StoreASCII(ctx, u.target, src, &u.j.progress)
+		return err
+	}
 	_, err := u.c.Store(ctx, u.target, u.off, src, &u.j.progress)
 	if err == nil || u.off == 0 || !restRefused(err) {
 		return err
@@ -211,6 +222,16 @@ func (u *upload) verify(ctx context.Context) error {
 		u.note("the server does not show %s after STOR; its size is not checked", u.target)
 		return nil
 	}
+	if u.ASCII() {
+		// The server keeps the CRLF sent (vsftpd by default) or turns it
+		// back into its own line ends: either size is right.
+		note := fmt.Sprintf("ascii: %d bytes local, %d on the wire, %d on the server", u.size, u.sent, got)
+		u.set(func(x *Job) { x.Note = note })
+		if got != u.size && got != u.sent {
+			u.note("%s; the server converted them its own way, size not compared", note)
+		}
+		return nil
+	}
 	return u.checkSize("stor", got, u.size)
 }
 
@@ -220,6 +241,7 @@ func (u *upload) verify(ctx context.Context) error {
 func (u *upload) commit(ctx context.Context) error {
 	u.j.progress.Store(u.size)
 	if u.target == u.Remote {
+		u.keepTime(ctx)
 		return nil
 	}
 	err := u.c.Rename(ctx, u.target, u.Remote)
@@ -231,7 +253,27 @@ func (u *upload) commit(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("stor %s: the whole file is on the server as %s, but renaming it failed: %w (--no-temp-upload sends to the final name)", u.Remote, u.target, err)
 	}
+	u.keepTime(ctx)
 	return nil
+}
+
+// keepTime gives the remote file the local file's modification time, after
+// the rename (a server may give a renamed file a new time): MFMT, or
+// vsftpd's "MDTM time file", whichever FEAT offers. A server with neither,
+// or one that refuses, gets a note in the log; the upload stands.
+func (u *upload) keepTime(ctx context.Context) {
+	if u.q.opts.NoKeepTimes || u.mtime.IsZero() {
+		return
+	}
+	if !u.c.CanSetModTime() {
+		if u.q.noSetTimeNoted.CompareAndSwap(false, true) {
+			u.log.Notef(u.c.ID(), "queue: the server offers no way to set a file's time (neither MFMT nor MDTM with a time in FEAT); uploads keep the time of the upload")
+		}
+		return
+	}
+	if err := u.c.SetModTime(ctx, u.Remote, u.mtime); err != nil {
+		u.note("could not set the time of %s on the server: %v", u.Remote, err)
+	}
 }
 
 // cleanup closes the local file.

@@ -167,7 +167,7 @@ func (m Model) row(i int) string {
 	if showTime {
 		t := strings.Repeat(" ", len(timeLayout))
 		if !e.Time.IsZero() {
-			t = e.Time.Format(timeLayout)
+			t = e.Time.Local().Format(timeLayout) // this machine's time zone
 		}
 		line += " " + t
 	}

@@ -453,3 +453,17 @@ func TestLargeFileAfterSmallOnes(t *testing.T) {
 		t.Fatalf("queue speed %s one second into a 200 MiB/s file", Rate(r))
 	}
 }
+
+// TestRowShowsType (issue 21): an ascii job's row says so; a binary one
+// says nothing of its type.
+func TestRowShowsType(t *testing.T) {
+	for _, c := range []struct {
+		typ  string
+		want bool
+	}{{"ascii", true}, {"", false}} {
+		got := stateText(queue.Job{State: queue.Queued, Type: c.typ})
+		if strings.Contains(got, "[ascii]") != c.want {
+			t.Errorf("type %q: row says %q", c.typ, got)
+		}
+	}
+}

@@ -198,6 +198,9 @@ func stateText(j queue.Job) string {
 	if j.Mode != "" {
 		s += " (" + j.Mode + ")"
 	}
+	if j.ASCII() {
+		s += " [ascii]" // TYPE A: line ends converted
+	}
 	if j.Err != "" && (j.State == queue.Failed || j.State == queue.Queued) {
 		s += ": " + wire.Escape(j.Err)
 	} else if j.Note != "" {
