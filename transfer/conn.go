@@ -35,6 +35,7 @@ type Entry struct {
 	Size   int64
 	Time   time.Time
 	Target string // a link's target, as the server said it
+	Perm   string // the mode as ls -l writes it ("-rw-r--r--"); "" when the listing gave none
 }
 
 // Conn is one logged-in control connection. It is not safe for concurrent

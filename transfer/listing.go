@@ -137,7 +137,7 @@ func (c *Conn) entries(parsed []wire.ListEntry, dir string, single bool) []Entry
 		case wire.ListLink:
 			t = Link
 		}
-		out = append(out, Entry{Name: name, Type: t, Size: max(e.Size, 0), Time: e.Time, Target: e.Target})
+		out = append(out, Entry{Name: name, Type: t, Size: max(e.Size, 0), Time: e.Time, Target: e.Target, Perm: e.Perm})
 	}
 	return out
 }

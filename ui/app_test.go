@@ -38,11 +38,17 @@ func fixedLocal(t *testing.T) string {
 		if err := os.WriteFile(p, make([]byte, f.size), 0o644); err != nil {
 			t.Fatal(err)
 		}
+		if err := os.Chmod(p, 0o644); err != nil { // whatever the umask: the goldens show it
+			t.Fatal(err)
+		}
 		if err := os.Chtimes(p, t0, t0); err != nil {
 			t.Fatal(err)
 		}
 	}
 	if err := os.Mkdir(filepath.Join(dir, "backup"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(filepath.Join(dir, "backup"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	_ = os.Chtimes(filepath.Join(dir, "backup"), t0, t0)

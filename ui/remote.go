@@ -35,7 +35,7 @@ func (r remoteLister) List(ctx context.Context, dir string, hidden bool) ([]file
 				k = filepane.Link
 			case transfer.File:
 			}
-			out[i] = filepane.Entry{Name: e.Name, Kind: k, Size: e.Size, Time: e.Time, Target: e.Target}
+			out[i] = filepane.Entry{Name: e.Name, Kind: k, Size: e.Size, Time: e.Time, Target: e.Target, Perm: e.Perm}
 		}
 		return nil
 	})

@@ -46,9 +46,9 @@ type lsEntry struct {
 	Size int64  `json:"size"`
 	// MTime is RFC 3339 in UTC; null when the server gave no time.
 	MTime *string `json:"mtime"`
-	// Perm is the permission string the server listed ("rw-r--r--");
-	// null when its listing gave none (MLSD without UNIX.mode, or a
-	// parser that keeps none: today always null).
+	// Perm is the mode as the server listed it, as ls -l writes it
+	// ("-rw-r--r--", from a Unix LIST line or MLSD's UNIX.mode); null
+	// when its listing gave none (DOS/IIS lines, MLSD without UNIX.mode).
 	Perm *string `json:"perm"`
 	// Target is a link's target as the server said it; null otherwise.
 	Target      *string `json:"target"`
@@ -72,6 +72,9 @@ func newLsEntry(e transfer.Entry) lsEntry {
 	}
 	if e.Type == transfer.Link {
 		out.Target, out.TargetBytes = optional(e.Target), rawBytes(e.Target)
+	}
+	if e.Perm != "" {
+		out.Perm = optional(e.Perm)
 	}
 	return out
 }

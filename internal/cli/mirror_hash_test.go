@@ -83,3 +83,22 @@ func TestQuoteAgainstDaemons(t *testing.T) {
 		t.Errorf("RETR: exit %d %s", code, stderr)
 	}
 }
+
+// TestPermissionsListed: after SITE CHMOD 600, a listing shows the file as
+// -rw------- on every daemon (vsftpd's LIST, pure-ftpd's and proftpd's
+// MLSD UNIX.mode), in ls --json's perm.
+func TestPermissionsListed(t *testing.T) {
+	for _, kind := range ftpd.Kinds() {
+		t.Run(string(kind), func(t *testing.T) {
+			d := ftpd.Start(t, kind, ftpd.Options{})
+			d.WriteFile(t, "p/f.txt", []byte("secret"))
+			if code, out, errs := run(t, "quote", base(d), "SITE CHMOD 600 p/f.txt"); code != 0 {
+				t.Fatalf("chmod: exit %d %s%s", code, out, errs)
+			}
+			code, out, errs := run(t, "ls", "--json", base(d)+"p")
+			if code != 0 || !strings.Contains(out, `"name":"f.txt"`) || !strings.Contains(out, `"perm":"-rw-------"`) {
+				t.Fatalf("ls --json: exit %d\n%s%s", code, out, errs)
+			}
+		})
+	}
+}

@@ -25,6 +25,9 @@ type ListEntry struct {
 	Size   int64 // -1 when the line gives none (MLSD without size)
 	Time   time.Time
 	Target string // a link's target, when the line names it
+	// Perm is the entry's mode as ls -l writes it ("-rw-r--r--"), from a
+	// Unix LIST line or MLSD's UNIX.mode; "" when the server gives none.
+	Perm string
 }
 
 // ParseMLSx parses one MLSD line (or one MLST entry line without its
@@ -44,6 +47,8 @@ func ParseMLSx(line string) (ListEntry, bool) {
 	}
 	e := ListEntry{Name: name, Size: -1}
 	typed := false
+	var perm uint32
+	hasPerm := false
 	for _, f := range strings.Split(facts, ";") {
 		if f == "" {
 			continue
@@ -85,7 +90,15 @@ func ParseMLSx(line string) (ListEntry, bool) {
 			if ok {
 				e.Time = t
 			}
+		case "unix.mode":
+			if m, err := strconv.ParseUint(v, 8, 32); err == nil && m <= 0o7777 {
+				perm = uint32(m)
+				hasPerm = true
+			}
 		}
+	}
+	if hasPerm {
+		e.Perm = PermString(e.Kind, perm)
 	}
 	if !typed {
 		// Without a type nothing says file or folder; a size says file.
@@ -216,7 +229,7 @@ func parseUnix(line string, now time.Time) (ListEntry, bool) {
 		if rest >= len(line) {
 			return ListEntry{}, false
 		}
-		e := ListEntry{Name: line[rest+1:], Time: t}
+		e := ListEntry{Name: line[rest+1:], Time: t, Perm: fs[0].s[:10]}
 		size, err := strconv.ParseInt(fs[sizeAt].s, 10, 64)
 		if err != nil {
 			return ListEntry{}, false
@@ -347,4 +360,37 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
+}
+
+// PermString writes mode (the low 12 bits of a Unix mode) as ls -l does,
+// with the kind's type letter: PermString(ListFile, 0o640) is "-rw-r-----".
+func PermString(k ListKind, mode uint32) string {
+	b := []byte("-rwxrwxrwx")
+	switch k {
+	case ListFolder, ListSelf:
+		b[0] = 'd'
+	case ListLink:
+		b[0] = 'l'
+	case ListFile:
+	}
+	for i := range 9 {
+		if mode&(1<<(8-i)) == 0 {
+			b[i+1] = '-'
+		}
+	}
+	special := []struct {
+		bit  uint32
+		at   int
+		x, n byte
+	}{{0o4000, 3, 's', 'S'}, {0o2000, 6, 's', 'S'}, {0o1000, 9, 't', 'T'}}
+	for _, sp := range special {
+		if mode&sp.bit != 0 {
+			if b[sp.at] == 'x' {
+				b[sp.at] = sp.x
+			} else {
+				b[sp.at] = sp.n
+			}
+		}
+	}
+	return string(b)
 }

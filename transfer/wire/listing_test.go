@@ -219,3 +219,32 @@ func FuzzParseMLSx(f *testing.F) {
 		}
 	})
 }
+
+func TestListingPermissions(t *testing.T) {
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	for line, want := range map[string]string{
+		"-rw-------    1 1000 1000   4096 Nov 30 10:00 secret.txt":     "-rw-------",
+		"drwxr-sr-x.   2 root root   4096 Jan  2  2025 shared":         "drwxr-sr-x",
+		"lrwxrwxrwx    1 0    0         7 May 20  2025 bin -> usr/bin": "lrwxrwxrwx",
+	} {
+		e, ok := ParseList(line, now)
+		if !ok || e.Perm != want {
+			t.Errorf("%q: perm %q (ok %v), want %q", line, e.Perm, ok, want)
+		}
+	}
+	for line, want := range map[string]string{
+		"type=file;size=3;modify=20261130100000;UNIX.mode=0600; a.txt": "-rw-------",
+		"type=dir;UNIX.mode=2775;modify=20261130100000; d":             "drwxrwsr-x",
+		"type=file;UNIX.mode=1644; t":                                  "-rw-r--r-T",
+		"type=file;size=1; nomode":                                     "",
+		"type=file;size=1;UNIX.mode=99999; bad":                        "",
+	} {
+		e, ok := ParseMLSx(line)
+		if !ok || e.Perm != want {
+			t.Errorf("%q: perm %q (ok %v), want %q", line, e.Perm, ok, want)
+		}
+	}
+	if e, ok := ParseList("11-30-26  02:25PM       <DIR>          Windows", now); !ok || e.Perm != "" {
+		t.Errorf("DOS line: perm %q", e.Perm)
+	}
+}

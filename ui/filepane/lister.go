@@ -25,6 +25,7 @@ type Entry struct {
 	Size   int64
 	Time   time.Time
 	Target string // a link's target, if known
+	Perm   string // the mode as ls -l writes it; "" when unknown
 }
 
 // IsDir reports whether the entry can be opened as a folder. Links are
@@ -73,7 +74,7 @@ func (Local) List(_ context.Context, dir string, _ bool) ([]Entry, error) {
 		}
 		e := Entry{Name: d.Name()}
 		if err == nil {
-			e.Size, e.Time = info.Size(), info.ModTime()
+			e.Size, e.Time, e.Perm = info.Size(), info.ModTime(), info.Mode().String()
 		}
 		switch {
 		case d.IsDir():

@@ -62,11 +62,14 @@ type DoneMsg struct {
 
 // Model is one file pane.
 type Model struct {
-	id     int
-	title  string
-	lister Lister
-	keys   KeyMap
-	styles Styles
+	// hasPerm: some entry of the listing carries permissions (a listing
+	// without any, DOS/IIS or MLSD without UNIX.mode, gets no column).
+	hasPerm bool
+	id      int
+	title   string
+	lister  Lister
+	keys    KeyMap
+	styles  Styles
 
 	dir     string
 	entries []Entry
@@ -345,10 +348,12 @@ func (m *Model) listed(msg ListedMsg) {
 	m.entries = msg.Entries
 	keep := m.marks
 	m.marks = map[string]bool{}
+	m.hasPerm = false
 	for _, e := range m.entries {
 		if keep[e.Name] {
 			m.marks[e.Name] = true
 		}
+		m.hasPerm = m.hasPerm || e.Perm != ""
 	}
 	m.rebuild()
 }

@@ -136,6 +136,14 @@ func shortenLeft(p string, w int) string {
 	return "…"
 }
 
+// The permissions column ("-rw-r--r--", as the listing gave it) shows on
+// panes at least permMinWidth wide (both panes of a 120-column terminal)
+// whose listing has any.
+const (
+	permWidth    = 10
+	permMinWidth = 56
+)
+
 func (m Model) row(i int) string {
 	e := m.entries[m.rows[i]]
 	marked := m.marks[e.Name]
@@ -154,9 +162,13 @@ func (m Model) row(i int) string {
 		kind = "@"
 	}
 	showTime := m.width >= 46
+	showPerm := m.hasPerm && m.width >= permMinWidth
 	fixed := 2 + 1 + 1 + 7 // mark+kind, space, space, size
 	if showTime {
 		fixed += 1 + len(timeLayout)
+	}
+	if showPerm {
+		fixed += 1 + permWidth
 	}
 	nameW := max(m.width-fixed, 1)
 	name := wire.Escape(e.Name)
@@ -170,6 +182,9 @@ func (m Model) row(i int) string {
 			t = e.Time.Local().Format(timeLayout) // this machine's time zone
 		}
 		line += " " + t
+	}
+	if showPerm {
+		line += " " + cells.Fit(wire.Escape(e.Perm), permWidth)
 	}
 	line = cells.Fit(line, m.width)
 	switch {
