@@ -219,19 +219,6 @@ func hinted(j queue.Job) string {
 	return msg + tryOther(m)
 }
 
-func humanBytes(b float64) string {
-	const unit = 1024
-	if b < unit {
-		return fmt.Sprintf("%.0f B", b)
-	}
-	div, exp := float64(unit), 0
-	for n := b / unit; n >= unit && exp < 4; n /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", b/div, "KMGTP"[exp])
-}
-
 // result is the command's outcome: the summary on stderr when anything
 // was skipped or failed, and errReported when anything failed.
 func (r *headless) result() error {

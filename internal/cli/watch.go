@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"ftpdeck/transfer"
 	"ftpdeck/transfer/queue"
 )
 
@@ -84,11 +85,11 @@ func (w *watcher) jobs(js []queue.Job, now time.Time, all bool) {
 func progressLine(s queue.Summary) string {
 	files := len(s.Jobs)
 	fin := s.Done + s.Failed + s.Skipped + s.Canceled
-	line := fmt.Sprintf("%d/%d files  %s / %s", fin, files, humanBytes(float64(s.BytesDone)), humanBytes(float64(s.BytesTotal)))
+	line := fmt.Sprintf("%d/%d files  %s / %s", fin, files, transfer.HumanBytes(float64(s.BytesDone)), transfer.HumanBytes(float64(s.BytesTotal)))
 	if s.BytesTotal > 0 {
 		line += fmt.Sprintf("  %3.0f%%", 100*float64(s.BytesDone)/float64(s.BytesTotal))
 	}
-	line += fmt.Sprintf("  %s/s", humanBytes(s.Speed))
+	line += fmt.Sprintf("  %s/s", transfer.HumanBytes(s.Speed))
 	if left := s.BytesTotal - s.BytesDone; s.Speed > 0 && left > 0 {
 		line += "  ETA " + clock(time.Duration(float64(left)/s.Speed*float64(time.Second)))
 	}

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"ftpdeck/transfer"
 )
 
 // Op is what the plan does with one path.
@@ -203,16 +205,5 @@ func (p Plan) Summary() string {
 	return s
 }
 
-// Bytes formats a byte count in IEC units (1.5 MiB).
-func Bytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTP"[exp])
-}
+// Bytes formats a byte count as ftpdeck shows sizes (transfer.HumanBytes).
+func Bytes(n int64) string { return transfer.HumanBytes(float64(n)) }
