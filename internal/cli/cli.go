@@ -444,6 +444,37 @@ func addLogSink(log *transfer.Log, file string, env Env) (func(), error) {
 	return func() { _ = f.Close() }, nil
 }
 
+// opened is a headless command's server once logged in: the session, its
+// first connection (the caller owns it: close it, or hand it to a queue),
+// and the target's path resolved against the login folder.
+type opened struct {
+	sess *transfer.Session
+	c    *transfer.Conn
+	path string
+}
+
+// openTarget opens the protocol log (--log), dials t and resolves its path
+// (Conn.Abs, right after login). The returned function closes the log;
+// on an error nothing is left open.
+func openTarget(ctx context.Context, flags Flags, t target, env Env) (opened, func(), error) {
+	log, closeLog, err := newLog(flags, env)
+	if err != nil {
+		return opened{}, nil, err
+	}
+	sess, c, err := connect(ctx, t, log)
+	if err != nil {
+		closeLog()
+		return opened{}, nil, err
+	}
+	p, err := c.Abs(ctx, t.site.Path)
+	if err != nil {
+		_ = c.Close()
+		closeLog()
+		return opened{}, nil, err
+	}
+	return opened{sess: sess, c: c, path: p}, closeLog, nil
+}
+
 // connect dials one connection for a headless command.
 func connect(ctx context.Context, t target, log *transfer.Log) (*transfer.Session, *transfer.Conn, error) {
 	t.noteMode(log)

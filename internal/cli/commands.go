@@ -23,25 +23,17 @@ func runLs(ctx context.Context, flags Flags, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	log, closeLog, err := newLog(flags, env)
+	o, closeLog, err := openTarget(ctx, flags, t, env)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	sess, c, err := connect(ctx, t, log)
+	defer o.c.Close()
+	entries, err := o.c.List(ctx, o.path, true)
 	if err != nil {
 		return err
 	}
-	defer c.Close()
-	dir, err := c.Abs(ctx, t.site.Path)
-	if err != nil {
-		return err
-	}
-	entries, err := c.List(ctx, dir, true)
-	if err != nil {
-		return err
-	}
-	t.worked(sess.Mode(), env)
+	t.worked(o.sess.Mode(), env)
 	transfer.SortEntries(entries)
 	w := newBufWriter(env.Stdout)
 	if flags.JSON {
@@ -324,21 +316,13 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 			return usagef("put: - (stdin) takes one source")
 		}
 	}
-	log, closeLog, err := newLog(flags, env)
+	oneProcForPlainFTP([]target{t}, env)
+	o, closeLog, err := openTarget(ctx, flags, t, env)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	oneProcForPlainFTP([]target{t}, env)
-	sess, c, err := connect(ctx, t, log)
-	if err != nil {
-		return err
-	}
-	remote, err := c.Abs(ctx, t.site.Path)
-	if err != nil {
-		_ = c.Close()
-		return err
-	}
+	sess, c, remote := o.sess, o.c, o.path
 	if srcs[0] == "-" {
 		defer c.Close()
 		if t.site.Path == "" || strings.HasSuffix(remote, "/") {

@@ -52,21 +52,14 @@ func runMirror(ctx context.Context, flags Flags, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	log, closeLog, err := newLog(flags, env)
+	oneProcForPlainFTP([]target{t}, env)
+	o, closeLog, err := openTarget(ctx, flags, t, env)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	oneProcForPlainFTP([]target{t}, env)
-	sess, c, err := connect(ctx, t, log)
-	if err != nil {
-		return err
-	}
-	m := &mirrorRun{ctx: ctx, env: env, flags: flags, target: t, sess: sess, c: c, local: dir, started: time.Now()}
+	m := &mirrorRun{ctx: ctx, env: env, flags: flags, target: t, sess: o.sess, c: o.c, top: o.path, local: dir, started: time.Now()}
 	defer m.closeConns()
-	if m.top, err = c.Abs(ctx, t.site.Path); err != nil {
-		return err
-	}
 	if m.top != "/" {
 		m.top = strings.TrimSuffix(m.top, "/")
 	}
@@ -100,7 +93,7 @@ func runMirror(ctx context.Context, flags Flags, args []string, env Env) error {
 		r.failed += m.failed
 	}
 	if r.failed == 0 && !r.interrupted {
-		t.worked(sess.Mode(), env)
+		t.worked(m.sess.Mode(), env)
 	}
 	return r.result()
 }

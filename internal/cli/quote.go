@@ -26,15 +26,12 @@ func runQuote(ctx context.Context, flags Flags, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	log, closeLog, err := newLog(flags, env)
+	o, closeLog, err := openTarget(ctx, flags, t, env)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	_, c, err := connect(ctx, t, log)
-	if err != nil {
-		return err
-	}
+	c := o.c
 	defer c.Close()
 	failed := false
 	w := newBufWriter(env.Stdout)
