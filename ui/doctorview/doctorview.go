@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer"
+	"ftpdeck/ui/internal/cells"
 )
 
 // KeyMap is the overlay's bindings.
@@ -121,12 +122,7 @@ func (m Model) View(w, h int) string {
 		lines = append(lines, "")
 		lines = append(lines, strings.Split(strings.TrimRight(rep.RenderTable(inner), "\n"), "\n")...)
 	}
-	room := max(h-3, 1) // title line and the box's borders
-	off := min(m.offset, max(len(lines)-room, 0))
-	shown := lines[off:min(off+room, len(lines))]
-	for i, l := range shown {
-		shown[i] = ansi.Truncate(l, inner, "…")
-	}
+	shown := cells.Window(lines, m.offset, h-3, inner) // h less the title line and the box's borders
 	box := m.styles.Box.Width(inner + 2)
 	title := m.styles.Title.Render(" Mode doctor") + m.styles.Desc.Render("  (↑/↓ scroll, esc closes)")
 	return ansi.Truncate(title, w, "") + "\n" + box.Render(strings.Join(shown, "\n"))

@@ -18,6 +18,7 @@ import (
 
 	"ftpdeck/transfer/mirror"
 	"ftpdeck/transfer/wire"
+	"ftpdeck/ui/internal/cells"
 )
 
 // KeyMap is the preview's bindings.
@@ -180,12 +181,7 @@ func (m Model) View(w, h int) string {
 			lines = append(lines, l)
 		}
 	}
-	room := max(h-3, 1)
-	off := min(m.offset, max(len(lines)-room, 0))
-	shown := append([]string(nil), lines[off:min(off+room, len(lines))]...)
-	for i, l := range shown {
-		shown[i] = ansi.Truncate(l, inner, "…")
-	}
+	shown := cells.Window(lines, m.offset, h-3, inner) // h less the title line and the box's borders
 	dir := "remote → local"
 	if !m.Down {
 		dir = "local → remote"

@@ -59,3 +59,16 @@ func Break(s string, first, rest int) []string {
 	}
 	return append(out, s)
 }
+
+// Window is what a scrolled view of lines shows in room rows: the lines
+// from offset (held back so the last page is full), each cut to w cells.
+// The lines passed in are not changed.
+func Window(lines []string, offset, room, w int) []string {
+	room = max(room, 1)
+	off := min(max(offset, 0), max(len(lines)-room, 0))
+	shown := append([]string(nil), lines[off:min(off+room, len(lines))]...)
+	for i, l := range shown {
+		shown[i] = Truncate(l, w)
+	}
+	return shown
+}

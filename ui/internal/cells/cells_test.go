@@ -50,3 +50,24 @@ func TestBreak(t *testing.T) {
 		}
 	}
 }
+
+func TestWindow(t *testing.T) {
+	lines := []string{"one", "two", "three", "a long fourth line"}
+	for _, c := range []struct {
+		offset, room, w int
+		want            string
+	}{
+		{0, 2, 10, "one|two"},
+		{1, 2, 10, "two|three"},
+		{9, 2, 10, "three|a long fo…"}, // held back: the last page is full
+		{-3, 9, 10, "one|two|three|a long fo…"},
+		{0, 0, 10, "one"}, // at least one row
+	} {
+		if got := strings.Join(Window(lines, c.offset, c.room, c.w), "|"); got != c.want {
+			t.Errorf("Window(%d, %d, %d) = %q, want %q", c.offset, c.room, c.w, got, c.want)
+		}
+	}
+	if lines[3] != "a long fourth line" {
+		t.Error("Window changed its input")
+	}
+}
