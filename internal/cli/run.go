@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -206,15 +205,15 @@ func (r *headless) finish(q *queue.Queue) int {
 // to it, what each mode needs.
 func hinted(j queue.Job) string {
 	msg := wire.Escape(j.Err)
-	if j.ErrMode == "" {
+	switch j.ErrMode {
+	case "":
 		return msg // not a data-connection failure
+	case queue.ErrModeBoth:
+		return msg + bothFailed
 	}
 	m, err := transfer.ParseMode(j.ErrMode)
 	if err != nil {
 		return msg
-	}
-	if strings.Contains(j.Err, "(after "+m.Other().String()+" mode failed") {
-		return msg + bothFailed // the queue's fallback wording (worker.run)
 	}
 	return msg + tryOther(m)
 }

@@ -123,3 +123,24 @@ func TestActiveRefusedFallsBackVsftpd(t *testing.T) {
 		})
 	}
 }
+
+// TestBothModesFailed: passive ports dead and PORT/EPRT refused: the job
+// fails after the one fallback, its ErrMode says both modes failed (the
+// CLI and the detail view word that from the field, not from the text),
+// and its error names both failures.
+func TestBothModesFailed(t *testing.T) {
+	srv := ftpscript.Start(t)
+	deadPassive(t, srv)
+	srv.Handle("PORT", ftpscript.Reply("500 Illegal PORT command."))
+	srv.Handle("EPRT", ftpscript.Reply("500 Illegal EPRT command."))
+	srv.Files.Put("/f.bin", genData(42, 1000))
+	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(1000))
+	q := startQueue(t, sess, Options{Parallel: 1})
+	if _, err := q.AddDownloadTo(testCtx(t, 5*time.Second), dial(t, sess), "/f.bin", false, 1000, filepath.Join(t.TempDir(), "f.bin")); err != nil {
+		t.Fatal(err)
+	}
+	j := waitDone(t, q, 20*time.Second).Jobs[0]
+	if j.State != Failed || j.ErrMode != ErrModeBoth || !strings.Contains(j.Err, "after passive mode failed") {
+		t.Fatalf("state %s, err_mode %q, err %q", j.State, j.ErrMode, j.Err)
+	}
+}

@@ -317,8 +317,12 @@ func (j *job) setErr(err error) {
 		return
 	}
 	j.Err = err.Error()
+	var both *bothModesError
 	var de *transfer.DataConnError
-	if errors.As(err, &de) {
+	switch {
+	case errors.As(err, &both):
+		j.ErrMode = ErrModeBoth
+	case errors.As(err, &de):
 		j.ErrMode = de.Mode.String()
 	}
 }

@@ -165,7 +165,8 @@ type Job struct {
 	Attempts int    `json:"attempts"`
 	Err      string `json:"err,omitempty"`
 	// ErrMode is "active" or "passive" when Err is a data connection that
-	// could not be made in that mode (the other mode may work).
+	// could not be made in that mode (the other mode may work), and
+	// ErrModeBoth when the fallback to the other mode failed too.
 	ErrMode string `json:"err_mode,omitempty"`
 	// Mode is "" for the session's mode, or "active"/"passive" when the
 	// job is pinned to one (Retry in the other mode).
@@ -282,3 +283,7 @@ var ErrNoJob = errors.New("no such job")
 
 // ErrClosed is returned by methods called after Close.
 var ErrClosed = errors.New("queue closed")
+
+// ErrModeBoth is Job.ErrMode when a data connection failed in both modes
+// (the session's, then the fallback's).
+const ErrModeBoth = "both"

@@ -217,7 +217,7 @@ func (w *worker) run(ctx context.Context, j *job) {
 		var de *transfer.DataConnError
 		if errors.As(err, &de) {
 			if fellBack != nil {
-				err = fmt.Errorf("%w (after %s mode failed: %s)", err, fellBack.Mode, fellBack.Cause)
+				err = &bothModesError{err: err, first: fellBack}
 				break
 			}
 			if pinned || q.opts.NoFallback || !otherModeMayFix(de) {
@@ -445,3 +445,16 @@ func freeRemoteName(ctx context.Context, c *transfer.Conn, p string) (string, er
 	}
 	return "", fmt.Errorf("no free name for %s on the server", p)
 }
+
+// bothModesError is a transfer whose data connection failed in the
+// session's mode and then, on the fallback, in the other one too.
+type bothModesError struct {
+	err   error                   // the second failure
+	first *transfer.DataConnError // the first, in the other mode
+}
+
+func (e *bothModesError) Error() string {
+	return fmt.Sprintf("%v (after %s mode failed: %s)", e.err, e.first.Mode, e.first.Cause)
+}
+
+func (e *bothModesError) Unwrap() error { return e.err }

@@ -237,7 +237,7 @@ func (m *Model) render() {
 	if j.Err != "" {
 		b = append(b, "", s.Label.Render("error"))
 		wrap(s.Err, wire.Escape(j.Err), 2)
-		if j.ErrMode != "" {
+		if j.ErrMode != "" && j.ErrMode != queue.ErrModeBoth {
 			wrap(s.Dim, fmt.Sprintf("the data connection failed in %s mode: m in the queue pane retries in the other mode", j.ErrMode), 2)
 		}
 	}
