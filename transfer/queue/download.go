@@ -159,6 +159,9 @@ func (d *download) opened() (*os.File, error) {
 
 // transfer fetches the file from the .part's size (REST).
 func (d *download) transfer(ctx context.Context) error {
+	if ok, err := d.segmented(ctx); ok {
+		return err
+	}
 	d.j.progress.Store(d.off)
 	if d.off > 0 && d.expected >= 0 && d.off >= d.expected {
 		return nil // all there already
@@ -308,5 +311,6 @@ func (d *download) cleanup() {
 	}
 	if fi, err := d.dir.Lstat(d.part); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
 		_ = d.dir.Remove(d.part)
+		_ = d.dir.Remove(segmentsName(d.name))
 	}
 }

@@ -166,6 +166,9 @@ func openPart(r *os.Root, relPart string, keep bool) (*os.File, int64, error) {
 // partSize returns the size of local+".part" when it is a regular file
 // inside root (0 otherwise): what a download has already fetched.
 func partSize(root, local string) int64 {
+	if n, ok := segmentsDone(root, local); ok {
+		return n // a segmented .part has holes (segments.go)
+	}
 	part := partPath(local)
 	if _, err := safeRel(root, part); err != nil {
 		return 0

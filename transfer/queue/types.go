@@ -251,6 +251,11 @@ type Options struct {
 	// is checked. The size is still checked, and a remote file smaller
 	// than the local one is resumed, with a note, instead of skipped.
 	NoTempUpload bool
+	// Segments, above 1, fetches each download of a known size with at
+	// least 8 MiB to come over up to this many connections at once, each
+	// a segment of the file (--segments N, config.toml's segments; see
+	// segments.go). 0 or 1: one connection per file.
+	Segments int
 	// NoFallback keeps every transfer in the mode it starts in: without
 	// it, a data connection that fails in a way the other mode can fix
 	// (refused, not answered in time, PORT or PASV refused) is tried once

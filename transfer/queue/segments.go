@@ -1,0 +1,447 @@
+package queue
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"ftpdeck/transfer"
+)
+
+// Segmented downloads (Options.Segments, --segments N; lftp's pget -n N).
+//
+// One large file is fetched over several connections at once: its bytes
+// still to come are cut into segments, each fetched on a connection of
+// its own with REST to the segment's start and RETR, read up to the
+// segment's end and then stopped (the data connection closed early; the
+// server's 426, or 226 when it had sent everything, is read so the
+// control connection stays in step). Every segment writes into the one
+// NAME.part at its own offsets.
+//
+// The segments' state, each one's start, end and bytes done, is kept
+// beside the .part in NAME.part.segments (written before the first byte,
+// then every second and when the attempt ends, always by a rename), so a
+// run that is killed continues every segment where it stopped. While that
+// file exists the .part may have holes: its size says nothing, and every
+// reader of the .part (a rerun, the queue's Done) reads the state instead.
+// The state is removed once every segment is whole, before the size check
+// and the rename, which are a single download's.
+//
+// The worker's own connection fetches segments too, and whatever the
+// others leave: an extra connection the server refuses (421, too many
+// connections) or that fails only means fewer segments at a time, never a
+// failed file. A server that refuses REST has the job start over on one
+// connection (the single download's own fallback).
+
+const (
+	// segmentMinFile: a file with fewer bytes to come is fetched on one
+	// connection (a connection's login costs more than it would save).
+	segmentMinFile = 8 << 20
+	// segmentMinPart is the least a segment holds: a file gets fewer
+	// segments than asked rather than smaller ones.
+	segmentMinPart = 1 << 20
+	// segmentsSuffix names the segments' state beside the target.
+	segmentsSuffix = ".part.segments"
+	// segmentSaveEvery is how often the state is written while bytes
+	// arrive.
+	segmentSaveEvery = time.Second
+)
+
+// errSegmentEnd is what a segment's writer returns once the segment's
+// last byte is on disk: it stops the transfer (not a failure).
+var errSegmentEnd = errors.New("segment complete")
+
+// segment is one range of the file, [start, end), of which done bytes
+// from start are on disk.
+type segment struct {
+	start, end int64
+	done       atomic.Int64
+	taken      bool // a connection is fetching it (segPlan.mu)
+}
+
+func (s *segment) whole() bool { return s.start+s.done.Load() >= s.end }
+
+// segRecord is a segment in the state file.
+type segRecord struct {
+	Start int64 `json:"start"`
+	End   int64 `json:"end"`
+	Done  int64 `json:"done"`
+}
+
+// segFile is the state file's content.
+type segFile struct {
+	Size     int64       `json:"size"`
+	Segments []segRecord `json:"segments"`
+}
+
+// segPlan is one attempt's segmented download. Its segments are shared
+// by the connections' goroutines: taken under mu, done counted with
+// atomics.
+type segPlan struct {
+	d     *download
+	f     *os.File
+	size  int64
+	segs  []*segment
+	state string // the state file's name in d.dir
+	mu    sync.Mutex
+	saved sync.Mutex // one write of the state file at a time
+}
+
+// segmentsName is the state file's name beside target name.
+func segmentsName(name string) string { return tempName(name, segmentsSuffix) }
+
+// readSegments reads the state file name in dir; nil when there is none
+// or it cannot be read or makes no sense for a file of size bytes (then
+// the .part's holes are unknown).
+func readSegments(dir *os.Root, name string, size, partSize int64) (*segFile, bool) {
+	b, err := dir.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false
+	}
+	var st segFile
+	if err != nil || len(b) > 1<<20 || json.Unmarshal(b, &st) != nil || st.Size != size || len(st.Segments) == 0 {
+		return nil, true
+	}
+	prev := int64(0)
+	for _, r := range st.Segments {
+		if r.Start < prev || r.End <= r.Start || r.End > size || r.Done < 0 || r.Start+r.Done > r.End || r.Start+r.Done > partSize {
+			return nil, true
+		}
+		prev = r.End
+	}
+	return &st, true
+}
+
+// segmentsDone returns the bytes on disk of local's segmented download in
+// progress, from its state file; ok is false when it has none.
+func segmentsDone(root, local string) (n int64, ok bool) {
+	dir, name := filepath.Split(local)
+	p := dir + segmentsName(name)
+	if _, err := safeRel(root, p); err != nil {
+		return 0, false
+	}
+	fi, err := os.Lstat(p)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > 1<<20 {
+		return 0, false
+	}
+	b, err := os.ReadFile(p)
+	var st segFile
+	if err != nil || json.Unmarshal(b, &st) != nil {
+		return 0, false
+	}
+	for _, r := range st.Segments {
+		n += r.Done
+	}
+	return n, true
+}
+
+// segmented runs the download as segments when it should: a state file
+// from an earlier run is continued whatever Options.Segments says (its
+// .part has holes); otherwise a binary file of known size with at least
+// segmentMinFile bytes to come, when Options.Segments > 1. It reports
+// whether it took the transfer over.
+func (d *download) segmented(ctx context.Context) (bool, error) {
+	name := segmentsName(d.name)
+	f, err := d.opened()
+	if err != nil {
+		return true, err
+	}
+	st, found := readSegments(d.dir, name, d.expected, d.off)
+	if found && (st == nil || d.ASCII() || d.NoRest || d.q.testWriter != nil) {
+		// The holes of the .part are unknown, or this transfer cannot
+		// fill them: start over.
+		if st == nil {
+			d.note("segments: %s is unreadable or does not fit the file (%d bytes); starting over", name, d.expected)
+		}
+		if err := f.Truncate(0); err != nil {
+			return true, &localErr{err}
+		}
+		d.off = 0
+		_ = d.dir.Remove(name)
+		st = nil
+	}
+	if st == nil {
+		n := d.q.opts.Segments
+		if n < 2 || d.ASCII() || d.NoRest || d.q.testWriter != nil {
+			return false, nil
+		}
+		left := d.expected - d.off
+		switch {
+		case d.expected < 0:
+			d.note("segments: size unknown, one connection")
+			return false, nil
+		case left < segmentMinFile:
+			return false, nil // small: not worth another login
+		}
+		n = int(min(int64(n), left/segmentMinPart))
+		st = &segFile{Size: d.expected}
+		for i := range n {
+			a := d.off + left*int64(i)/int64(n)
+			b := d.off + left*int64(i+1)/int64(n)
+			st.Segments = append(st.Segments, segRecord{Start: a, End: b})
+		}
+		if d.off > 0 {
+			// the .part's beginning, whole already (a single download's)
+			st.Segments = append([]segRecord{{Start: 0, End: d.off, Done: d.off}}, st.Segments...)
+		}
+	} else {
+		d.note("segments: continuing %d segments from %s", len(st.Segments), name)
+	}
+	p := &segPlan{d: d, f: f, size: d.expected, state: name}
+	for _, r := range st.Segments {
+		s := &segment{start: r.Start, end: r.End}
+		s.done.Store(r.Done)
+		p.segs = append(p.segs, s)
+	}
+	// on disk before any byte lands past the .part's end
+	if err := p.save(); err != nil {
+		return true, err
+	}
+	return true, p.run(ctx)
+}
+
+// save writes the state file (a temporary file renamed over it).
+func (p *segPlan) save() error {
+	p.saved.Lock()
+	defer p.saved.Unlock()
+	st := segFile{Size: p.size}
+	for _, s := range p.segs {
+		st.Segments = append(st.Segments, segRecord{Start: s.start, End: s.end, Done: s.done.Load()})
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	tmp := tempName(p.d.name, segmentsSuffix+".tmp")
+	if err := p.d.dir.WriteFile(tmp, b, 0o644); err != nil {
+		return &localErr{fmt.Errorf("segments state: %w", err)}
+	}
+	if err := p.d.dir.Rename(tmp, p.state); err != nil {
+		return &localErr{fmt.Errorf("segments state: %w", err)}
+	}
+	return nil
+}
+
+// done returns the bytes on disk over all segments.
+func (p *segPlan) done() int64 {
+	var n int64
+	for _, s := range p.segs {
+		n += s.done.Load()
+	}
+	return n
+}
+
+// take gives the next segment that is neither whole nor being fetched.
+func (p *segPlan) take() *segment {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.segs {
+		if !s.taken && !s.whole() {
+			s.taken = true
+			return s
+		}
+	}
+	return nil
+}
+
+func (p *segPlan) release(s *segment) {
+	p.mu.Lock()
+	s.taken = false
+	p.mu.Unlock()
+}
+
+// open counts the segments not whole yet.
+func (p *segPlan) open() int {
+	n := 0
+	for _, s := range p.segs {
+		if !s.whole() {
+			n++
+		}
+	}
+	return n
+}
+
+// run fetches the segments: the worker's connection and up to
+// Options.Segments-1 more, each taking the next segment left when its
+// own is whole. What the extra connections could not do, the worker's
+// connection does after them.
+func (p *segPlan) run(ctx context.Context) error {
+	d := p.d
+	d.j.progress.Store(p.done())
+	before := p.done()
+	want := min(max(d.q.opts.Segments, 1), p.open())
+	d.note("segments: %d bytes to come in %d segments, %d connections", p.size-before, p.open(), want)
+
+	stopSave := make(chan struct{})
+	var saving sync.WaitGroup
+	saving.Go(func() {
+		t := time.NewTicker(segmentSaveEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				_ = p.save()
+			case <-stopSave:
+				return
+			}
+		}
+	})
+
+	rctx, cancel := context.WithCancel(ctx)
+	var extras sync.WaitGroup
+	for i := 1; i < want; i++ {
+		extras.Go(func() { p.extra(rctx, i) })
+	}
+	mainStopped := false
+	err := p.fetchAll(rctx, d.c, &mainStopped)
+	if err != nil {
+		cancel()
+	}
+	extras.Wait()
+	cancel()
+	if err == nil && ctx.Err() == nil && p.open() > 0 {
+		// what failed extra connections left
+		err = p.fetchAll(ctx, d.c, &mainStopped)
+	}
+	close(stopSave)
+	saving.Wait()
+	d.n = p.done() - before
+
+	if err != nil && restRefused(err) {
+		_ = d.dir.Remove(p.state)
+		if terr := d.truncate(); terr != nil {
+			return terr
+		}
+		return d.restart("segments: the server refused REST")
+	}
+	if err == nil && ctx.Err() == nil && p.open() == 0 {
+		if rerr := d.dir.Remove(p.state); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+			return &localErr{rerr}
+		}
+	} else if serr := p.save(); serr != nil && err == nil {
+		err = serr
+	}
+	if err == nil && mainStopped {
+		p.resync(ctx)
+	}
+	// verify compares d.off+d.n with the remote size: the .part's size
+	// once every segment is whole
+	if fi, serr := p.f.Stat(); serr == nil && err == nil {
+		d.n = fi.Size() - d.off
+	}
+	return err
+}
+
+// resync checks that the worker's connection, whose transfers were
+// stopped early, still answers in step (a server that sent two replies
+// to a closed data connection would not), and replaces it when not.
+func (p *segPlan) resync(ctx context.Context) {
+	d := p.d
+	if err := d.c.NoOp(ctx); err == nil {
+		return
+	}
+	d.note("segments: the connection is out of step after stopping a transfer early; reconnecting")
+	d.w.drop()
+	if c, err := d.w.connect(ctx); err == nil {
+		d.c = c
+	}
+}
+
+// extra runs one extra connection: it logs in, fetches segments until
+// none is left, and quits. Any failure ends only this connection: its
+// segment goes back to the others.
+func (p *segPlan) extra(ctx context.Context, i int) {
+	d := p.d
+	c, err := d.q.sess.Dial(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			why := "could not connect"
+			if transfer.IsConnLimit(err) {
+				why = "the server refused another connection"
+			}
+			d.note("segments: connection %d: %s (%v); carrying on with fewer", i+1, why, err)
+		}
+		return
+	}
+	defer func() { _ = c.Close() }()
+	if d.Mode != "" {
+		if m, err := transfer.ParseMode(d.Mode); err == nil {
+			c.PinMode(m)
+		}
+	}
+	var stopped bool
+	if err := p.fetchAll(ctx, c, &stopped); err != nil && ctx.Err() == nil {
+		d.log.Notef(c.ID(), "queue: job %d %s: segments: this connection failed (%v); the others carry on", d.ID, d.Remote, err)
+	}
+}
+
+// fetchAll fetches segments on c until none is left to take; stopped
+// is set when a transfer was stopped early.
+func (p *segPlan) fetchAll(ctx context.Context, c *transfer.Conn, stopped *bool) error {
+	for {
+		s := p.take()
+		if s == nil {
+			return nil
+		}
+		early, err := p.fetch(ctx, c, s)
+		*stopped = *stopped || early
+		p.release(s)
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// fetch fetches what is left of s on c (REST to it, RETR), stopping the
+// transfer at the segment's end. early is set when it was stopped there.
+func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) (early bool, err error) {
+	d := p.d
+	w := &segWriter{f: p.f, s: s, last: s.end == p.size}
+	from := s.start + s.done.Load()
+	_, err = c.RetrieveTo(ctx, d.Remote, from, func() (io.Writer, error) { return w, nil }, &d.j.progress)
+	if errors.Is(err, errSegmentEnd) {
+		return true, nil
+	}
+	if err == nil && !s.whole() {
+		// the file ended before the segment did: it shrank
+		return false, &shortError{got: s.start + s.done.Load(), want: s.end}
+	}
+	return false, err
+}
+
+// segWriter writes a segment's bytes at their offsets in the .part and
+// stops the transfer (errSegmentEnd) at the segment's end: at once for
+// every segment but the last, which reads on to the server's end of file
+// and stops only if more comes (the file grew).
+type segWriter struct {
+	f    *os.File
+	s    *segment
+	last bool
+}
+
+func (w *segWriter) Write(b []byte) (int, error) {
+	s := w.s
+	pos := s.start + s.done.Load()
+	left := s.end - pos
+	end := false
+	if int64(len(b)) > left || (!w.last && int64(len(b)) == left) {
+		b, end = b[:left], true
+	}
+	n, err := w.f.WriteAt(b, pos)
+	s.done.Add(int64(n))
+	if err != nil {
+		return n, err
+	}
+	if end {
+		return n, errSegmentEnd
+	}
+	return n, nil
+}

@@ -1,0 +1,277 @@
+package queue
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"ftpdeck/internal/ftpd"
+	"ftpdeck/internal/ftpscript"
+	"ftpdeck/transfer"
+)
+
+// segSize is the test file: 9 MiB, over segmentMinFile, so four segments
+// of 2.25 MiB.
+const segSize = 9<<20 + 12345
+
+// retrOverlap returns how many RETRs the log shows running at once at
+// most (from the RETR sent to its connection's final reply), and on how
+// many connections RETR was sent.
+func retrOverlap(l *transfer.Log) (most, conns int) {
+	running := map[int]bool{}
+	seen := map[int]bool{}
+	for _, e := range l.Snapshot() {
+		switch {
+		case e.Dir == transfer.Sent && strings.HasPrefix(e.Text, "RETR "):
+			running[e.Conn], seen[e.Conn] = true, true
+			n := 0
+			for _, r := range running {
+				if r {
+					n++
+				}
+			}
+			most = max(most, n)
+		case e.Dir == transfer.Received && running[e.Conn] && len(e.Text) > 3 && e.Text[3] == ' ' && e.Text[0] != '1':
+			running[e.Conn] = false
+		}
+	}
+	return most, len(seen)
+}
+
+// restOffsets returns the offsets of the REST commands sent.
+func restOffsets(l *transfer.Log) []int64 {
+	var out []int64
+	for _, s := range sentLines(l) {
+		if v, ok := strings.CutPrefix(s, "REST "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// getSegmented downloads /f.bin into local over a queue with opts and
+// fails unless it arrived whole, with nothing left beside it.
+func getSegmented(t *testing.T, sess *transfer.Session, opts Options, local string, want []byte) Job {
+	t.Helper()
+	q := startQueue(t, sess, opts)
+	if _, err := q.AddDownload(testCtx(t, 10*time.Second), dial(t, sess), "/f.bin", false, local); err != nil {
+		t.Fatal(err)
+	}
+	s := waitDone(t, q, 60*time.Second)
+	if s.Done != 1 {
+		t.Fatalf("%s\nnotes:\n%s", failures(s), notes(sess.Log()))
+	}
+	got, err := os.ReadFile(filepath.Join(local, "f.bin"))
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("file differs: %d bytes, want %d (%v)", len(got), len(want), err)
+	}
+	for _, n := range []string{"f.bin.part", "f.bin.part.segments"} {
+		if _, err := os.Lstat(filepath.Join(local, n)); err == nil {
+			t.Errorf("%s left behind", n)
+		}
+	}
+	if j := s.Jobs[0]; j.Done != int64(len(want)) {
+		t.Errorf("job done %d, want %d", j.Done, len(want))
+	}
+	return s.Jobs[0]
+}
+
+// TestSegmentsDaemons: a file of random bytes fetched in four segments
+// arrives byte for byte from each daemon, in both modes, over four
+// connections with REST at each segment's start; vsftpd capped per
+// connection shows the four running at once. A transfer stopped at a
+// segment's end leaves its connection in step with every server.
+func TestSegmentsDaemons(t *testing.T) {
+	data := genData(19, segSize)
+	for _, kind := range daemonKinds {
+		t.Run(string(kind), func(t *testing.T) {
+			opts := ftpd.Options{}
+			if kind == ftpd.Vsftpd {
+				opts.MaxRate = 8 << 20 // 9 MiB takes over a second on one connection
+			}
+			d := ftpd.Start(t, kind, opts)
+			d.WriteFile(t, "f.bin", data)
+			for _, mode := range []transfer.Mode{transfer.Passive, transfer.Active} {
+				t.Run(mode.String(), func(t *testing.T) {
+					sess, lg := daemonSession(d)
+					sess.SetMode(mode)
+					getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data)
+					// Uncapped on loopback, the worker's connection may
+					// fetch every segment before the others have logged
+					// in: each segment it stopped early, and the
+					// connection stayed in step (the server's one reply
+					// to the closed data connection read).
+					most, conns := retrOverlap(lg)
+					if kind == ftpd.Vsftpd && (conns != 4 || most < 2) {
+						t.Errorf("RETR on %d connections, at most %d at once: the segments did not run in parallel\n%s", conns, most, notes(lg))
+					}
+					if n := notes(lg); strings.Contains(n, "out of step") || strings.Contains(n, "failed") {
+						t.Errorf("notes:\n%s", n)
+					}
+					rests := restOffsets(lg)
+					for i := int64(1); i < 4; i++ {
+						if off := segSize * i / 4; !containsInt(rests, off) {
+							t.Errorf("no REST %d (segment %d) in %v", off, i, rests)
+						}
+					}
+					t.Logf("%s %s: %d RETR at once at most", kind, mode, most)
+				})
+			}
+		})
+	}
+}
+
+func containsInt(s []int64, v int64) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSegmentsResume: a segmented download canceled half-way leaves its
+// .part and the segments' state (bytes done in several segments); the
+// same download run again continues each segment where it stopped (REST
+// to each one's start plus done) and the file arrives whole.
+func TestSegmentsResume(t *testing.T) {
+	data := genData(20, segSize)
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 2 << 20})
+	d.WriteFile(t, "f.bin", data)
+	local := t.TempDir()
+	state := filepath.Join(local, "f.bin.part.segments")
+
+	sess, _ := daemonSession(d)
+	q := startQueue(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite})
+	if _, err := q.AddDownload(testCtx(t, 10*time.Second), dial(t, sess), "/f.bin", false, local); err != nil {
+		t.Fatal(err)
+	}
+	q.Start()
+	// No event says "a second of bytes is on disk": poll the state file.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if n, ok := segmentsDone(local, filepath.Join(local, "f.bin")); ok && n >= 2<<20 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no segments' state with 2 MiB done within 30s\n%s", notes(sess.Log()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	id := q.Snapshot().Jobs[0].ID
+	if err := q.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	j := waitState(t, q, id, Canceled)
+	_ = q.Close()
+
+	b, err := os.ReadFile(state)
+	if err != nil {
+		t.Fatalf("no segments' state after the cancel: %v", err)
+	}
+	var st segFile
+	if err := json.Unmarshal(b, &st); err != nil {
+		t.Fatal(err)
+	}
+	var done int64
+	started := 0
+	var resumeAt []int64
+	for _, r := range st.Segments {
+		done += r.Done
+		if r.Done > 0 {
+			started++
+		}
+		if r.Start+r.Done < r.End {
+			resumeAt = append(resumeAt, r.Start+r.Done)
+		}
+	}
+	if st.Size != segSize || len(st.Segments) != 4 || started < 2 || done >= segSize || len(resumeAt) == 0 {
+		t.Fatalf("state after the cancel: %s", b)
+	}
+	if j.Done != done {
+		t.Errorf("canceled job's Done %d, the state's %d", j.Done, done)
+	}
+	part, _ := os.ReadFile(filepath.Join(local, "f.bin.part"))
+	for _, r := range st.Segments {
+		if !bytes.Equal(part[r.Start:r.Start+r.Done], data[r.Start:r.Start+r.Done]) {
+			t.Fatalf("segment at %d: the %d bytes done differ from the file's", r.Start, r.Done)
+		}
+	}
+
+	sess2, lg2 := daemonSession(d)
+	getSegmented(t, sess2, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, local, data)
+	rests := restOffsets(lg2)
+	for _, off := range resumeAt {
+		if off > 0 && !containsInt(rests, off) {
+			t.Errorf("the rerun sent no REST %d (a segment's start plus done); sent %v", off, rests)
+		}
+	}
+	if !strings.Contains(notes(lg2), "continuing 4 segments") {
+		t.Errorf("no note of the continued segments:\n%s", notes(lg2))
+	}
+}
+
+// TestSegmentsRestRefused: a server that refuses REST gets the file on
+// one connection from byte 0 (the job marked NoRest), whole.
+func TestSegmentsRestRefused(t *testing.T) {
+	srv := ftpscript.Start(t)
+	data := genData(21, segSize)
+	srv.Files.Put("/f.bin", data)
+	srv.Handle("REST", ftpscript.Reply("502 REST not implemented."))
+	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(2000))
+	j := getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite, Backoff: []time.Duration{}}, t.TempDir(), data)
+	if !j.NoRest || !strings.Contains(notes(sess.Log()), "refused REST") {
+		t.Errorf("NoRest %v, notes:\n%s", j.NoRest, notes(sess.Log()))
+	}
+	// the last RETR, the whole file, went without REST
+	tr := srv.Transcript()
+	last := -1
+	for i, c := range tr {
+		if strings.HasPrefix(c, "RETR ") {
+			last = i
+		}
+	}
+	if last < 1 || strings.HasPrefix(tr[last-1], "REST ") {
+		t.Errorf("transcript %q", tr)
+	}
+}
+
+// TestSegmentsConnLimit: a server that takes fewer connections than
+// segments (vsftpd max_per_ip, 421 at the greeting) refuses the extra
+// ones; the download carries on with those it has and the file arrives
+// whole.
+func TestSegmentsConnLimit(t *testing.T) {
+	data := genData(22, segSize)
+	// the test's own connection (AddDownload), the worker's, one more
+	// (capped, so the worker's connection does not fetch it all before
+	// the others have tried to log in)
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxPerIP: 3, MaxRate: 8 << 20})
+	d.WriteFile(t, "f.bin", data)
+	sess, lg := daemonSession(d)
+	getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data)
+	if !strings.Contains(notes(lg), "refused another connection") {
+		t.Errorf("no note of the refused connections:\n%s", notes(lg))
+	}
+	if _, conns := retrOverlap(lg); conns != 2 {
+		t.Errorf("RETR on %d connections, want 2 (the server takes 3, the test holds one)", conns)
+	}
+}
+
+// TestSegmentsSmallFile: below segmentMinFile a file goes on one
+// connection, whatever Segments says.
+func TestSegmentsSmallFile(t *testing.T) {
+	data := genData(23, segmentMinFile-1)
+	d := ftpd.StartVsftpd(t, ftpd.Options{})
+	d.WriteFile(t, "f.bin", data)
+	sess, lg := daemonSession(d)
+	getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data)
+	if _, conns := retrOverlap(lg); conns != 1 {
+		t.Errorf("RETR on %d connections, want 1", conns)
+	}
+}
