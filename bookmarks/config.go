@@ -34,7 +34,13 @@ type Config struct {
 	// Keepalive is how long a connection may sit idle before ftpdeck
 	// sends NOOP on it, so the server does not drop it; 0 = never.
 	Keepalive time.Duration `toml:"keepalive"`
+	// Segments, above 1, fetches each large file (8 MiB or more to come)
+	// over this many connections at once (--segments); 0 or 1: one.
+	Segments int `toml:"segments"`
 }
+
+// MaxSegments bounds segments and --segments.
+const MaxSegments = 32
 
 // DefaultKeepalive is the keepalive setting's default (INTERFACE.md).
 const DefaultKeepalive = 60 * time.Second
@@ -67,7 +73,7 @@ func LoadConfig(dir string) (Config, error) {
 		for i, k := range und {
 			keys[i] = fmt.Sprintf("%q", k.String())
 		}
-		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive, transfer_type, ascii_extensions, keep_times)", path, strings.Join(keys, ", "))
+		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive, transfer_type, ascii_extensions, keep_times, segments)", path, strings.Join(keys, ", "))
 	}
 	if err := c.Validate(); err != nil {
 		return DefaultConfig(), fmt.Errorf("%s: %w", path, err)
@@ -92,6 +98,9 @@ func (c Config) Validate() error {
 	}
 	if err := validKeepalive(c.Keepalive); err != nil {
 		errs = append(errs, err)
+	}
+	if c.Segments < 0 || c.Segments > MaxSegments {
+		errs = append(errs, fmt.Errorf("segments %d is not between 1 and %d", c.Segments, MaxSegments))
 	}
 	if c.LogLines < 1 {
 		errs = append(errs, fmt.Errorf("log_lines %d must be at least 1", c.LogLines))

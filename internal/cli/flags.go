@@ -39,6 +39,10 @@ type Flags struct {
 	// Type is --type: binary, ascii or auto ("" when not given: the
 	// bookmark's transfer_type, then config.toml's, then binary).
 	Type string
+	// Segments is --segments N: a large file of get (and mirror) is
+	// fetched over N connections at once (0 when not given: config.toml's
+	// segments, then 1).
+	Segments int
 	// TempUpload is --temp-upload (true) or --no-temp-upload (false);
 	// nil when neither is given (the bookmark's temp_upload, then
 	// config.toml's, then on).
@@ -77,7 +81,8 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 var valueFlags = map[string]bool{
 	"active-addr": true, "active-ports": true, "parallel": true, "local": true, "log": true,
 	"timeout": true, "tls-fingerprint": true, "config": true, "state": true, "on-conflict": true, "encoding": true, "type": true,
-	"exclude": true,
+	"exclude":  true,
+	"segments": true,
 }
 
 var boolFlags = map[string]bool{"active": true, "passive": true, "no-fallback": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
@@ -227,6 +232,12 @@ func setValue(f *Flags, name, v string) error {
 		}
 		f.Type = m.String()
 		return nil
+	case "segments":
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > bookmarks.MaxSegments {
+			return usagef("--segments %q: want a number from 1 to %d", v, bookmarks.MaxSegments)
+		}
+		f.Segments = n
 	case "encoding":
 		enc, err := transfer.NormalizeEncoding(v)
 		if err != nil {
@@ -316,6 +327,8 @@ Flags:
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
   --type MODE                 binary (default), ascii (TYPE A: line ends converted),
                               auto (ascii for the extensions in ascii_extensions)
+  --segments N                get, mirror: fetch each file of 8 MiB or more over N
+                              connections at once, resumable (default 1; config: segments)
   --json                      headless: JSON lines on stdout (fields in the README)
   --quiet | -v                headless: only errors on stderr | also the protocol log there
 

@@ -38,9 +38,10 @@ var commands = []command{
 			"\"-\" streams one file to stdout, a device is written as a stream, any other path is the\n" +
 			"target. Each file lands in NAME.part and is renamed once its size is checked; a run\n" +
 			"stopped by Ctrl+C keeps its .part files and the same command resumes them.",
-		flags: append(slices.Clone(transferFlags), connFlags...),
+		flags: append(append(slices.Clone(transferFlags), "segments"), connFlags...),
 		examples: []string{
 			"ftpdeck get ftp://ftp.example.com/pub/file.iso .",
+			"ftpdeck get --segments 4 ftp://ftp.example.com/pub/big.iso .",
 			"ftpdeck get --parallel 4 --on-conflict resume work/photos ~/Pictures/",
 			"ftpdeck get --json ftp://alice@ftp.example.com/logs/ ./logs | jq -c 'select(.status != \"done\")'",
 		}},
@@ -68,7 +69,7 @@ var commands = []command{
 		what: "Make DIR equal to the remote folder (or, with --reverse, the remote folder equal to DIR):\n" +
 			"copy what is new or changed (by size and time, or --checksum), keep times, and with\n" +
 			"--delete remove what the source lacks. --dry-run prints the plan and changes nothing.",
-		flags: append([]string{"reverse", "delete", "dry-run", "exclude", "checksum", "follow-links", "parallel", "type", "json"}, connFlags...),
+		flags: append([]string{"reverse", "delete", "dry-run", "exclude", "checksum", "follow-links", "parallel", "segments", "type", "json"}, connFlags...),
 		examples: []string{
 			"ftpdeck mirror --dry-run work/www ./www",
 			"ftpdeck mirror --delete --exclude '*.tmp' ftp://alice@ftp.example.com/site/ ./site",
@@ -140,6 +141,7 @@ var flagDocs = map[string]flagDoc{
 	"exclude":            {"GLOB", "mirror: leave matching paths out (repeatable)", "none"},
 	"checksum":           {"", "mirror: compare files of equal size by the server's hash", "off"},
 	"follow-links":       {"", "mirror: copy what links point to", "off"},
+	"segments":           {"N", "get, mirror: fetch each file of 8 MiB or more over N connections at once", "1"},
 }
 
 // flagSpelling is how a flag is typed: -v and -h, --name for the rest.

@@ -61,13 +61,15 @@ func (r *headless) start(sess *transfer.Session, t target, policy queue.Policy) 
 }
 
 // fileSettings returns what sets a queue's transfer type, ascii
-// extensions and time keeping: --type, else the bookmark's transfer_type,
-// else config.toml's (binary when none); ascii_extensions and keep_times
-// from the bookmark, else config.toml.
+// extensions, time keeping and segments: --type, else the bookmark's
+// transfer_type, else config.toml's (binary when none); ascii_extensions
+// and keep_times from the bookmark, else config.toml; --segments, else
+// config.toml's segments.
 func fileSettings(flags Flags, t target) func(*queue.Options) {
 	var typ string
 	var exts []string
 	var keep *bool
+	segments := flags.Segments
 	if t.store != nil && t.bookmark != "" {
 		if b, ok := t.store.Get(t.bookmark); ok {
 			typ, exts, keep = b.TransferType, b.ASCIIExtensions, b.KeepTimes
@@ -83,6 +85,9 @@ func fileSettings(flags Flags, t target) func(*queue.Options) {
 		if keep == nil {
 			keep = cfg.KeepTimes
 		}
+		if segments == 0 {
+			segments = cfg.Segments
+		}
 	}
 	if flags.Type != "" {
 		typ = flags.Type
@@ -91,6 +96,7 @@ func fileSettings(flags Flags, t target) func(*queue.Options) {
 	return func(o *queue.Options) {
 		o.Type, o.ASCIIExtensions = mode, exts
 		o.NoKeepTimes = keep != nil && !*keep
+		o.Segments = segments
 	}
 }
 

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"bytes"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"ftpdeck/internal/ftpd"
+)
+
+// retrConn matches a RETR in the protocol log and catches its connection.
+var retrConn = regexp.MustCompile(`\[(\d+)\] > RETR `)
+
+// TestGetSegments: get --segments 4, or config.toml's segments = 4,
+// fetches a 9 MiB file over four connections (vsftpd capped per
+// connection, so the worker's own does not finish it alone), byte for
+// byte; a bad count is a usage error.
+func TestGetSegments(t *testing.T) {
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 8 << 20})
+	data := payload(9<<20 + 3)
+	d.WriteFile(t, "big.bin", data)
+	u := "ftp://" + url.UserPassword(d.User, d.Password).String() + "@" + d.Addr() + "/big.bin"
+	withConfig := t.TempDir()
+	if err := os.WriteFile(filepath.Join(withConfig, "config.toml"), []byte("segments = 4\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, args := range map[string][]string{
+		"flag":   {"--segments", "4", "--config", t.TempDir()},
+		"config": {"--config", withConfig},
+	} {
+		t.Run(name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "big.bin")
+			code, _, stderr := run(t, append([]string{"get", "--log", "-"}, append(args, u, out)...)...)
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			if got, err := os.ReadFile(out); err != nil || !bytes.Equal(got, data) {
+				t.Fatalf("downloaded file differs (err %v)", err)
+			}
+			conns := map[string]bool{}
+			for _, m := range retrConn.FindAllStringSubmatch(stderr, -1) {
+				conns[m[1]] = true
+			}
+			if len(conns) != 4 {
+				t.Errorf("RETR on %d connections, want 4\n%s", len(conns), stderr)
+			}
+		})
+	}
+	for _, bad := range []string{"0", "33", "x"} {
+		if code, _, _ := run(t, "get", "--segments", bad, u, t.TempDir()); code != 2 {
+			t.Errorf("--segments %s: exit %d, want 2", bad, code)
+		}
+	}
+}
