@@ -1,6 +1,7 @@
 package queue
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -39,7 +40,9 @@ import (
 // others leave: an extra connection the server refuses (421, too many
 // connections) or that fails only means fewer segments at a time, never a
 // failed file. A server that refuses REST has the job start over on one
-// connection (the single download's own fallback).
+// connection (the single download's own fallback), and so has one that
+// ignores it: each transfer from an offset asks for segmentOverlap bytes
+// before it, compared with the .part once every segment is whole.
 
 const (
 	// segmentMinFile: a file with fewer bytes to come is fetched on one
@@ -53,6 +56,11 @@ const (
 	// segmentSaveEvery is how often the state is written while bytes
 	// arrive.
 	segmentSaveEvery = time.Second
+	// segmentOverlap is how many bytes before its offset a transfer
+	// asks for: they are compared, once every segment is whole, with
+	// what the .part holds there, which catches a server that answers
+	// REST with 350 and then sends the file from byte 0 anyway.
+	segmentOverlap = 512
 )
 
 // errSegmentEnd is what a segment's writer returns once the segment's
@@ -86,13 +94,21 @@ type segFile struct {
 // by the connections' goroutines: taken under mu, done counted with
 // atomics.
 type segPlan struct {
-	d     *download
-	f     *os.File
-	size  int64
-	segs  []*segment
-	state string // the state file's name in d.dir
-	mu    sync.Mutex
-	saved sync.Mutex // one write of the state file at a time
+	d      *download
+	f      *os.File
+	size   int64
+	segs   []*segment
+	state  string // the state file's name in d.dir
+	mu     sync.Mutex
+	checks []overlap  // under mu
+	saved  sync.Mutex // one write of the state file at a time
+}
+
+// overlap is what a transfer sent for the bytes before its offset, to be
+// compared with the .part's at the end.
+type overlap struct {
+	at int64
+	b  []byte
 }
 
 // segmentsName is the state file's name beside target name.
@@ -323,6 +339,13 @@ func (p *segPlan) run(ctx context.Context) error {
 		return d.restart("segments: the server refused REST")
 	}
 	if err == nil && ctx.Err() == nil && p.open() == 0 {
+		if at, ok := p.overlapsMatch(); !ok {
+			_ = d.dir.Remove(p.state)
+			if terr := d.truncate(); terr != nil {
+				return terr
+			}
+			return d.restart(fmt.Sprintf("segments: the server ignored REST (the bytes sent for offset %d are not the file's there)", at))
+		}
 		if rerr := d.dir.Remove(p.state); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
 			return &localErr{rerr}
 		}
@@ -338,6 +361,18 @@ func (p *segPlan) run(ctx context.Context) error {
 		d.n = fi.Size() - d.off
 	}
 	return err
+}
+
+// overlapsMatch compares each transfer's overlap with the .part; it
+// returns the offset of the first that differs.
+func (p *segPlan) overlapsMatch() (int64, bool) {
+	for _, o := range p.checks {
+		b := make([]byte, len(o.b))
+		if _, err := p.f.ReadAt(b, o.at); err != nil || !bytes.Equal(b, o.b) {
+			return o.at, false
+		}
+	}
+	return 0, true
 }
 
 // resync checks that the worker's connection, whose transfers were
@@ -404,9 +439,17 @@ func (p *segPlan) fetchAll(ctx context.Context, c *transfer.Conn, stopped *bool)
 // transfer at the segment's end. early is set when it was stopped there.
 func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) (early bool, err error) {
 	d := p.d
-	w := &segWriter{f: p.f, s: s, last: s.end == p.size}
 	from := s.start + s.done.Load()
-	_, err = c.RetrieveTo(ctx, d.Remote, from, func() (io.Writer, error) { return w, nil }, &d.j.progress)
+	w := &segWriter{f: p.f, s: s, last: s.end == p.size, progress: &d.j.progress}
+	if from > 0 {
+		w.over = make([]byte, 0, min(from, segmentOverlap))
+	}
+	_, err = c.RetrieveTo(ctx, d.Remote, from-int64(cap(w.over)), func() (io.Writer, error) { return w, nil }, &d.j.progress)
+	if len(w.over) > 0 {
+		p.mu.Lock()
+		p.checks = append(p.checks, overlap{at: from - int64(cap(w.over)), b: w.over})
+		p.mu.Unlock()
+	}
 	if errors.Is(err, errSegmentEnd) {
 		return true, nil
 	}
@@ -420,14 +463,26 @@ func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) (earl
 // segWriter writes a segment's bytes at their offsets in the .part and
 // stops the transfer (errSegmentEnd) at the segment's end: at once for
 // every segment but the last, which reads on to the server's end of file
-// and stops only if more comes (the file grew).
+// and stops only if more comes (the file grew). The first cap(over)
+// bytes are the overlap, kept aside (and not counted as progress).
 type segWriter struct {
-	f    *os.File
-	s    *segment
-	last bool
+	f        *os.File
+	s        *segment
+	last     bool
+	over     []byte
+	progress *atomic.Int64
 }
 
 func (w *segWriter) Write(b []byte) (int, error) {
+	if k := min(cap(w.over)-len(w.over), len(b)); k > 0 {
+		w.over = append(w.over, b[:k]...)
+		w.progress.Add(-int64(k))
+		n, err := w.Write(b[k:])
+		return k + n, err
+	}
+	if len(b) == 0 {
+		return 0, nil
+	}
 	s := w.s
 	pos := s.start + s.done.Load()
 	left := s.end - pos

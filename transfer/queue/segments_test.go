@@ -84,7 +84,8 @@ func getSegmented(t *testing.T, sess *transfer.Session, opts Options, local stri
 
 // TestSegmentsDaemons: a file of random bytes fetched in four segments
 // arrives byte for byte from each daemon, in both modes, over four
-// connections with REST at each segment's start; vsftpd capped per
+// connections with REST at each segment's start (less the overlap that
+// is compared at the end); vsftpd capped per
 // connection shows the four running at once. A transfer stopped at a
 // segment's end leaves its connection in step with every server.
 func TestSegmentsDaemons(t *testing.T) {
@@ -116,7 +117,7 @@ func TestSegmentsDaemons(t *testing.T) {
 					}
 					rests := restOffsets(lg)
 					for i := int64(1); i < 4; i++ {
-						if off := segSize * i / 4; !containsInt(rests, off) {
+						if off := segSize*i/4 - segmentOverlap; !containsInt(rests, off) {
 							t.Errorf("no REST %d (segment %d) in %v", off, i, rests)
 						}
 					}
@@ -208,7 +209,7 @@ func TestSegmentsResume(t *testing.T) {
 	getSegmented(t, sess2, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, local, data)
 	rests := restOffsets(lg2)
 	for _, off := range resumeAt {
-		if off > 0 && !containsInt(rests, off) {
+		if off > 0 && !containsInt(rests, off-min(off, segmentOverlap)) {
 			t.Errorf("the rerun sent no REST %d (a segment's start plus done); sent %v", off, rests)
 		}
 	}
@@ -217,16 +218,28 @@ func TestSegmentsResume(t *testing.T) {
 	}
 }
 
-// TestSegmentsRestRefused: a server that refuses REST gets the file on
-// one connection from byte 0 (the job marked NoRest), whole.
-func TestSegmentsRestRefused(t *testing.T) {
+// TestSegmentsRestRefusedOrIgnored: a server that refuses REST, or
+// answers it 350 and sends the file from byte 0 anyway (caught by the
+// overlaps), gets the file on one connection from byte 0 (the job marked
+// NoRest), whole.
+func TestSegmentsRestRefusedOrIgnored(t *testing.T) {
+	cases := map[string]func(*ftpscript.Server){
+		"refused": func(s *ftpscript.Server) { s.Handle("REST", ftpscript.Reply("502 REST not implemented.")) },
+		"ignored": func(s *ftpscript.Server) { s.Handle("RETR", ftpscript.IgnoreREST()) },
+	}
+	for name, setup := range cases {
+		t.Run(name, func(t *testing.T) { restRefusedOrIgnored(t, name, setup) })
+	}
+}
+
+func restRefusedOrIgnored(t *testing.T, name string, setup func(*ftpscript.Server)) {
 	srv := ftpscript.Start(t)
 	data := genData(21, segSize)
 	srv.Files.Put("/f.bin", data)
-	srv.Handle("REST", ftpscript.Reply("502 REST not implemented."))
+	setup(srv)
 	sess := transfer.NewSession(scriptSite(srv), transfer.NewLog(2000))
 	j := getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite, Backoff: []time.Duration{}}, t.TempDir(), data)
-	if !j.NoRest || !strings.Contains(notes(sess.Log()), "refused REST") {
+	if !j.NoRest || !strings.Contains(notes(sess.Log()), name+" REST") {
 		t.Errorf("NoRest %v, notes:\n%s", j.NoRest, notes(sess.Log()))
 	}
 	// the last RETR, the whole file, went without REST
