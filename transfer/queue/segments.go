@@ -68,14 +68,24 @@ const (
 var errSegmentEnd = errors.New("segment complete")
 
 // segment is one range of the file, [start, end), of which done bytes
-// from start are on disk.
+// from start are on disk. end moves down when another connection takes
+// over the segment's second half (segPlan.take); its transfer may then
+// have written a little past the new end (the file's own bytes, written
+// again by the other), which have counts as none.
 type segment struct {
-	start, end int64
-	done       atomic.Int64
-	taken      bool // a connection is fetching it (segPlan.mu)
+	start int64
+	end   atomic.Int64
+	done  atomic.Int64
+	taken bool // a connection is fetching it (segPlan.mu)
 }
 
-func (s *segment) whole() bool { return s.start+s.done.Load() >= s.end }
+func (s *segment) whole() bool { return s.start+s.done.Load() >= s.end.Load() }
+
+// have returns the segment's bytes on disk, within its range.
+func (s *segment) have() int64 { return min(s.done.Load(), s.end.Load()-s.start) }
+
+// left returns the bytes still to come.
+func (s *segment) left() int64 { return s.end.Load() - s.start - s.have() }
 
 // segRecord is a segment in the state file.
 type segRecord struct {
@@ -213,7 +223,8 @@ func (d *download) segmented(ctx context.Context) (bool, error) {
 	}
 	p := &segPlan{d: d, f: f, size: d.expected, state: name}
 	for _, r := range st.Segments {
-		s := &segment{start: r.Start, end: r.End}
+		s := &segment{start: r.Start}
+		s.end.Store(r.End)
 		s.done.Store(r.Done)
 		p.segs = append(p.segs, s)
 	}
@@ -229,9 +240,11 @@ func (p *segPlan) save() error {
 	p.saved.Lock()
 	defer p.saved.Unlock()
 	st := segFile{Size: p.size}
+	p.mu.Lock()
 	for _, s := range p.segs {
-		st.Segments = append(st.Segments, segRecord{Start: s.start, End: s.end, Done: s.done.Load()})
+		st.Segments = append(st.Segments, segRecord{Start: s.start, End: s.end.Load(), Done: s.have()})
 	}
+	p.mu.Unlock()
 	b, err := json.Marshal(st)
 	if err != nil {
 		return err
@@ -248,24 +261,43 @@ func (p *segPlan) save() error {
 
 // done returns the bytes on disk over all segments.
 func (p *segPlan) done() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	var n int64
 	for _, s := range p.segs {
-		n += s.done.Load()
+		n += s.have()
 	}
 	return n
 }
 
-// take gives the next segment that is neither whole nor being fetched.
+// take gives the next segment that is neither whole nor being fetched;
+// when there is none, it cuts the segment being fetched with the most
+// bytes to come in two (each half at least segmentMinPart) and gives the
+// second half, so no connection sits idle while another has far to go.
 func (p *segPlan) take() *segment {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for _, s := range p.segs {
+	var most *segment
+	at := 0
+	for i, s := range p.segs {
 		if !s.taken && !s.whole() {
 			s.taken = true
 			return s
 		}
+		if s.taken && (most == nil || s.left() > most.left()) {
+			most, at = s, i
+		}
 	}
-	return nil
+	if most == nil || most.left() < 2*segmentMinPart {
+		return nil
+	}
+	end := most.end.Load()
+	mid := end - most.left()/2
+	ns := &segment{start: mid, taken: true}
+	ns.end.Store(end)
+	most.end.Store(mid)
+	p.segs = append(p.segs[:at+1], append([]*segment{ns}, p.segs[at+1:]...)...)
+	return ns
 }
 
 func (p *segPlan) release(s *segment) {
@@ -276,6 +308,8 @@ func (p *segPlan) release(s *segment) {
 
 // open counts the segments not whole yet.
 func (p *segPlan) open() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	n := 0
 	for _, s := range p.segs {
 		if !s.whole() {
@@ -293,7 +327,9 @@ func (p *segPlan) run(ctx context.Context) error {
 	d := p.d
 	d.j.progress.Store(p.done())
 	before := p.done()
-	want := min(max(d.q.opts.Segments, 1), p.open())
+	// as many connections as segments, or as halves of segmentMinPart
+	// and more can be cut for them (a state with one big segment left)
+	want := min(max(d.q.opts.Segments, 1), max(p.open(), int((p.size-before)/(2*segmentMinPart))))
 	d.note("segments: %d bytes to come in %d segments, %d connections", p.size-before, p.open(), want)
 
 	stopSave := make(chan struct{})
@@ -363,12 +399,26 @@ func (p *segPlan) run(ctx context.Context) error {
 	return err
 }
 
-// overlapsMatch compares each transfer's overlap with the .part; it
-// returns the offset of the first that differs.
+// overlapsMatch compares each transfer's overlap with the .part (opened
+// again to read: the download's handle only writes); it returns the
+// offset of the first that differs.
 func (p *segPlan) overlapsMatch() (int64, bool) {
+	if len(p.checks) == 0 {
+		return 0, true
+	}
+	r, err := p.d.dir.Open(p.d.part)
+	if err != nil {
+		return 0, false
+	}
+	defer r.Close()
+	fr, err1 := r.Stat()
+	fw, err2 := p.f.Stat()
+	if err1 != nil || err2 != nil || !os.SameFile(fr, fw) {
+		return 0, false
+	}
 	for _, o := range p.checks {
 		b := make([]byte, len(o.b))
-		if _, err := p.f.ReadAt(b, o.at); err != nil || !bytes.Equal(b, o.b) {
+		if _, err := r.ReadAt(b, o.at); err != nil || !bytes.Equal(b, o.b) {
 			return o.at, false
 		}
 	}
@@ -440,7 +490,7 @@ func (p *segPlan) fetchAll(ctx context.Context, c *transfer.Conn, stopped *bool)
 func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) (early bool, err error) {
 	d := p.d
 	from := s.start + s.done.Load()
-	w := &segWriter{f: p.f, s: s, last: s.end == p.size, progress: &d.j.progress}
+	w := &segWriter{f: p.f, s: s, size: p.size, progress: &d.j.progress}
 	if from > 0 {
 		w.over = make([]byte, 0, min(from, segmentOverlap))
 	}
@@ -455,7 +505,7 @@ func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) (earl
 	}
 	if err == nil && !s.whole() {
 		// the file ended before the segment did: it shrank
-		return false, &shortError{got: s.start + s.done.Load(), want: s.end}
+		return false, &shortError{got: s.start + s.done.Load(), want: s.end.Load()}
 	}
 	return false, err
 }
@@ -468,7 +518,7 @@ func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) (earl
 type segWriter struct {
 	f        *os.File
 	s        *segment
-	last     bool
+	size     int64 // the file's: the last segment's end
 	over     []byte
 	progress *atomic.Int64
 }
@@ -485,17 +535,27 @@ func (w *segWriter) Write(b []byte) (int, error) {
 	}
 	s := w.s
 	pos := s.start + s.done.Load()
-	left := s.end - pos
-	end := false
-	if int64(len(b)) > left || (!w.last && int64(len(b)) == left) {
-		b, end = b[:left], true
+	end := s.end.Load()
+	left := end - pos
+	if left <= 0 {
+		return 0, errSegmentEnd // cut short by take meanwhile
+	}
+	stop := false
+	if int64(len(b)) > left || (end != w.size && int64(len(b)) == left) {
+		b, stop = b[:left], true
 	}
 	n, err := w.f.WriteAt(b, pos)
 	s.done.Add(int64(n))
+	if over := pos + int64(n) - s.end.Load(); over > 0 {
+		// take moved the end meanwhile: the bytes past it are the
+		// other half's, counted there
+		w.progress.Add(-over)
+		stop = true
+	}
 	if err != nil {
 		return n, err
 	}
-	if end {
+	if stop {
 		return n, errSegmentEnd
 	}
 	return n, nil

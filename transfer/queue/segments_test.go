@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -82,6 +83,15 @@ func getSegmented(t *testing.T, sess *transfer.Session, opts Options, local stri
 	return s.Jobs[0]
 }
 
+// wholeFirstTime fails when j had to start over from byte 0 (REST
+// refused or ignored, or so the download believed).
+func wholeFirstTime(t *testing.T, j Job) {
+	t.Helper()
+	if j.NoRest || j.Attempts != 1 {
+		t.Errorf("job started over: NoRest %v, %d attempts, note %q", j.NoRest, j.Attempts, j.Note)
+	}
+}
+
 // TestSegmentsDaemons: a file of random bytes fetched in four segments
 // arrives byte for byte from each daemon, in both modes, over four
 // connections with REST at each segment's start (less the overlap that
@@ -102,7 +112,7 @@ func TestSegmentsDaemons(t *testing.T) {
 				t.Run(mode.String(), func(t *testing.T) {
 					sess, lg := daemonSession(d)
 					sess.SetMode(mode)
-					getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data)
+					wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data))
 					// Uncapped on loopback, the worker's connection may
 					// fetch every segment before the others have logged
 					// in: each segment it stopped early, and the
@@ -112,7 +122,7 @@ func TestSegmentsDaemons(t *testing.T) {
 					if kind == ftpd.Vsftpd && (conns != 4 || most < 2) {
 						t.Errorf("RETR on %d connections, at most %d at once: the segments did not run in parallel\n%s", conns, most, notes(lg))
 					}
-					if n := notes(lg); strings.Contains(n, "out of step") || strings.Contains(n, "failed") {
+					if n := notes(lg); strings.Contains(n, "out of step") || strings.Contains(n, "failed") || strings.Contains(n, "starting over") {
 						t.Errorf("notes:\n%s", n)
 					}
 					rests := restOffsets(lg)
@@ -206,7 +216,7 @@ func TestSegmentsResume(t *testing.T) {
 	}
 
 	sess2, lg2 := daemonSession(d)
-	getSegmented(t, sess2, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, local, data)
+	wholeFirstTime(t, getSegmented(t, sess2, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, local, data))
 	rests := restOffsets(lg2)
 	for _, off := range resumeAt {
 		if off > 0 && !containsInt(rests, off-min(off, segmentOverlap)) {
@@ -267,7 +277,7 @@ func TestSegmentsConnLimit(t *testing.T) {
 	d := ftpd.StartVsftpd(t, ftpd.Options{MaxPerIP: 3, MaxRate: 8 << 20})
 	d.WriteFile(t, "f.bin", data)
 	sess, lg := daemonSession(d)
-	getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data)
+	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data))
 	if !strings.Contains(notes(lg), "refused another connection") {
 		t.Errorf("no note of the refused connections:\n%s", notes(lg))
 	}
@@ -286,5 +296,85 @@ func TestSegmentsSmallFile(t *testing.T) {
 	getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data)
 	if _, conns := retrOverlap(lg); conns != 1 {
 		t.Errorf("RETR on %d connections, want 1", conns)
+	}
+}
+
+// TestSegmentsTakeSplits: with no segment left to take, take cuts the
+// one being fetched with the most to come in two halves and hands out
+// the second; below two segmentMinPart to come it hands out nothing.
+func TestSegmentsTakeSplits(t *testing.T) {
+	seg := func(start, end, done int64, taken bool) *segment {
+		s := &segment{start: start, taken: taken}
+		s.end.Store(end)
+		s.done.Store(done)
+		return s
+	}
+	p := &segPlan{segs: []*segment{
+		seg(0, 10<<20, 10<<20, false),    // whole
+		seg(10<<20, 20<<20, 2<<20, true), // 8 MiB to come
+		seg(20<<20, 30<<20, 7<<20, true), // 3 MiB to come
+		seg(30<<20, 40<<20, 9<<20, true), // 1 MiB to come
+	}}
+	ns := p.take()
+	if ns == nil || ns.start != 16<<20 || ns.end.Load() != 20<<20 || ns.done.Load() != 0 || !ns.taken {
+		t.Fatalf("took %+v", ns)
+	}
+	if got := p.segs[1].end.Load(); got != 16<<20 || p.segs[2] != ns || len(p.segs) != 5 {
+		t.Fatalf("the cut segment ends at %d; segments %d, the half at index 2: %v", got, len(p.segs), p.segs[2] == ns)
+	}
+	// left now: 4, 4, 3, 1 MiB: the 4 MiB one (first) is cut again
+	if ns2 := p.take(); ns2 == nil || ns2.start != 14<<20 {
+		t.Fatalf("second take: %+v", ns2)
+	}
+	for _, s := range p.segs[1:] {
+		s.done.Store(s.end.Load() - s.start - 1<<20) // 1 MiB to come each
+	}
+	if ns3 := p.take(); ns3 != nil {
+		t.Fatalf("took %d..%d with 1 MiB to come everywhere", ns3.start, ns3.end.Load())
+	}
+	// the writer of a segment cut under it stops at the new end, and
+	// what it wrote past it counts as none
+	s := seg(0, 4<<20, 0, true)
+	f, err := os.Create(filepath.Join(t.TempDir(), "part"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var progress atomic.Int64
+	w := &segWriter{f: f, s: s, size: 8 << 20, progress: &progress}
+	if n, err := w.Write(make([]byte, 3<<20)); n != 3<<20 || err != nil {
+		t.Fatalf("write: %d %v", n, err)
+	}
+	s.end.Store(2 << 20)
+	if s.have() != 2<<20 || !s.whole() {
+		t.Errorf("have %d, whole %v", s.have(), s.whole())
+	}
+	if n, err := w.Write(make([]byte, 10)); n != 0 || err != errSegmentEnd {
+		t.Errorf("write past the new end: %d %v", n, err)
+	}
+}
+
+// TestSegmentsResumeSplits: a state with one segment far from whole (a
+// run stopped early) is continued over four connections: the others cut
+// it in halves, and the file arrives whole.
+func TestSegmentsResumeSplits(t *testing.T) {
+	data := genData(24, segSize)
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 8 << 20})
+	d.WriteFile(t, "f.bin", data)
+	local := t.TempDir()
+	if err := os.WriteFile(filepath.Join(local, "f.bin.part"), data[:1<<20], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := json.Marshal(segFile{Size: segSize, Segments: []segRecord{{Start: 0, End: segSize, Done: 1 << 20}}})
+	if err := os.WriteFile(filepath.Join(local, "f.bin.part.segments"), st, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sess, lg := daemonSession(d)
+	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, local, data))
+	if most, conns := retrOverlap(lg); conns < 3 || most < 2 {
+		t.Errorf("RETR on %d connections, at most %d at once: the segment was not cut for the others\n%s", conns, most, notes(lg))
+	}
+	if rests := restOffsets(lg); !containsInt(rests, 1<<20-segmentOverlap) {
+		t.Errorf("no REST at the segment's done offset: %v", rests)
 	}
 }
