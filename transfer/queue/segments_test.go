@@ -80,7 +80,7 @@ func getSegmented(t *testing.T, sess *transfer.Session, opts Options, local stri
 	if j := s.Jobs[0]; j.Done != int64(len(want)) {
 		t.Errorf("job done %d, want %d", j.Done, len(want))
 	}
-	return s.Jobs[0]
+	return *s.Jobs[0]
 }
 
 // wholeFirstTime fails when j had to start over from byte 0 (REST
