@@ -175,13 +175,29 @@ func segmentsDone(root, local string) (n int64, ok bool) {
 // segmentMinFile bytes to come, when Options.Segments > 1. It reports
 // whether it took the transfer over.
 func (d *download) segmented(ctx context.Context) (bool, error) {
+	cannot := d.ASCII() || d.NoRest || d.q.testWriter != nil
+	worth := func() bool {
+		return d.q.opts.Segments >= 2 && !cannot && d.expected >= 0 && d.expected-d.off >= segmentMinFile
+	}
+	// A .part this attempt is creating has no state of its own: a
+	// download that is not to be segmented neither waits for it nor
+	// looks for one (a batch of small files pays nothing).
+	if d.opening != nil && !worth() {
+		return false, nil
+	}
 	name := segmentsName(d.name)
+	st, found := readSegments(d.dir, name, d.expected, d.off)
+	if !found && !worth() {
+		if d.q.opts.Segments >= 2 && !cannot && d.expected < 0 {
+			d.note("segments: size unknown, one connection")
+		}
+		return false, nil
+	}
 	f, err := d.opened()
 	if err != nil {
 		return true, err
 	}
-	st, found := readSegments(d.dir, name, d.expected, d.off)
-	if found && (st == nil || d.ASCII() || d.NoRest || d.q.testWriter != nil) {
+	if found && (st == nil || cannot) {
 		// The holes of the .part are unknown, or this transfer cannot
 		// fill them: start over.
 		if st == nil {
@@ -190,24 +206,19 @@ func (d *download) segmented(ctx context.Context) (bool, error) {
 		if err := f.Truncate(0); err != nil {
 			return true, &localErr{err}
 		}
+		if _, err := f.Seek(0, io.SeekStart); err != nil {
+			return true, &localErr{err}
+		}
 		d.off = 0
 		_ = d.dir.Remove(name)
 		st = nil
+		if !worth() {
+			return false, nil
+		}
 	}
 	if st == nil {
-		n := d.q.opts.Segments
-		if n < 2 || d.ASCII() || d.NoRest || d.q.testWriter != nil {
-			return false, nil
-		}
 		left := d.expected - d.off
-		switch {
-		case d.expected < 0:
-			d.note("segments: size unknown, one connection")
-			return false, nil
-		case left < segmentMinFile:
-			return false, nil // small: not worth another login
-		}
-		n = int(min(int64(n), left/segmentMinPart))
+		n := int(min(int64(d.q.opts.Segments), left/segmentMinPart))
 		st = &segFile{Size: d.expected}
 		for i := range n {
 			a := d.off + left*int64(i)/int64(n)

@@ -378,3 +378,42 @@ func TestSegmentsResumeSplits(t *testing.T) {
 		t.Errorf("no REST at the segment's done offset: %v", rests)
 	}
 }
+
+// TestSegmentsStateWithoutSegments: a .part with holes and its state is
+// continued segment by segment even when segments are off (one
+// connection); a state that does not fit the file (another size) has the
+// download start over. Either way the file arrives whole.
+func TestSegmentsStateWithoutSegments(t *testing.T) {
+	data := genData(25, segSize)
+	d := ftpd.StartVsftpd(t, ftpd.Options{})
+	d.WriteFile(t, "f.bin", data)
+	half := int64(segSize / 2)
+	for name, size := range map[string]int64{"fits": segSize, "another size": segSize + 1} {
+		t.Run(name, func(t *testing.T) {
+			local := t.TempDir()
+			// 1 MiB of each half on disk, the rest holes (zeros)
+			part := make([]byte, half+1<<20)
+			copy(part, data[:1<<20])
+			copy(part[half:], data[half:half+1<<20])
+			if err := os.WriteFile(filepath.Join(local, "f.bin.part"), part, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			st, _ := json.Marshal(segFile{Size: size, Segments: []segRecord{{0, half, 1 << 20}, {half, size, 1 << 20}}})
+			if err := os.WriteFile(filepath.Join(local, "f.bin.part.segments"), st, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			sess, lg := daemonSession(d)
+			getSegmented(t, sess, Options{Parallel: 1, Policy: Overwrite}, local, data)
+			if _, conns := retrOverlap(lg); conns != 1 {
+				t.Errorf("RETR on %d connections, want 1", conns)
+			}
+			rests := restOffsets(lg)
+			if size == segSize && (!strings.Contains(notes(lg), "continuing 2 segments") || !containsInt(rests, 1<<20-segmentOverlap) || !containsInt(rests, half+1<<20-segmentOverlap)) {
+				t.Errorf("not continued where the segments stopped: REST %v\n%s", rests, notes(lg))
+			}
+			if size != segSize && (!strings.Contains(notes(lg), "does not fit") || len(rests) != 0) {
+				t.Errorf("not started over: REST %v\n%s", rests, notes(lg))
+			}
+		})
+	}
+}
