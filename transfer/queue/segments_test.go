@@ -2,7 +2,9 @@ package queue
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -14,6 +16,7 @@ import (
 	"ftpdeck/internal/ftpd"
 	"ftpdeck/internal/ftpscript"
 	"ftpdeck/transfer"
+	"ftpdeck/transfer/trust"
 )
 
 // segSize is the test file: 9 MiB, over segmentMinFile, so four segments
@@ -415,5 +418,36 @@ func TestSegmentsStateWithoutSegments(t *testing.T) {
 				t.Errorf("not started over: REST %v\n%s", rests, notes(lg))
 			}
 		})
+	}
+}
+
+// TestSegmentsTLS: over explicit TLS (vsftpd requiring it, with its data
+// connections resuming the control session), every extra connection
+// logs in with TLS too, each segment's data connection is ended early
+// the TLS way, and the file arrives whole.
+func TestSegmentsTLS(t *testing.T) {
+	cert, pool := ftpscript.NewCert(t)
+	dir := t.TempDir()
+	certFile, keyFile := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]}), 0o600) != nil ||
+		os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600) != nil {
+		t.Fatal("writing the certificate")
+	}
+	data := genData(26, segSize)
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 8 << 20, TLS: &ftpd.TLSOptions{CertFile: certFile, KeyFile: keyFile, Require: true}})
+	d.WriteFile(t, "f.bin", data)
+	lg := transfer.NewLog(5000)
+	sess := transfer.NewSession(transfer.Site{Host: d.Host, Port: d.Port, User: d.User, Password: d.Password,
+		TLS: transfer.TLSExplicit, Timeout: 10 * time.Second, Trust: &trust.Verifier{Roots: pool}}, lg)
+	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data))
+	if most, conns := retrOverlap(lg); conns != 4 || most < 2 {
+		t.Errorf("RETR on %d connections, at most %d at once\n%s", conns, most, notes(lg))
+	}
+	if n := notes(lg); strings.Contains(n, "out of step") || strings.Contains(n, "failed") || strings.Contains(n, "did NOT resume") {
+		t.Errorf("notes:\n%s", n)
 	}
 }
