@@ -6,9 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
+	"ftpdeck/bookmarks"
 	"ftpdeck/internal/ftpd"
+	"ftpdeck/transfer/queue"
 )
 
 // retrConn matches a RETR in the protocol log and catches its connection.
@@ -53,5 +56,42 @@ func TestGetSegments(t *testing.T) {
 		if code, _, _ := run(t, "get", "--segments", bad, u, t.TempDir()); code != 2 {
 			t.Errorf("--segments %s: exit %d, want 2", bad, code)
 		}
+	}
+}
+
+// TestSegmentsSetting: the queue's Segments (the TUI's queue is tuned by
+// the same fileSettings) comes from --segments, else config.toml's
+// segments, else stays 0 (one connection); config.toml refuses a count
+// out of range.
+func TestSegmentsSetting(t *testing.T) {
+	withConfig := t.TempDir()
+	if err := os.WriteFile(filepath.Join(withConfig, "config.toml"), []byte("segments = 3\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, "config.toml"), []byte("segments = 99\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--config", t.TempDir()}, 0},
+		{[]string{"--config", withConfig}, 3},
+		{[]string{"--config", withConfig, "--segments", "5"}, 5},
+		{[]string{"--config", bad}, 0},
+	} {
+		flags, _, err := parseArgs(c.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var o queue.Options
+		fileSettings(flags, target{})(&o)
+		if o.Segments != c.want {
+			t.Errorf("%q: Segments %d, want %d", c.args, o.Segments, c.want)
+		}
+	}
+	if _, err := bookmarks.LoadConfig(bad); err == nil || !strings.Contains(err.Error(), "segments 99") {
+		t.Errorf("segments = 99: %v", err)
 	}
 }
