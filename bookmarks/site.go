@@ -70,6 +70,9 @@ type Site struct {
 	ASCIIExtensions []string `toml:"ascii_extensions,omitempty"`
 	// KeepTimes overrides config.toml's keep_times for this site when set.
 	KeepTimes *bool `toml:"keep_times,omitempty"`
+	// Segments overrides config.toml's segments for this site when set
+	// (large downloads over that many connections at once).
+	Segments int `toml:"segments,omitempty"`
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS
@@ -154,6 +157,9 @@ func (s Site) Validate() error {
 	}
 	if s.Parallel < 0 || s.Parallel > MaxParallel {
 		add("parallel %d is not between 1 and %d", s.Parallel, MaxParallel)
+	}
+	if s.Segments < 0 || s.Segments > MaxSegments {
+		add("segments %d is not between 1 and %d", s.Segments, MaxSegments)
 	}
 	if _, _, err := ParseKeepalive(s.Keepalive); err != nil {
 		add("%v", err)

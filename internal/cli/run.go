@@ -64,7 +64,7 @@ func (r *headless) start(sess *transfer.Session, t target, policy queue.Policy) 
 // extensions, time keeping and segments: --type, else the bookmark's
 // transfer_type, else config.toml's (binary when none); ascii_extensions
 // and keep_times from the bookmark, else config.toml; --segments, else
-// config.toml's segments.
+// the bookmark's segments, else config.toml's.
 func fileSettings(flags Flags, t target) func(*queue.Options) {
 	var typ string
 	var exts []string
@@ -73,6 +73,9 @@ func fileSettings(flags Flags, t target) func(*queue.Options) {
 	if t.store != nil && t.bookmark != "" {
 		if b, ok := t.store.Get(t.bookmark); ok {
 			typ, exts, keep = b.TransferType, b.ASCIIExtensions, b.KeepTimes
+			if segments == 0 {
+				segments = b.Segments
+			}
 		}
 	}
 	if cfg, err := bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)); err == nil {

@@ -60,9 +60,9 @@ func TestGetSegments(t *testing.T) {
 }
 
 // TestSegmentsSetting: the queue's Segments (the TUI's queue is tuned by
-// the same fileSettings) comes from --segments, else config.toml's
-// segments, else stays 0 (one connection); config.toml refuses a count
-// out of range.
+// the same fileSettings) comes from --segments, else the bookmark's
+// segments, else config.toml's, else stays 0 (one connection);
+// config.toml refuses a count out of range.
 func TestSegmentsSetting(t *testing.T) {
 	withConfig := t.TempDir()
 	if err := os.WriteFile(filepath.Join(withConfig, "config.toml"), []byte("segments = 3\n"), 0o600); err != nil {
@@ -93,5 +93,25 @@ func TestSegmentsSetting(t *testing.T) {
 	}
 	if _, err := bookmarks.LoadConfig(bad); err == nil || !strings.Contains(err.Error(), "segments 99") {
 		t.Errorf("segments = 99: %v", err)
+	}
+
+	bm := "[[site]]\nname = \"big\"\nhost = \"ftp.example.com\"\nsegments = 6\n\n[[site]]\nname = \"plain\"\nhost = \"ftp.example.org\"\n"
+	if err := os.WriteFile(filepath.Join(withConfig, "bookmarks.toml"), []byte(bm), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	store, _, err := bookmarks.Open(withConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		bookmark string
+		flag     int
+		want     int
+	}{{"big", 0, 6}, {"big", 2, 2}, {"plain", 0, 3}} {
+		var o queue.Options
+		fileSettings(Flags{ConfigDir: withConfig, Segments: c.flag}, target{store: store, bookmark: c.bookmark})(&o)
+		if o.Segments != c.want {
+			t.Errorf("bookmark %s, --segments %d: Segments %d, want %d", c.bookmark, c.flag, o.Segments, c.want)
+		}
 	}
 }
