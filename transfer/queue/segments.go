@@ -2,6 +2,7 @@ package queue
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -136,12 +137,17 @@ func readSegments(dir *os.Root, name string, size, partSize int64) (*segFile, bo
 	if err != nil || len(b) > 1<<20 || json.Unmarshal(b, &st) != nil || st.Size != size || len(st.Segments) == 0 {
 		return nil, true
 	}
+	// the segments follow each other from byte 0 to the end: no part of
+	// the file is left to no segment
 	prev := int64(0)
 	for _, r := range st.Segments {
-		if r.Start < prev || r.End <= r.Start || r.End > size || r.Done < 0 || r.Start+r.Done > r.End || r.Start+r.Done > partSize {
+		if r.Start != prev || r.End <= r.Start || r.Done < 0 || r.Start+r.Done > r.End || r.Start+r.Done > partSize {
 			return nil, true
 		}
 		prev = r.End
+	}
+	if prev != size {
+		return nil, true
 	}
 	return &st, true
 }
@@ -374,6 +380,10 @@ func (p *segPlan) run(ctx context.Context) error {
 		// what failed extra connections left
 		err = p.fetchAll(ctx, d.c, &mainStopped)
 	}
+	if err == nil && p.open() > 0 {
+		// stopped while the worker's connection waited for the others
+		err = cmp.Or(ctx.Err(), errors.New("segments left unfetched"))
+	}
 	close(stopSave)
 	saving.Wait()
 	d.n = p.done() - before
@@ -402,11 +412,10 @@ func (p *segPlan) run(ctx context.Context) error {
 	if err == nil && mainStopped {
 		p.resync(ctx)
 	}
-	// verify compares d.off+d.n with the remote size: the .part's size
-	// once every segment is whole
-	if fi, serr := p.f.Stat(); serr == nil && err == nil {
-		d.n = fi.Size() - d.off
-	}
+	// verify compares d.off+d.n with the remote size: the segments
+	// cover the file from byte 0, so once every one is whole their bytes
+	// are its size
+	d.n = p.done() - d.off
 	return err
 }
 

@@ -451,3 +451,43 @@ func TestSegmentsTLS(t *testing.T) {
 		t.Errorf("notes:\n%s", n)
 	}
 }
+
+// TestReadSegments: a state is taken only when its segments cover the
+// file from byte 0 to its end, one after another, for the file's size,
+// with no more done than the .part holds.
+func TestReadSegments(t *testing.T) {
+	dir := t.TempDir()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	for _, c := range []struct {
+		name  string
+		state string
+		part  int64
+		ok    bool
+	}{
+		{"covers", `{"size":100,"segments":[{"start":0,"end":50,"done":10},{"start":50,"end":100,"done":5}]}`, 55, true},
+		{"gap", `{"size":100,"segments":[{"start":0,"end":40,"done":10},{"start":50,"end":100,"done":5}]}`, 55, false},
+		{"overlap", `{"size":100,"segments":[{"start":0,"end":60,"done":10},{"start":50,"end":100,"done":5}]}`, 55, false},
+		{"short of the end", `{"size":100,"segments":[{"start":0,"end":90,"done":10}]}`, 55, false},
+		{"not from 0", `{"size":100,"segments":[{"start":10,"end":100,"done":10}]}`, 55, false},
+		{"another size", `{"size":99,"segments":[{"start":0,"end":100,"done":10}]}`, 55, false},
+		{"more done than the .part", `{"size":100,"segments":[{"start":0,"end":50,"done":10},{"start":50,"end":100,"done":5}]}`, 54, false},
+		{"done past its end", `{"size":100,"segments":[{"start":0,"end":50,"done":51},{"start":50,"end":100}]}`, 100, false},
+		{"not json", `{"size":100,`, 100, false},
+		{"no segments", `{"size":100,"segments":[]}`, 100, false},
+	} {
+		if err := os.WriteFile(filepath.Join(dir, "s"), []byte(c.state), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		st, found := readSegments(root, "s", 100, c.part)
+		if !found || (st != nil) != c.ok {
+			t.Errorf("%s: found %v, taken %v, want taken %v", c.name, found, st != nil, c.ok)
+		}
+	}
+	if _, found := readSegments(root, "none", 100, 0); found {
+		t.Error("a missing state was found")
+	}
+}
