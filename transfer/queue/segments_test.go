@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -489,5 +490,80 @@ func TestReadSegments(t *testing.T) {
 	}
 	if _, found := readSegments(root, "none", 100, 0); found {
 		t.Error("a missing state was found")
+	}
+}
+
+// TestSegmentsStopWhileWaiting: a job stopped while the worker's
+// connection has fetched all it can and waits for another connection
+// (here one whose transfer the server stalls) is canceled with its .part
+// and state kept: never taken for done, never renamed with holes.
+func TestSegmentsStopWhileWaiting(t *testing.T) {
+	srv := ftpscript.Start(t)
+	data := genData(27, segSize)
+	srv.Files.Put("/f.bin", data)
+	half := int64(segSize / 2)
+	claimed := make(chan struct{})
+	var once sync.Once
+	srv.Handle("RETR", func(c *ftpscript.Conn, arg string) {
+		off := c.Rest()
+		c.SetRest(off)
+		switch off {
+		case 0: // the worker's first segment: once the other has its own
+			select {
+			case <-claimed:
+			case <-time.After(10 * time.Second):
+			}
+			c.Builtin(arg)
+		case half - segmentOverlap: // the other connection's: stalled
+			once.Do(func() { close(claimed) })
+			ftpscript.Stall()(c, arg)
+		default: // the halves the worker cuts from it
+			c.Builtin(arg)
+		}
+	})
+	lg := transfer.NewLog(5000)
+	sess := transfer.NewSession(scriptSite(srv), lg)
+	local := t.TempDir()
+	q := startQueue(t, sess, Options{Parallel: 1, Segments: 2, Policy: Overwrite})
+	if _, err := q.AddDownload(testCtx(t, 10*time.Second), dial(t, sess), "/f.bin", false, local); err != nil {
+		t.Fatal(err)
+	}
+	q.Start()
+	// The worker's connection: its first segment, then two halves cut
+	// from the stalled one (4.5 MiB, then 2.25 MiB to come; 1.1 MiB is
+	// too little to cut). No event says it waits: poll the log for its
+	// three transfers' final replies.
+	deadline := time.Now().Add(4 * time.Second) // before the stall's 5s timeout
+	for finals := 0; finals < 3; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker's connection did not finish three transfers\n%s", notes(lg))
+		}
+		time.Sleep(5 * time.Millisecond)
+		worker, retr := 0, false // the worker's connection notes the plan
+		finals = 0
+		for _, e := range lg.Snapshot() {
+			switch {
+			case e.Dir == transfer.Note && strings.Contains(e.Note, "bytes to come in"):
+				worker = e.Conn
+			case e.Dir == transfer.Sent && e.Text == "RETR /f.bin" && e.Conn == worker:
+				retr = true
+			case e.Dir == transfer.Received && e.Conn == worker && retr && len(e.Text) > 3 && e.Text[3] == ' ' && e.Text[0] != '1':
+				finals, retr = finals+1, false
+			}
+		}
+	}
+	id := q.Snapshot().Jobs[0].ID
+	if err := q.Cancel(id); err != nil {
+		t.Fatal(err)
+	}
+	j := waitState(t, q, id, Canceled)
+	if _, err := os.Lstat(filepath.Join(local, "f.bin")); err == nil {
+		t.Fatal("the file was renamed into place with a segment missing")
+	}
+	if _, err := os.Lstat(filepath.Join(local, "f.bin.part.segments")); err != nil {
+		t.Errorf("state not kept: %v", err)
+	}
+	if j.Done <= half || j.Done >= segSize {
+		t.Errorf("canceled with %d of %d bytes", j.Done, segSize)
 	}
 }
