@@ -108,7 +108,7 @@ func TestSegmentsDaemons(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			opts := ftpd.Options{}
 			if kind == ftpd.Vsftpd {
-				opts.MaxRate = 8 << 20 // 9 MiB takes over a second on one connection
+				opts.MaxRate = 4 << 20 // a segment takes half a second: the others log in meanwhile
 			}
 			d := ftpd.Start(t, kind, opts)
 			d.WriteFile(t, "f.bin", data)
@@ -278,7 +278,7 @@ func TestSegmentsConnLimit(t *testing.T) {
 	// the test's own connection (AddDownload), the worker's, one more
 	// (capped, so the worker's connection does not fetch it all before
 	// the others have tried to log in)
-	d := ftpd.StartVsftpd(t, ftpd.Options{MaxPerIP: 3, MaxRate: 8 << 20})
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxPerIP: 3, MaxRate: 4 << 20})
 	d.WriteFile(t, "f.bin", data)
 	sess, lg := daemonSession(d)
 	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data))
@@ -363,7 +363,7 @@ func TestSegmentsTakeSplits(t *testing.T) {
 // it in halves, and the file arrives whole.
 func TestSegmentsResumeSplits(t *testing.T) {
 	data := genData(24, segSize)
-	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 8 << 20})
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 4 << 20})
 	d.WriteFile(t, "f.bin", data)
 	local := t.TempDir()
 	if err := os.WriteFile(filepath.Join(local, "f.bin.part"), data[:1<<20], 0o644); err != nil {
@@ -439,7 +439,7 @@ func TestSegmentsTLS(t *testing.T) {
 		t.Fatal("writing the certificate")
 	}
 	data := genData(26, segSize)
-	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 8 << 20, TLS: &ftpd.TLSOptions{CertFile: certFile, KeyFile: keyFile, Require: true}})
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 4 << 20, TLS: &ftpd.TLSOptions{CertFile: certFile, KeyFile: keyFile, Require: true}})
 	d.WriteFile(t, "f.bin", data)
 	lg := transfer.NewLog(5000)
 	sess := transfer.NewSession(transfer.Site{Host: d.Host, Port: d.Port, User: d.User, Password: d.Password,
