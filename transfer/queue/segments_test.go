@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -565,5 +566,33 @@ func TestSegmentsStopWhileWaiting(t *testing.T) {
 	}
 	if j.Done <= half || j.Done >= segSize {
 		t.Errorf("canceled with %d of %d bytes", j.Done, segSize)
+	}
+}
+
+// TestSegmentsAfterSingle: a .part a single download left (no state) is
+// kept as the file's beginning and only the rest is cut into segments:
+// every transfer starts past it.
+func TestSegmentsAfterSingle(t *testing.T) {
+	data := genData(28, segSize+3<<20)
+	d := ftpd.StartVsftpd(t, ftpd.Options{})
+	d.WriteFile(t, "f.bin", data)
+	local := t.TempDir()
+	if err := os.WriteFile(filepath.Join(local, "f.bin.part"), data[:3<<20], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sess, lg := daemonSession(d)
+	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, local, data))
+	rests := restOffsets(lg)
+	retrs := 0
+	for _, s := range sentLines(lg) {
+		if strings.HasPrefix(s, "RETR ") {
+			retrs++
+		}
+	}
+	if !containsInt(rests, 3<<20-segmentOverlap) || len(rests) != retrs || slices.Min(rests) < 3<<20-segmentOverlap {
+		t.Errorf("%d RETR, REST %v: want every transfer from the .part's end (%d) on", retrs, rests, 3<<20)
+	}
+	if !strings.Contains(notes(lg), "in 4 segments") {
+		t.Errorf("notes:\n%s", notes(lg))
 	}
 }
