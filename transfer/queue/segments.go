@@ -24,9 +24,11 @@ import (
 // still to come are cut into segments, each fetched on a connection of
 // its own with REST to the segment's start and RETR, read up to the
 // segment's end and then stopped (the data connection closed early; the
-// server's 426, or 226 when it had sent everything, is read so the
-// control connection stays in step). Every segment writes into the one
-// NAME.part at its own offsets.
+// server's 426, or 226 when it had sent everything, is read, and a NOOP
+// before the connection's next command checks that no reply was left
+// over). Every segment writes into the one NAME.part at its own offsets.
+// A connection with no segment left to take cuts the one with the most
+// to come in two and takes the second half.
 //
 // The segments' state, each one's start, end and bytes done, is kept
 // beside the .part in NAME.part.segments (written before the first byte,
@@ -336,20 +338,22 @@ func (p *segPlan) open() int {
 	return n
 }
 
-// run fetches the segments: the worker's connection and up to
-// Options.Segments-1 more, each taking the next segment left when its
-// own is whole. What the extra connections could not do, the worker's
-// connection does after them.
+// run fetches the segments (fetchSegments) while their state is saved
+// every segmentSaveEvery, then settles the outcome (settle).
 func (p *segPlan) run(ctx context.Context) error {
 	d := p.d
 	d.j.progress.Store(p.done())
-	before := p.done()
-	// as many connections as segments, or as halves of segmentMinPart
-	// and more can be cut for them (a state with one big segment left)
-	want := min(max(d.q.opts.Segments, 1), max(p.open(), int((p.size-before)/(2*segmentMinPart))))
-	d.note("segments: %d bytes to come in %d segments, %d connections", p.size-before, p.open(), want)
+	stop := p.saveEvery()
+	main, err := p.fetchSegments(ctx)
+	stop()
+	d.c = main.c
+	return p.settle(ctx, main, err)
+}
 
-	stopSave := make(chan struct{})
+// saveEvery saves the state every segmentSaveEvery until the returned
+// function is called.
+func (p *segPlan) saveEvery() (stop func()) {
+	done := make(chan struct{})
 	var saving sync.WaitGroup
 	saving.Go(func() {
 		t := time.NewTicker(segmentSaveEvery)
@@ -358,19 +362,44 @@ func (p *segPlan) run(ctx context.Context) error {
 			select {
 			case <-t.C:
 				_ = p.save()
-			case <-stopSave:
+			case <-done:
 				return
 			}
 		}
 	})
+	return func() {
+		close(done)
+		saving.Wait()
+	}
+}
 
+// fetchSegments fetches on the worker's connection and up to
+// Options.Segments-1 more, each taking the next segment left (or half of
+// one) when its own is whole; what the extra connections could not do,
+// the worker's connection does after them. It returns the worker's
+// connection (replaced if it fell out of step) and the first failure of
+// the worker's connection, or why segments are left.
+func (p *segPlan) fetchSegments(ctx context.Context) (*segConn, error) {
+	d := p.d
+	left := p.size - p.done()
+	// as many connections as segments, or as halves of segmentMinPart
+	// and more can be cut for them (a state with one big segment left)
+	want := min(max(d.q.opts.Segments, 1), max(p.open(), int(left/(2*segmentMinPart))))
+	d.note("segments: %d bytes to come in %d segments, %d connections", left, p.open(), want)
+	main := &segConn{c: d.c, redial: func() (*transfer.Conn, error) {
+		d.w.drop() // the worker's connection: replaced as the worker's
+		c, err := d.w.connect(ctx)
+		if err == nil {
+			p.pin(c)
+		}
+		return c, err
+	}}
 	rctx, cancel := context.WithCancel(ctx)
 	var extras sync.WaitGroup
 	for i := 1; i < want; i++ {
 		extras.Go(func() { p.extra(rctx, i) })
 	}
-	mainStopped := false
-	err := p.fetchAll(rctx, d.c, &mainStopped)
+	err := p.fetchAll(rctx, main)
 	if err != nil {
 		cancel()
 	}
@@ -378,16 +407,26 @@ func (p *segPlan) run(ctx context.Context) error {
 	cancel()
 	if err == nil && ctx.Err() == nil && p.open() > 0 {
 		// what failed extra connections left
-		err = p.fetchAll(ctx, d.c, &mainStopped)
+		err = p.fetchAll(ctx, main)
 	}
 	if err == nil && p.open() > 0 {
 		// stopped while the worker's connection waited for the others
 		err = cmp.Or(ctx.Err(), errors.New("segments left unfetched"))
 	}
-	close(stopSave)
-	saving.Wait()
-	d.n = p.done() - before
+	return main, err
+}
 
+// settle ends the attempt after fetchSegments: a REST refused or ignored
+// starts the job over on one connection; a whole file loses its state
+// and goes on to verify (its bytes counted in d.n), checked in step on
+// the worker's connection; anything else keeps the state for the next
+// attempt.
+func (p *segPlan) settle(ctx context.Context, main *segConn, err error) error {
+	d := p.d
+	// verify compares d.off+d.n with the remote size: the segments
+	// cover the file from byte 0, so once every one is whole their bytes
+	// are its size
+	d.n = p.done() - d.off
 	if err != nil && restRefused(err) {
 		_ = d.dir.Remove(p.state)
 		if terr := d.truncate(); terr != nil {
@@ -395,28 +434,26 @@ func (p *segPlan) run(ctx context.Context) error {
 		}
 		return d.restart("segments: the server refused REST")
 	}
-	if err == nil && ctx.Err() == nil && p.open() == 0 {
-		if at, ok := p.overlapsMatch(); !ok {
-			_ = d.dir.Remove(p.state)
-			if terr := d.truncate(); terr != nil {
-				return terr
-			}
-			return d.restart(fmt.Sprintf("segments: the server ignored REST (the bytes sent for offset %d are not the file's there)", at))
+	if err != nil || p.open() > 0 {
+		if serr := p.save(); serr != nil && err == nil {
+			err = serr
 		}
-		if rerr := d.dir.Remove(p.state); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
-			return &localErr{rerr}
+		return err
+	}
+	if at, ok := p.overlapsMatch(); !ok {
+		_ = d.dir.Remove(p.state)
+		if terr := d.truncate(); terr != nil {
+			return terr
 		}
-	} else if serr := p.save(); serr != nil && err == nil {
-		err = serr
+		return d.restart(fmt.Sprintf("segments: the server ignored REST (the bytes sent for offset %d are not the file's there)", at))
 	}
-	if err == nil && mainStopped {
-		p.resync(ctx)
+	if rerr := d.dir.Remove(p.state); rerr != nil && !errors.Is(rerr, fs.ErrNotExist) {
+		return &localErr{rerr}
 	}
-	// verify compares d.off+d.n with the remote size: the segments
-	// cover the file from byte 0, so once every one is whole their bytes
-	// are its size
-	d.n = p.done() - d.off
-	return err
+	// in step for what follows (SIZE, MDTM)
+	_ = p.inStep(ctx, main)
+	d.c = main.c
+	return nil
 }
 
 // overlapsMatch compares each transfer's overlap with the .part (opened
@@ -445,18 +482,57 @@ func (p *segPlan) overlapsMatch() (int64, bool) {
 	return 0, true
 }
 
-// resync checks that the worker's connection, whose transfers were
-// stopped early, still answers in step (a server that sent two replies
-// to a closed data connection would not), and replaces it when not.
-func (p *segPlan) resync(ctx context.Context) {
-	d := p.d
-	if err := d.c.NoOp(ctx); err == nil {
-		return
+// segConn is one connection fetching segments.
+type segConn struct {
+	c *transfer.Conn
+	// fetched: it has made a transfer since its last check (NOOP),
+	// which comes before it is used again
+	fetched bool
+	// redial replaces c when it is out of step; nil gives up on it
+	redial func() (*transfer.Conn, error)
+}
+
+// errOutOfStep is a connection whose replies no longer match its
+// commands after a segment's transfer.
+var errOutOfStep = errors.New("the connection is out of step after a segment's transfer")
+
+// inStep checks sc's connection after a segment's transfer, one round
+// trip per segment: a server that answered a data connection closed
+// early with two replies (426, then 226), or a transfer with one reply
+// too many, has one left over, which NOOP reads instead of its own.
+// Such a connection is replaced, or given up.
+func (p *segPlan) inStep(ctx context.Context, sc *segConn) error {
+	if !sc.fetched {
+		return nil
 	}
-	d.note("segments: the connection is out of step after stopping a transfer early; reconnecting")
-	d.w.drop()
-	if c, err := d.w.connect(ctx); err == nil {
-		d.c = c
+	sc.fetched = false
+	if err := sc.c.NoOp(ctx); err == nil || ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if sc.redial == nil {
+		return errOutOfStep
+	}
+	p.note(sc.c.ID(), "%v; reconnecting", errOutOfStep)
+	c, err := sc.redial()
+	if err != nil {
+		return err
+	}
+	sc.c = c
+	return nil
+}
+
+// note writes a line about the segmented download in the protocol log,
+// under connection id.
+func (p *segPlan) note(id int, format string, args ...any) {
+	p.d.log.Notef(id, "queue: job %d %s: segments: %s", p.d.ID, p.d.Remote, fmt.Sprintf(format, args...))
+}
+
+// pin puts c in the job's pinned mode, if it has one.
+func (p *segPlan) pin(c *transfer.Conn) {
+	if p.d.Mode != "" {
+		if m, err := transfer.ParseMode(p.d.Mode); err == nil {
+			c.PinMode(m)
+		}
 	}
 }
 
@@ -464,40 +540,38 @@ func (p *segPlan) resync(ctx context.Context) {
 // none is left, and quits. Any failure ends only this connection: its
 // segment goes back to the others.
 func (p *segPlan) extra(ctx context.Context, i int) {
-	d := p.d
-	c, err := d.q.sess.Dial(ctx)
+	c, err := p.d.q.sess.Dial(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			why := "could not connect"
 			if transfer.IsConnLimit(err) {
 				why = "the server refused another connection"
 			}
-			d.note("segments: connection %d: %s (%v); carrying on with fewer", i+1, why, err)
+			p.note(0, "connection %d: %s (%v); carrying on with fewer", i+1, why, err)
 		}
 		return
 	}
-	defer func() { _ = c.Close() }()
-	if d.Mode != "" {
-		if m, err := transfer.ParseMode(d.Mode); err == nil {
-			c.PinMode(m)
-		}
+	p.pin(c)
+	sc := &segConn{c: c}
+	if err := p.fetchAll(ctx, sc); err != nil && ctx.Err() == nil {
+		p.note(sc.c.ID(), "this connection failed (%v); the others carry on", err)
 	}
-	var stopped bool
-	if err := p.fetchAll(ctx, c, &stopped); err != nil && ctx.Err() == nil {
-		d.log.Notef(c.ID(), "queue: job %d %s: segments: this connection failed (%v); the others carry on", d.ID, d.Remote, err)
-	}
+	_ = sc.c.Close()
 }
 
-// fetchAll fetches segments on c until none is left to take; stopped
-// is set when a transfer was stopped early.
-func (p *segPlan) fetchAll(ctx context.Context, c *transfer.Conn, stopped *bool) error {
+// fetchAll fetches segments on sc until none is left to take.
+func (p *segPlan) fetchAll(ctx context.Context, sc *segConn) error {
 	for {
 		s := p.take()
 		if s == nil {
 			return nil
 		}
-		early, err := p.fetch(ctx, c, s)
-		*stopped = *stopped || early
+		if err := p.inStep(ctx, sc); err != nil {
+			p.release(s)
+			return err
+		}
+		err := p.fetch(ctx, sc.c, s)
+		sc.fetched = true
 		p.release(s)
 		if err != nil {
 			return err
@@ -506,28 +580,28 @@ func (p *segPlan) fetchAll(ctx context.Context, c *transfer.Conn, stopped *bool)
 }
 
 // fetch fetches what is left of s on c (REST to it, RETR), stopping the
-// transfer at the segment's end. early is set when it was stopped there.
-func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) (early bool, err error) {
+// transfer at the segment's end.
+func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) error {
 	d := p.d
 	from := s.start + s.done.Load()
 	w := &segWriter{f: p.f, s: s, size: p.size, progress: &d.j.progress}
 	if from > 0 {
 		w.over = make([]byte, 0, min(from, segmentOverlap))
 	}
-	_, err = c.RetrieveTo(ctx, d.Remote, from-int64(cap(w.over)), func() (io.Writer, error) { return w, nil }, &d.j.progress)
+	_, err := c.RetrieveTo(ctx, d.Remote, from-int64(cap(w.over)), func() (io.Writer, error) { return w, nil }, &d.j.progress)
 	if len(w.over) > 0 {
 		p.mu.Lock()
 		p.checks = append(p.checks, overlap{at: from - int64(cap(w.over)), b: w.over})
 		p.mu.Unlock()
 	}
 	if errors.Is(err, errSegmentEnd) {
-		return true, nil
+		return nil
 	}
 	if err == nil && !s.whole() {
 		// the file ended before the segment did: it shrank
-		return false, &shortError{got: s.start + s.done.Load(), want: s.end.Load()}
+		return &shortError{got: s.start + s.done.Load(), want: s.end.Load()}
 	}
-	return false, err
+	return err
 }
 
 // segWriter writes a segment's bytes at their offsets in the .part and

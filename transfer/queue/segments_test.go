@@ -596,3 +596,28 @@ func TestSegmentsAfterSingle(t *testing.T) {
 		t.Errorf("notes:\n%s", notes(lg))
 	}
 }
+
+// TestSegmentsStrayReply: a server that answers a transfer from an
+// offset with two replies (its own, then a stray 226) leaves every
+// connection that goes on after it out of step; the check after a
+// transfer stopped early finds it, the worker's connection is replaced
+// and an extra one given up, and the file arrives whole.
+func TestSegmentsStrayReply(t *testing.T) {
+	srv := ftpscript.Start(t)
+	data := genData(29, segSize)
+	srv.Files.Put("/f.bin", data)
+	srv.Handle("RETR", func(c *ftpscript.Conn, arg string) {
+		off := c.Rest()
+		c.SetRest(off)
+		c.Builtin(arg)
+		if off > 0 {
+			c.Reply("226 Transfer complete.")
+		}
+	})
+	lg := transfer.NewLog(5000)
+	sess := transfer.NewSession(scriptSite(srv), lg)
+	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data))
+	if !strings.Contains(notes(lg), "out of step") {
+		t.Errorf("no connection found out of step:\n%s", notes(lg))
+	}
+}
