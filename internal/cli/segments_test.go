@@ -22,7 +22,7 @@ var retrConn = regexp.MustCompile(`\[(\d+)\] > RETR `)
 // connection, so the worker's own does not finish it alone), byte for
 // byte; a bad count is a usage error.
 func TestGetSegments(t *testing.T) {
-	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 4 << 20})
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 2 << 20})
 	data := payload(9<<20 + 3)
 	d.WriteFile(t, "big.bin", data)
 	u := "ftp://" + url.UserPassword(d.User, d.Password).String() + "@" + d.Addr() + "/big.bin"

@@ -109,7 +109,7 @@ func TestSegmentsDaemons(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			opts := ftpd.Options{}
 			if kind == ftpd.Vsftpd {
-				opts.MaxRate = 4 << 20 // a segment takes half a second: the others log in meanwhile
+				opts.MaxRate = 2 << 20 // a segment takes a second: the others log in meanwhile
 			}
 			d := ftpd.Start(t, kind, opts)
 			d.WriteFile(t, "f.bin", data)
@@ -279,7 +279,7 @@ func TestSegmentsConnLimit(t *testing.T) {
 	// the test's own connection (AddDownload), the worker's, one more
 	// (capped, so the worker's connection does not fetch it all before
 	// the others have tried to log in)
-	d := ftpd.StartVsftpd(t, ftpd.Options{MaxPerIP: 3, MaxRate: 4 << 20})
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxPerIP: 3, MaxRate: 2 << 20})
 	d.WriteFile(t, "f.bin", data)
 	sess, lg := daemonSession(d)
 	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data))
@@ -440,7 +440,7 @@ func TestSegmentsTLS(t *testing.T) {
 		t.Fatal("writing the certificate")
 	}
 	data := genData(26, segSize)
-	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 4 << 20, TLS: &ftpd.TLSOptions{CertFile: certFile, KeyFile: keyFile, Require: true}})
+	d := ftpd.StartVsftpd(t, ftpd.Options{MaxRate: 2 << 20, TLS: &ftpd.TLSOptions{CertFile: certFile, KeyFile: keyFile, Require: true}})
 	d.WriteFile(t, "f.bin", data)
 	lg := transfer.NewLog(5000)
 	sess := transfer.NewSession(transfer.Site{Host: d.Host, Port: d.Port, User: d.User, Password: d.Password,
@@ -512,7 +512,7 @@ func TestSegmentsStopWhileWaiting(t *testing.T) {
 		case 0: // the worker's first segment: once the other has its own
 			select {
 			case <-claimed:
-			case <-time.After(10 * time.Second):
+			case <-time.After(20 * time.Second):
 			}
 			c.Builtin(arg)
 		case half - segmentOverlap: // the other connection's: stalled
@@ -523,7 +523,9 @@ func TestSegmentsStopWhileWaiting(t *testing.T) {
 		}
 	})
 	lg := transfer.NewLog(5000)
-	sess := transfer.NewSession(scriptSite(srv), lg)
+	site := scriptSite(srv)
+	site.Timeout = time.Minute // the stall lasts until the cancel
+	sess := transfer.NewSession(site, lg)
 	local := t.TempDir()
 	q := startQueue(t, sess, Options{Parallel: 1, Segments: 2, Policy: Overwrite})
 	if _, err := q.AddDownload(testCtx(t, 10*time.Second), dial(t, sess), "/f.bin", false, local); err != nil {
@@ -534,7 +536,7 @@ func TestSegmentsStopWhileWaiting(t *testing.T) {
 	// from the stalled one (4.5 MiB, then 2.25 MiB to come; 1.1 MiB is
 	// too little to cut). No event says it waits: poll the log for its
 	// three transfers' final replies.
-	deadline := time.Now().Add(4 * time.Second) // before the stall's 5s timeout
+	deadline := time.Now().Add(30 * time.Second)
 	for finals := 0; finals < 3; {
 		if time.Now().After(deadline) {
 			t.Fatalf("the worker's connection did not finish three transfers\n%s", notes(lg))
