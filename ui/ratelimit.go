@@ -62,6 +62,27 @@ func (m Model) setRate(value string) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// withBookmarkRate returns f with the rate limit of the bookmark name
+// (Options.RateFor) set on each queue it makes; f itself without RateFor
+// or such a bookmark.
+func (m Model) withBookmarkRate(f QueueFactory, name string) QueueFactory {
+	if m.opts.RateFor == nil || m.opts.Bookmarks == nil {
+		return f
+	}
+	b, ok := m.opts.Bookmarks.Get(name)
+	if !ok {
+		return f
+	}
+	bps := m.opts.RateFor(b)
+	return func(sess *transfer.Session) (Queue, error) {
+		q, err := f(sess)
+		if rs, ok := q.(rateSetter); ok && err == nil {
+			rs.SetRateLimit(bps)
+		}
+		return q, err
+	}
+}
+
 // rateLabel is the status bar's rate limit, "" when there is none.
 func (m Model) rateLabel() string {
 	if q, ok := m.queue.(rateSetter); ok {

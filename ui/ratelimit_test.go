@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"ftpdeck/bookmarks"
+	"ftpdeck/transfer"
 	"ftpdeck/ui/dialog"
 )
 
@@ -77,4 +79,31 @@ func TestRateKey(t *testing.T) {
 	m.queue = &fakeQueue{}
 	m = press(t, m, "T")
 	want(t, dlg(m) == nil, "T opened a dialog without a queue that takes a limit")
+}
+
+// TestRateFromBookmarkList (issue 19): a bookmark connected from the
+// bookmark list gives its queue the rate limit Options.RateFor says
+// (the CLI: --limit-rate, else the bookmark's limit_rate, else
+// config.toml's).
+func TestRateFromBookmarkList(t *testing.T) {
+	sites := sampleBookmarks()
+	sites[0].LimitRate = "500K" // camera, the first in the list
+	st := bmStore(t, sites...)
+	lg := transfer.NewLog(100)
+	sess := transfer.NewSession(transfer.Site{Host: "127.0.0.1", Port: 2121, User: "demo", Password: "demo"}, lg)
+	q := &ratedQueue{}
+	var asked []string
+	m := feedConnected(t, New(Options{Session: sess, Log: lg, LocalDir: fixedLocal(t), Title: "ftpdeck", Bookmarks: st,
+		QueueFor: func(int) QueueFactory { return func(*transfer.Session) (Queue, error) { return q, nil } },
+		RateFor: func(b bookmarks.Site) int64 {
+			asked = append(asked, b.Name)
+			bps, _ := bookmarks.ParseRate(b.LimitRate)
+			return bps
+		},
+	}), 100, 30)
+	m = pressSettle(t, m, "b", "enter")
+	want(t, len(asked) == 1 && asked[0] == "camera", "RateFor asked for %v", asked)
+	got, err := m.opts.NewQueue(m.sess)
+	want(t, err == nil && got == Queue(q), "factory: %v %v", got, err)
+	want(t, q.bps == 500<<10 && q.set == 1, "queue's limit %d (%d calls)", q.bps, q.set)
 }

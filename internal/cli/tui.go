@@ -103,6 +103,9 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		ShowHidden: cfg.ShowHidden,
 		Policy:     policy,
 		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir, policy, tune) },
+		RateFor: func(b bookmarks.Site) int64 {
+			return rateLimit(flags, target{store: store, bookmark: b.Name})
+		},
 	}
 	for _, n := range notices {
 		opts.Notices = append(opts.Notices, n.String())
