@@ -59,59 +59,68 @@ type Conn struct {
 }
 
 // ID returns the connection number shown in the protocol log.
-func (c *Conn) ID() int { return c.cc.id }
+func (c *Conn) ID() int { return c.cc.ID() }
 
 // Session returns the session the connection belongs to.
 func (c *Conn) Session() *Session { return c.sess }
 
 // PinMode makes this connection's data connections use m regardless of the
 // session's toggle (a job retried in the other mode); UnpinMode undoes it.
-func (c *Conn) PinMode(m Mode) { c.cc.pinned = &m }
+func (c *Conn) PinMode(m Mode) { c.cc.pin(&m) }
 
 // UnpinMode returns the connection to the session's mode.
-func (c *Conn) UnpinMode() { c.cc.pinned = nil }
+func (c *Conn) UnpinMode() { c.cc.pin(nil) }
 
 // do runs one library call with the context, argument checks and error
 // conversion every operation needs.
 func (c *Conn) do(ctx context.Context, op string, args []string, f func() error) error {
+	_, err := c.run(ctx, op, args, plan{}, f)
+	return err
+}
+
+// run is do with a plan for the control layer (a probe's forced method, a
+// listing's verb); it also returns the operation's transfer state (its
+// data connection), nil when the operation did not start.
+func (c *Conn) run(ctx context.Context, op string, args []string, p plan, f func() error) (*xfer, error) {
 	for _, a := range args {
 		if err := wire.CheckArg(op, a); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if c.cc.broken.Load() {
-		return fmt.Errorf("%s: %w", op, ErrConnBroken)
+	if c.cc.isBroken() {
+		return nil, fmt.Errorf("%s: %w", op, ErrConnBroken)
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.opDone()
-	c.cc.lastDataErr = nil
+	c.cc.begin(p)
 	stop := context.AfterFunc(ctx, c.cc.interrupt)
 	err := f()
 	stop()
+	x := c.cc.end()
 	if err == nil {
-		return nil
+		return x, nil
 	}
 	if ctx.Err() != nil {
-		c.cc.broken.Store(true)
-		return fmt.Errorf("%s: %w", op, ctx.Err())
+		c.cc.setBroken()
+		return x, fmt.Errorf("%s: %w", op, ctx.Err())
 	}
-	if de := c.cc.lastDataErr; de != nil {
-		return fmt.Errorf("%s: %w", op, de)
+	if x.err != nil {
+		return x, fmt.Errorf("%s: %w", op, x.err)
 	}
 	// A failure reply answers the last command sent, which may be REST
 	// rather than the RETR or STOR the operation is named after.
-	verb := c.cc.lastVerb
+	verb := c.cc.failedVerb()
 	if verb == "" {
 		verb = verbOf(op)
 	}
 	err = convertErr(verb, err)
 	if errors.Is(err, ErrTimeout) {
-		c.cc.broken.Store(true)
+		c.cc.setBroken()
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	return x, fmt.Errorf("%s: %w", op, err)
 }
 
 // List lists a remote folder: MLSD where the server has it, else LIST
@@ -121,13 +130,12 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 // Entries whose names could escape a local folder (.., /, \, NUL, empty)
 // are dropped with a log note.
 func (c *Conn) List(ctx context.Context, dir string, hidden bool) ([]Entry, error) {
-	return c.list(ctx, dir, hidden)
+	return c.list(ctx, dir, hidden, plan{})
 }
 
 // checkCharset notes in the log a UTF-8 listing that held other bytes,
-// with the encoding that decodes them cleanly.
-func (c *Conn) checkCharset(dir string) {
-	dc := c.cc.curData
+// with the encoding that decodes them cleanly; dc is its data connection.
+func (c *Conn) checkCharset(dir string, dc *dataConn) {
 	if dc == nil {
 		return
 	}
@@ -304,7 +312,7 @@ func (c *Conn) Store(ctx context.Context, p string, offset int64, r io.Reader, p
 // Close says QUIT (briefly) and closes the connection.
 func (c *Conn) Close() error {
 	c.stopKeepalive()
-	if c.cc.broken.Load() {
+	if c.cc.isBroken() {
 		return c.cc.Close()
 	}
 	err := c.sc.Quit()
@@ -316,9 +324,11 @@ func (c *Conn) Close() error {
 // connection, into w: spliced by the kernel when w is a file and the data
 // connection plain TCP, else through a buffer.
 func (c *Conn) receive(w io.Writer, r io.Reader, progress *atomic.Int64) (int64, error) {
-	if f, ok := zeroCopyTarget(w); ok && c.cc.curData != nil {
-		if tcp := c.cc.curData.plainTCP(); tcp != nil {
-			return c.cc.curData.spliceTo(f, tcp, progress)
+	if f, ok := zeroCopyTarget(w); ok {
+		if dc := c.cc.data(); dc != nil {
+			if tcp := dc.plainTCP(); tcp != nil {
+				return dc.spliceTo(f, tcp, progress)
+			}
 		}
 	}
 	return copyCounting(w, r, progress)

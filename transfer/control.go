@@ -43,34 +43,24 @@ type controlConn struct {
 	fromLib   []byte       // a partial command line written by the library
 	libDialed bool         // the library has taken the control connection
 
-	pending     net.Conn  // data connection prepared for the library's next dial
-	lastDataErr error     // why the last negotiation failed, in full
-	replayFail  bool      // answer the library's PASV-after-EPSV with the same failure
-	epsvBroken  bool      // the server refused or botched EPSV: use PASV
-	epsvDialed  bool      // the current data connection came from EPSV, one command at a time
-	pipeOK      bool      // EPSV and a transfer worked here: later EPSVs may be pipelined
-	deferred    *dataConn // the library's data connection, its EPSV not sent yet (pipeline.go)
-	dataCmd     bool      // the last command sent opens a data transfer
-	prelimSeen  bool      // a 1xx reply to that command arrived
-	curData     *dataConn
-	curActive   *activeConn // the active listener of the current data connection
-	pinned      *Mode
-	listAll     bool              // send "LIST -a" for LIST (hidden files)
-	listVerb    string            // sent in place of the library's next NLST (Conn.List: raw lines, our parser)
-	dataTLS     *tls.Config       // non-nil when data connections must be TLS
-	enc         encoding.Encoding // the site's charset for names; nil = UTF-8
+	// The connection's state, for its whole life.
+	epsvBroken bool              // the server refused or botched EPSV: use PASV
+	pipeOK     bool              // EPSV and a transfer worked here: later EPSVs may be pipelined
+	pinned     *Mode             // the mode its data connections use, whatever the session's
+	dataTLS    *tls.Config       // non-nil when data connections must be TLS
+	enc        encoding.Encoding // the site's charset for names; nil = UTF-8
+	lastVerb   string            // the verb of the last command sent: whose reply a failure is
 
-	force   Method   // probe: the one negotiation method to use; MethodAuto = normal
-	attempt *Attempt // probe: what the negotiation did, filled in as it goes
-
-	lastVerb    string // the verb of the last command sent: whose reply a failure is
 	broken      atomic.Bool
-	interrupted atomic.Bool  // set by interrupt, from any goroutine
-	curTLS      *tlsDataConn // the TLS layer of the current data connection, if any
+	interrupted atomic.Bool // set by interrupt, from any goroutine
+
+	// x is the state of the operation under way and its data transfer
+	// (xfer.go): made fresh for each one by begin, returned by end.
+	x *xfer
 }
 
 func newControlConn(raw net.Conn, id int, sess *Session) *controlConn {
-	c := &controlConn{raw: raw, tcp: raw, id: id, sess: sess, log: sess.log, enc: sess.enc}
+	c := &controlConn{raw: raw, tcp: raw, id: id, sess: sess, log: sess.log, enc: sess.enc, x: &xfer{}}
 	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
 	return c
 }
@@ -97,8 +87,9 @@ func afterFailedData(timeout time.Duration) time.Duration {
 // last byte too; after a failed data connection, see afterFailedData.
 func (c *controlConn) readRaw(p []byte) (int, error) {
 	d := c.timeout()
-	afterData := c.dataCmd && c.prelimSeen
-	if afterData && c.lastDataErr != nil {
+	x := c.x
+	afterData := x.afterData()
+	if afterData && x.err != nil {
 		d = afterFailedData(d)
 	}
 	if err := c.raw.SetReadDeadline(time.Now().Add(d)); err != nil {
@@ -109,12 +100,12 @@ func (c *controlConn) readRaw(p []byte) (int, error) {
 		if c.wasInterrupted() {
 			return n, fmt.Errorf("interrupted: %w", err)
 		}
-		if a := c.curActive; a != nil && c.dataCmd && !c.prelimSeen && !a.accepted() {
+		if a := x.active; a != nil && x.cmd && !x.prelim && !a.accepted() {
 			// In active mode the server answers a transfer command only
 			// once it has connected back (or given up): silence here
 			// means it could not reach our listener.
-			c.lastDataErr = a.notConnected(d, err)
-			return n, c.lastDataErr
+			x.err = a.notConnected(d, err)
+			return n, x.err
 		}
 		if afterData {
 			return n, timeoutError("waiting for the reply after the data connection", d, err)
@@ -130,11 +121,68 @@ func (c *controlConn) wasInterrupted() bool { return c.interrupted.Load() }
 // The connection is out of sync afterwards.
 func (c *controlConn) interrupt() {
 	c.interrupted.Store(true)
-	c.broken.Store(true)
+	c.setBroken()
 	_ = c.raw.SetDeadline(time.Unix(1, 0))
-	if c.curData != nil {
-		_ = c.curData.SetDeadline(time.Unix(1, 0))
+	if d := c.x.data; d != nil {
+		_ = d.SetDeadline(time.Unix(1, 0))
 	}
+}
+
+// --- what Conn asks of the control connection ---
+
+// ID is the connection's number in the protocol log.
+func (c *controlConn) ID() int { return c.id }
+
+// isBroken reports a connection that is out of step or closed.
+func (c *controlConn) isBroken() bool { return c.broken.Load() }
+
+// setBroken marks the connection out of step: it must be replaced.
+func (c *controlConn) setBroken() { c.broken.Store(true) }
+
+// pin makes the data connections use *m whatever the session's mode (nil:
+// the session's mode again).
+func (c *controlConn) pin(m *Mode) { c.pinned = m }
+
+// failedVerb is the verb of the last command sent: a failure reply is
+// that command's.
+func (c *controlConn) failedVerb() string { return c.lastVerb }
+
+// data is the data connection of the operation under way, nil if none.
+func (c *controlConn) data() *dataConn { return c.x.data }
+
+// simple sends one command of ours on the control connection (the library
+// is between commands) and reads its reply.
+func (c *controlConn) simple(line string) (wire.Reply, error) {
+	return c.exchange(line, nil)
+}
+
+// closedByServer looks, without sending anything, whether the server has
+// closed the control connection or said something unasked (a 421 before
+// closing). Between commands nothing may arrive, so anything that has is
+// the end of the connection; its first line is returned for the log.
+func (c *controlConn) closedByServer() (said string, closed bool) {
+	if c.rr.Buffered() > 0 {
+		return "", true
+	}
+	buf := make([]byte, 512)
+	if err := c.raw.SetReadDeadline(time.Now().Add(peekWait)); err != nil {
+		return "", true
+	}
+	n, err := c.raw.Read(buf)
+	_ = c.raw.SetReadDeadline(time.Time{})
+	if n > 0 {
+		line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
+		said = strings.TrimRight(string(line), "\r")
+		c.log.Add(Event{Conn: c.id, Dir: Received, Text: decodeLine(c.enc, said)})
+		return said, true
+	}
+	switch {
+	case err == nil, isTimeout(err):
+		return "", false
+	case errors.Is(err, io.EOF):
+		return "", true
+	}
+	return "", true // reset, or any other error: the connection is gone
 }
 
 // command is one line to send and the note its log line carries.
@@ -170,7 +218,7 @@ func (c *controlConn) send(cmds ...command) error {
 		return err
 	}
 	if _, err := c.raw.Write(buf); err != nil {
-		c.broken.Store(true)
+		c.setBroken()
 		return fmt.Errorf("send %s: %w", strings.Join(verbs, " and "), err)
 	}
 	return nil
@@ -192,7 +240,7 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 		r.Lines[i] = decodeLine(c.enc, l)
 	}
 	if err != nil {
-		c.broken.Store(true)
+		c.setBroken()
 		if errors.Is(err, ErrTimeout) {
 			return r, err
 		}
@@ -204,17 +252,18 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 		}
 		return r, fmt.Errorf("reading reply: %w", err)
 	}
-	if c.dataCmd && r.Class() == 1 {
-		c.prelimSeen = true
-		if c.epsvDialed {
+	x := c.x
+	if x.cmd && r.Class() == 1 {
+		x.prelim = true
+		if x.epsvDialed {
 			c.pipeOK = true // EPSV, its port and a transfer all worked here
 		}
 	}
-	if c.dataCmd && c.attempt != nil {
-		c.attempt.FinalReply = lastLine(r)
+	if x.cmd && x.attempt != nil {
+		x.attempt.FinalReply = lastLine(r)
 	}
-	if c.dataCmd && (r.Code == 425 || r.Code == 522) && c.lastDataErr == nil {
-		c.lastDataErr = c.dataRefused(r)
+	if x.cmd && (r.Code == 425 || r.Code == 522) && x.err == nil {
+		x.err = dataRefused(x, r)
 	}
 	return r, nil
 }
@@ -237,12 +286,12 @@ func (c *controlConn) Read(p []byte) (int, error) {
 		if err != nil {
 			return 0, err
 		}
-		if c.dataCmd && !c.prelimSeen && (r.Code == 226 || r.Code == 250) && c.curData != nil {
+		if x := c.x; x.cmd && !x.prelim && (r.Code == 226 || r.Code == 250) && x.data != nil {
 			// The transfer's completion came with no 1xx before it (some
 			// servers answer so when the data is already sent): the data
 			// is still on its connection, so hand the library the 150 it
 			// waits for, then the 226 (issue #8, case 18).
-			c.prelimSeen = true
+			x.prelim = true
 			c.log.Notef(c.id, "server sent %d before any 150: reading the data connection anyway", r.Code)
 			c.queueReply("150 (ftpdeck: no preliminary reply from the server)")
 		}
@@ -277,37 +326,38 @@ func (c *controlConn) Write(p []byte) (int, error) {
 }
 
 func (c *controlConn) handleCommand(line string) error {
+	x := c.x
 	verb := verbOf(line)
 	switch verb {
 	case "EPSV", "PASV":
-		c.negotiate(verb)
+		c.negotiate(x, verb)
 		return nil
 	}
-	if verb == "NLST" && c.listVerb != "" {
-		line, verb = c.listVerb+line[4:], verbOf(c.listVerb)
-		c.listVerb = ""
+	if verb == "NLST" && x.listVerb != "" {
+		line, verb = x.listVerb+line[4:], verbOf(x.listVerb)
+		x.listVerb = ""
 	}
-	c.replayFail = false
-	c.dataCmd, c.prelimSeen = isDataCommand(verb), false
-	if verb == "LIST" && c.listAll && !strings.HasPrefix(line, "LIST -") {
+	x.replayFail = false
+	x.cmd, x.prelim = isDataCommand(verb), false
+	if verb == "LIST" && x.listAll && !strings.HasPrefix(line, "LIST -") {
 		// jlaffaye/ftp only adds -a by turning MLSD off; we keep MLSD
 		// where it works and ask LIST for hidden files here.
 		line = "LIST -a" + line[4:]
 	}
-	if c.dataCmd && c.curData != nil {
+	if x.cmd && x.data != nil {
 		if isListCommand(verb) {
-			c.curData.startListing(c.enc)
+			x.data.startListing(c.enc)
 		}
-		c.curData.sending = isUpload(verb)
+		x.data.sending = isUpload(verb)
 	}
-	if d := c.deferred; d != nil {
-		c.deferred = nil
-		if c.dataCmd {
-			return c.sendPipelined(d, line)
+	if d := x.deferred; d != nil {
+		x.deferred = nil
+		if x.cmd {
+			return c.sendPipelined(x, d, line)
 		}
 		// Anything else before the transfer command (REST): negotiate
 		// now, one command at a time.
-		if err := c.resolveDeferred(d); err != nil {
+		if err := c.resolveDeferred(x, d); err != nil {
 			return err
 		}
 	}
@@ -316,7 +366,7 @@ func (c *controlConn) handleCommand(line string) error {
 
 // Close closes the socket and any prepared data connection.
 func (c *controlConn) Close() error {
-	c.dropPending()
+	c.x.dropPending()
 	return c.raw.Close()
 }
 
@@ -336,30 +386,25 @@ func (c *controlConn) dial(_, _ string) (net.Conn, error) {
 		c.libDialed = true
 		return c, nil
 	}
-	dc := c.pending
-	c.pending = nil
+	x := c.x
+	dc := x.pending
+	x.pending = nil
 	if dc == nil {
-		if c.lastDataErr != nil {
-			return nil, c.lastDataErr
+		if x.err != nil {
+			return nil, x.err
 		}
 		return nil, errors.New("no data connection was negotiated")
 	}
 	return dc, nil
 }
 
-func (c *controlConn) dropPending() {
-	c.deferred = nil
-	if c.pending != nil {
-		_ = c.pending.Close()
-		c.pending = nil
-	}
-}
-
 // --- data-connection negotiation ---
 
-func (c *controlConn) mode() Mode {
-	if c.force != MethodAuto {
-		return c.force.Mode()
+// mode is the mode of the next data connection: the one force belongs to,
+// else the connection's pinned mode, else the session's.
+func (c *controlConn) mode(force Method) Mode {
+	if force != MethodAuto {
+		return force.Mode()
 	}
 	if c.pinned != nil {
 		return *c.pinned
@@ -370,38 +415,36 @@ func (c *controlConn) mode() Mode {
 // negotiate answers the library's EPSV or PASV. On success it queues a 229
 // (or 227) for the library and keeps the connection for its dial; on
 // failure a 425 carrying our explanation (the full error is kept in
-// lastDataErr for the Conn method to return).
-func (c *controlConn) negotiate(verb string) {
-	if verb == "PASV" && c.replayFail {
+// x.err, for the Conn method to return).
+func (c *controlConn) negotiate(x *xfer, verb string) {
+	if verb == "PASV" && x.replayFail {
 		// The library retries PASV after our EPSV answer failed: same
 		// failure, nothing sent.
-		c.replayFail = false
-		c.queueReply("425 " + oneLine(c.lastDataErr.Error()))
+		x.replayFail = false
+		c.queueReply("425 " + oneLine(x.err.Error()))
 		return
 	}
-	c.dropPending()
-	c.lastDataErr = nil
-	c.curData, c.curActive, c.curTLS = nil, nil, nil
-	c.epsvDialed = false
-	m := c.mode()
-	if c.canPipeline(verb, m) {
-		c.deferEPSV()
+	x.dropPending()
+	x.newData()
+	m := c.mode(x.force)
+	if c.canPipeline(verb, m, x.force) {
+		c.deferEPSV(x)
 		return
 	}
 	var dc net.Conn
 	var err error
 	if m == Active {
-		dc, err = c.openActive()
+		dc, err = c.openActive(x, x.force, x.attempt)
 	} else {
-		dc, err = c.openPassive()
+		dc, err = c.openPassive(x, x.force, x.attempt)
 	}
 	if err != nil {
-		c.lastDataErr = err
-		c.replayFail = verb == "EPSV"
+		x.err = err
+		x.replayFail = verb == "EPSV"
 		c.queueReply("425 " + oneLine(err.Error()))
 		return
 	}
-	c.pending = c.attachData(c.newDataConn(), dc, m)
+	x.pending = c.attachData(x, c.newDataConn(x), dc, m)
 	// The library ignores the address (it dials through us); it only
 	// needs a reply it can parse.
 	if verb == "PASV" {
@@ -425,15 +468,14 @@ func addrPort(a net.Addr) netip.AddrPort {
 }
 
 // openPassive tries EPSV, then PASV, and connects; it returns the TCP
-// connection (attachData layers the rest). A probe (force) uses exactly
-// one of them and records what happened in c.attempt.
-func (c *controlConn) openPassive() (net.Conn, error) {
+// connection (attachData layers the rest). A probe forces exactly one of
+// them (force) and has what happened recorded in rec (nil: not recorded).
+func (c *controlConn) openPassive(x *xfer, force Method, rec *Attempt) (net.Conn, error) {
 	peer := c.peer().Addr().Unmap()
-	rec := c.attempt
 	if rec == nil {
 		rec = &Attempt{} // filled and dropped: one code path with and without a probe
 	}
-	if c.force == MethodEPSV || (c.force == MethodAuto && !c.epsvBroken) {
+	if force == MethodEPSV || (force == MethodAuto && !c.epsvBroken) {
 		var port uint16
 		var decodeErr error
 		r, err := c.exchange("EPSV", epsvNote(peer, &port, &decodeErr))
@@ -449,7 +491,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 			conn, derr := c.dialData(target)
 			if derr == nil {
 				rec.Connected = true
-				c.epsvDialed = c.force == MethodAuto
+				x.epsvDialed = force == MethodAuto
 				return conn, nil
 			}
 			rec.DialErr = derr
@@ -462,7 +504,7 @@ func (c *controlConn) openPassive() (net.Conn, error) {
 			c.log.Notef(c.id, "passive: server refused EPSV; using PASV on this connection")
 			failed = refused(Passive, "", "EPSV", r, "PASV or active mode may work")
 		}
-		if c.force == MethodEPSV {
+		if force == MethodEPSV {
 			return nil, failed
 		}
 		c.epsvBroken = true
@@ -545,8 +587,9 @@ func (c *controlConn) dialData(target netip.AddrPort) (net.Conn, error) {
 
 // openActive listens, sends PORT or EPRT, and returns a connection that
 // accepts the server's connection on first use. PORT carries IPv4 only;
-// EPRT is used for IPv6, or when a probe forces it.
-func (c *controlConn) openActive() (net.Conn, error) {
+// EPRT is used for IPv6, or when a probe forces it (force); a probe's
+// record is rec (nil: not recorded).
+func (c *controlConn) openActive(x *xfer, force Method, rec *Attempt) (net.Conn, error) {
 	site := c.sess.site
 	local := c.local().Addr()
 	adv := local
@@ -554,7 +597,7 @@ func (c *controlConn) openActive() (net.Conn, error) {
 		adv = site.ActiveAddr
 	}
 	adv = adv.Unmap()
-	if c.force == MethodPORT && !adv.Is4() {
+	if force == MethodPORT && !adv.Is4() {
 		return nil, &DataConnError{Mode: Active, Err: errors.ErrUnsupported, Cause: fmt.Sprintf("PORT cannot carry the IPv6 address %s; EPRT can", adv)}
 	}
 	ln, err := listenActive(local, site.ActivePorts)
@@ -563,11 +606,11 @@ func (c *controlConn) openActive() (net.Conn, error) {
 	}
 	listen := addrPort(ln.Addr())
 	advAP := netip.AddrPortFrom(adv, listen.Port())
-	if c.attempt != nil {
-		c.attempt.Advertised, c.attempt.Listen = advAP, listen
+	if rec != nil {
+		rec.Advertised, rec.Listen = advAP, listen
 	}
 	var line string
-	if adv.Is4() && c.force != MethodEPRT {
+	if adv.Is4() && force != MethodEPRT {
 		arg, _ := wire.EncodePORT(advAP)
 		line = "PORT " + arg
 	} else {
@@ -587,15 +630,15 @@ func (c *controlConn) openActive() (net.Conn, error) {
 		_ = ln.Close()
 		return nil, err
 	}
-	if c.attempt != nil {
-		c.attempt.Reply = lastLine(r)
+	if rec != nil {
+		rec.Reply = lastLine(r)
 	}
 	if r.Class() != 2 {
 		_ = ln.Close()
 		return nil, refused(Active, advAP.String(), verbOf(line), r, "passive mode may work")
 	}
-	c.curActive = &activeConn{ctl: c, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}
-	return c.curActive, nil
+	x.active = &activeConn{ctl: c, x: x, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}
+	return x.active, nil
 }
 
 func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
@@ -621,19 +664,19 @@ func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
 // newDataConn returns the data connection handed to the library; until
 // attachData gives it a socket, it answers every read and write with an
 // error.
-func (c *controlConn) newDataConn() *dataConn {
-	return &dataConn{Conn: unnegotiated{}, ctl: c, stall: c.timeout(), interrupted: c.wasInterrupted}
+func (c *controlConn) newDataConn(x *xfer) *dataConn {
+	return &dataConn{Conn: unnegotiated{}, x: x, stall: c.timeout(), interrupted: c.wasInterrupted}
 }
 
 // attachData puts conn beneath d (through TLS for a passive connection of
 // a protected session; an active one starts TLS once the server connects)
-// and makes d the current data connection.
-func (c *controlConn) attachData(d *dataConn, conn net.Conn, m Mode) *dataConn {
+// and makes d the current data connection of x.
+func (c *controlConn) attachData(x *xfer, d *dataConn, conn net.Conn, m Mode) *dataConn {
 	if c.dataTLS != nil && m == Passive {
-		conn = c.tlsData(conn)
+		conn = c.tlsData(x, conn)
 	}
 	d.Conn, d.mode = conn, m
-	c.curData = d
+	x.data = d
 	return d
 }
 
@@ -697,20 +740,20 @@ func refused(m Mode, addr, verb string, r wire.Reply, advice string) *DataConnEr
 }
 
 // dataRefused explains a 425 ("can't open data connection") to a transfer
-// command in terms of the mode it was negotiated in.
-func (c *controlConn) dataRefused(r wire.Reply) error {
+// command in terms of the mode x's data connection was negotiated in.
+func dataRefused(x *xfer, r wire.Reply) error {
 	re := &ReplyError{Code: r.Code, Text: r.Text()}
-	if t := c.curTLS; t != nil && t.noted && !t.resumed {
+	if t := x.tls; t != nil && t.noted && !t.resumed {
 		m := Passive
-		if c.curActive != nil {
+		if x.active != nil {
 			m = Active
 		}
 		return &DataConnError{Mode: m, Err: re,
 			Cause: fmt.Sprintf("server refused the TLS data connection (%d %s): it did not resume the control connection's TLS session, and this server requires that (vsftpd's require_ssl_reuse) — switching modes will not help", r.Code, wire.Escape(r.Text()))}
 	}
-	if c.curActive != nil {
-		return &DataConnError{Mode: Active, Addr: c.curActive.advertised.String(), Err: re,
-			Cause: fmt.Sprintf("server could not connect back to %s (%d %s) — a NAT or firewall on this side is the usual cause; passive mode may work", c.curActive.advertised, r.Code, wire.Escape(r.Text()))}
+	if a := x.active; a != nil {
+		return &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: re,
+			Cause: fmt.Sprintf("server could not connect back to %s (%d %s) — a NAT or firewall on this side is the usual cause; passive mode may work", a.advertised, r.Code, wire.Escape(r.Text()))}
 	}
 	return &DataConnError{Mode: Passive, Err: re,
 		Cause: fmt.Sprintf("server did not see our data connection (%d %s) — a firewall between us may block its passive ports; active mode may work", r.Code, wire.Escape(r.Text()))}

@@ -2,7 +2,6 @@ package transfer
 
 import (
 	"bytes"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -42,7 +41,7 @@ var maxListingEntries int64 = MaxListingEntries
 // Deadlines are refreshed at most every stall/8 to keep the hot path cheap.
 type dataConn struct {
 	net.Conn
-	ctl       *controlConn
+	x         *xfer // the transfer it belongs to (its error is recorded there)
 	mode      Mode
 	sending   bool // the transfer is an upload (STOR, APPE, STOU)
 	stall     time.Duration
@@ -164,8 +163,8 @@ func (d *dataConn) stalled(how StallKind) error {
 	if d.failed == nil {
 		d.failed = e
 	}
-	if d.ctl != nil && d.ctl.lastDataErr == nil {
-		d.ctl.lastDataErr = e
+	if d.x != nil {
+		d.x.fail(e)
 	}
 	return e
 }
@@ -190,7 +189,7 @@ func (d *dataConn) tlsConn() *tlsDataConn {
 	case *tlsDataConn:
 		return c
 	case *activeConn:
-		if !c.ctl.prelimSeen {
+		if !c.x.prelim {
 			return nil
 		}
 		conn, err := c.accept()
@@ -229,6 +228,7 @@ func isTimeout(err error) bool {
 // Handshake, or (once the server has answered 1xx) Close.
 type activeConn struct {
 	ctl        *controlConn
+	x          *xfer // the transfer it belongs to
 	ln         net.Listener
 	server     netip.Addr
 	advertised netip.AddrPort
@@ -270,8 +270,9 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 		if err != nil {
 			if isTimeout(err) {
 				// Kept, so that the reply after it is awaited only briefly.
-				a.ctl.lastDataErr = a.notConnected(timeout, err)
-				return nil, a.ctl.lastDataErr
+				err := a.notConnected(timeout, err)
+				a.x.err = err
+				return nil, err
 			}
 			return nil, &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: err, Cause: fmt.Sprintf("waiting for the server to connect back: %v", err)}
 		}
@@ -282,12 +283,12 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 			continue
 		}
 		a.ctl.log.Notef(a.ctl.id, "active: server connected from %s", from)
-		if rec := a.ctl.attempt; rec != nil {
+		if rec := a.x.attempt; rec != nil {
 			rec.Connected, rec.From = true, from
 		}
 		var nc net.Conn = conn
 		if a.ctl.dataTLS != nil {
-			nc = a.ctl.tlsData(conn)
+			nc = a.ctl.tlsData(a.x, conn)
 		}
 		if !a.readDeadline.IsZero() {
 			_ = nc.SetReadDeadline(a.readDeadline)
@@ -327,7 +328,7 @@ func (a *activeConn) Handshake() error {
 // sending (1xx), so the transfer ends cleanly; otherwise it only stops
 // listening — the command failed and no connection will come.
 func (a *activeConn) Close() error {
-	if a.ctl.prelimSeen {
+	if a.x.prelim {
 		_, _ = a.accept()
 	} else {
 		a.once.Do(func() { a.err = errors.New("closed before the server connected") })
@@ -367,88 +368,4 @@ func (a *activeConn) SetWriteDeadline(t time.Time) error {
 		return a.conn.SetWriteDeadline(t)
 	}
 	return nil
-}
-
-// tlsData wraps a data connection as a TLS client that resumes the control
-// connection's session (servers such as vsftpd require it). The handshake
-// runs on first use, after the transfer command has been sent.
-func (c *controlConn) tlsData(conn net.Conn) net.Conn {
-	t := &tlsDataConn{Conn: tls.Client(conn, c.dataTLS), ctl: c}
-	c.curTLS = t
-	return t
-}
-
-// tlsDataConn is a TLS data connection that notes in the log, once its
-// handshake is done, whether it resumed the control connection's session
-// and which TLS version it speaks.
-type tlsDataConn struct {
-	*tls.Conn
-	ctl     *controlConn
-	noted   bool // the handshake is done and noted in the log
-	resumed bool // it resumed the control connection's session
-}
-
-// Handshake runs the handshake (once) and notes its outcome.
-func (t *tlsDataConn) Handshake() error {
-	err := t.Conn.Handshake()
-	if err != nil {
-		var ce *CertError
-		if errors.As(err, &ce) {
-			return ce
-		}
-		return fmt.Errorf("tls handshake on the data connection: %w", err)
-	}
-	if !t.noted {
-		t.noted = true
-		st := t.Conn.ConnectionState()
-		t.resumed = st.DidResume
-		v := tls.VersionName(st.Version)
-		if st.DidResume {
-			t.ctl.log.Notef(t.ctl.id, "tls: data connection resumed the session (%s)", v)
-		} else {
-			t.ctl.log.Notef(t.ctl.id, "tls: data connection did NOT resume the session (%s) — servers requiring reuse will refuse it", v)
-		}
-	}
-	return nil
-}
-
-// drainLimit bounds what Close reads after its close_notify: a server's
-// session tickets and close_notify are a few hundred bytes; a download cut
-// short by this side may still be arriving, and is not worth reading.
-const drainLimit = 256 << 10
-
-// end ends the TLS data connection the way servers expect (DESIGN.md, "A
-// TLS data connection has to be ended, not dropped"): close_notify, then
-// read what the server still sends (TLS 1.3 session tickets, its own
-// close_notify) until it closes, for at most timeout; Close follows.
-// Closing a socket with bytes unread makes the kernel reset the
-// connection, and a server still reading an upload (vsftpd) throws away
-// what it had not read: 426 Failure reading network stream. The verdict on
-// the transfer is the server's reply, so only a timeout is returned (the
-// server did not close it): a failed close_notify or a reset is not the
-// caller's concern.
-func (t *tlsDataConn) end(timeout time.Duration) error {
-	if !t.Conn.ConnectionState().HandshakeComplete {
-		return nil
-	}
-	_ = t.Conn.CloseWrite()
-	_ = t.Conn.SetReadDeadline(time.Now().Add(timeout))
-	if _, err := io.CopyN(io.Discard, t.Conn, drainLimit); isTimeout(err) {
-		return err
-	}
-	return nil
-}
-
-func (t *tlsDataConn) Read(p []byte) (int, error) {
-	if err := t.Handshake(); err != nil {
-		return 0, err
-	}
-	return t.Conn.Read(p)
-}
-
-func (t *tlsDataConn) Write(p []byte) (int, error) {
-	if err := t.Handshake(); err != nil {
-		return 0, err
-	}
-	return t.Conn.Write(p)
 }

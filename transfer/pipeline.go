@@ -49,16 +49,16 @@ func (unnegotiated) SetWriteDeadline(time.Time) error { return nil }
 // canPipeline reports whether the library's verb may be answered here and
 // sent later with the transfer command: passive mode (m), EPSV proven on
 // this connection, no probe, and no earlier trouble in this session.
-func (c *controlConn) canPipeline(verb string, m Mode) bool {
+func (c *controlConn) canPipeline(verb string, m Mode, force Method) bool {
 	return verb == "EPSV" && m == Passive && c.pipeOK && !c.epsvBroken &&
-		c.force == MethodAuto && !c.sess.noPipeline.Load()
+		force == MethodAuto && !c.sess.noPipeline.Load()
 }
 
 // deferEPSV answers the library's EPSV with a 229 and hands its dial a
 // data connection that is connected when the transfer command goes out.
-func (c *controlConn) deferEPSV() {
-	d := c.newDataConn()
-	c.curData, c.pending, c.deferred = d, d, d
+func (c *controlConn) deferEPSV(x *xfer) {
+	d := c.newDataConn(x)
+	x.data, x.pending, x.deferred = d, d, d
 	c.queueReply("229 Entering Extended Passive Mode (|||1|)")
 }
 
@@ -85,20 +85,20 @@ func epsvUnreachable(target netip.AddrPort, err error) *DataConnError {
 
 // resolveDeferred negotiates d's data connection one command at a time
 // (a command other than the transfer came first, e.g. REST).
-func (c *controlConn) resolveDeferred(d *dataConn) error {
-	conn, err := c.openPassive()
+func (c *controlConn) resolveDeferred(x *xfer, d *dataConn) error {
+	conn, err := c.openPassive(x, MethodAuto, nil)
 	if err != nil {
-		c.lastDataErr = err
+		x.err = err
 		return err
 	}
-	c.attachData(d, conn, Passive)
+	c.attachData(x, d, conn, Passive)
 	return nil
 }
 
 // sendPipelined sends EPSV and the transfer command line in one write,
 // reads the EPSV reply and connects d. The library then reads the
 // transfer command's reply as usual.
-func (c *controlConn) sendPipelined(d *dataConn, line string) error {
+func (c *controlConn) sendPipelined(x *xfer, d *dataConn, line string) error {
 	if err := c.send(command{"EPSV", "pipelined: sent with the next command"}, command{line, ""}); err != nil {
 		return err
 	}
@@ -113,16 +113,16 @@ func (c *controlConn) sendPipelined(d *dataConn, line string) error {
 		target := netip.AddrPortFrom(peer, port)
 		conn, derr := c.dialData(target)
 		if derr == nil {
-			c.attachData(d, conn, Passive)
+			c.attachData(x, d, conn, Passive)
 			return nil
 		}
 		// The server has read the transfer command and waits for this
 		// connection: the control connection is out of step.
 		c.sess.noPipeline.Store(true)
-		c.broken.Store(true)
+		c.setBroken()
 		c.log.Notef(c.id, "passive: EPSV port %s did not answer (%v); this connection is out of step and will be dropped, the next one negotiates one command at a time", target, derr)
-		c.lastDataErr = epsvUnreachable(target, derr)
-		return c.lastDataErr
+		x.err = epsvUnreachable(target, derr)
+		return x.err
 	}
 	// EPSV refused or not understood: the server answers the transfer
 	// command next, without a data connection (425 or 503).
@@ -136,13 +136,13 @@ func (c *controlConn) sendPipelined(d *dataConn, line string) error {
 	if r2.Class() == 1 {
 		// The server started the transfer anyway (to a default port?):
 		// nothing on this connection can be trusted to be in step.
-		c.broken.Store(true)
-		c.lastDataErr = &DataConnError{Mode: Passive, Err: errors.New(lastLine(r2)),
+		c.setBroken()
+		x.err = &DataConnError{Mode: Passive, Err: errors.New(lastLine(r2)),
 			Cause: fmt.Sprintf("server refused EPSV (%s) yet started %s: connection dropped", lastLine(r), verbOf(line))}
-		return c.lastDataErr
+		return x.err
 	}
-	c.lastDataErr = nil
-	if err := c.resolveDeferred(d); err != nil {
+	x.err = nil
+	if err := c.resolveDeferred(x, d); err != nil {
 		return err
 	}
 	return c.sendLine(line, "")

@@ -201,12 +201,10 @@ func methodList(ms []Method) string {
 // outcome.
 func probeOnce(ctx context.Context, conn *Conn, m Method, opts ProbeOptions) Attempt {
 	a := &Attempt{Method: m}
-	conn.cc.force, conn.cc.attempt = m, a
-	defer func() { conn.cc.force, conn.cc.attempt = MethodAuto, nil }()
 	actx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	start := time.Now()
-	entries, err := conn.List(actx, opts.Dir, false)
+	entries, err := conn.list(actx, opts.Dir, false, plan{force: m, attempt: a})
 	a.Time = time.Since(start)
 	a.Err = err
 	a.Entries = len(entries)

@@ -2,19 +2,14 @@ package transfer
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/jlaffaye/ftp"
 	"golang.org/x/text/encoding"
-
-	"ftpdeck/transfer/trust"
-	"ftpdeck/transfer/wire"
 )
 
 // Session is one site the user is connected to: its settings, its protocol
@@ -174,89 +169,4 @@ func explainDialErr(site Site, err error) error {
 		return fmt.Errorf("connect to %s: cannot resolve host %q: %v", site.Addr(), site.Host, dnsErr.Err)
 	}
 	return fmt.Errorf("connect to %s: %w", site.Addr(), err)
-}
-
-// tlsConfig returns the TLS client configuration for this site: the base
-// settings with ServerName set, so the session cache key matches between
-// the control connection and every data connection, and the site's trust
-// rules. Go's own verification is replaced, never skipped: VerifyConnection
-// checks the chain against the roots and the host name, then the pins
-// (known_certs, accepted once, --tls-fingerprint), on every handshake,
-// resumed ones included.
-func (s *Session) tlsConfig() *tls.Config {
-	var cfg *tls.Config
-	if s.site.TLSConfig != nil {
-		cfg = s.site.TLSConfig.Clone()
-	} else {
-		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	if cfg.ServerName == "" {
-		cfg.ServerName = s.site.Host
-	}
-	v := s.site.Trust
-	if v == nil {
-		v = &trust.Verifier{}
-	}
-	// Not a skip: VerifyConnection below does the verification, with the
-	// pins as a fallback that Go's built-in check cannot offer.
-	cfg.InsecureSkipVerify = true
-	cfg.VerifyConnection = v.VerifyConnection(cfg.ServerName, s.site.Port, cfg.RootCAs)
-	return cfg
-}
-
-// startTLS wraps the control connection in TLS (implicit TLS, or after a
-// 234 to AUTH TLS). Each control connection gets its own session cache, so
-// its data connections resume exactly its session.
-func (c *controlConn) startTLS() error {
-	cfg := c.sess.tlsConfig()
-	cfg.ClientSessionCache = tls.NewLRUClientSessionCache(8)
-	tc := tls.Client(c.tcp, cfg)
-	_ = c.tcp.SetDeadline(time.Now().Add(c.timeout()))
-	if err := tc.Handshake(); err != nil {
-		var ce *CertError
-		if errors.As(err, &ce) {
-			c.log.Notef(c.id, "tls: %v", ce)
-			return ce
-		}
-		return fmt.Errorf("tls handshake with %s: %w", c.sess.site.Addr(), err)
-	}
-	_ = c.tcp.SetDeadline(time.Time{})
-	st := tc.ConnectionState()
-	c.log.Notef(c.id, "tls: control connection protected (%s, %s)", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
-	c.raw = tc
-	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
-	c.dataTLS = cfg.Clone() // the clone shares cfg's session cache: data connections resume
-	return nil
-}
-
-// authTLS upgrades an explicit-TLS connection before the library sees it.
-// Anything the server sends after its 234 and before the handshake could
-// have been injected by a man in the middle, so it ends the connection.
-func (c *controlConn) authTLS() error {
-	r, err := c.exchange("AUTH TLS", nil)
-	if err != nil {
-		return fmt.Errorf("auth tls: %w", err)
-	}
-	if r.Code != 234 {
-		return fmt.Errorf("server refused AUTH TLS (%d %s): not sending the password in clear text", r.Code, wire.Escape(r.Text()))
-	}
-	if c.rr.Buffered() > 0 {
-		return fmt.Errorf("server sent %d bytes after its 234 reply, before TLS started: possible injection, connection stopped", c.rr.Buffered())
-	}
-	return c.startTLS()
-}
-
-// protectData sends PBSZ 0 and PROT P so data connections are encrypted
-// too; a refusal stops the connection before USER and PASS.
-func (c *controlConn) protectData() error {
-	for _, cmd := range []string{"PBSZ 0", "PROT P"} {
-		r, err := c.exchange(cmd, nil)
-		if err != nil {
-			return fmt.Errorf("%s: %w", cmd, err)
-		}
-		if r.Class() != 2 {
-			return fmt.Errorf("server refused %s (%d %s): not continuing without protected data connections", cmd, r.Code, wire.Escape(r.Text()))
-		}
-	}
-	return nil
 }
