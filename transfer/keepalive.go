@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdeck/transfer/internal/ctl"
 	"ftpdeck/transfer/wire"
 )
 
@@ -27,10 +28,6 @@ const DefaultKeepalive = 60 * time.Second
 // millisecond, so a queue worker going from one file to the next, or a
 // command that follows another, never pays it.
 const staleAfter = time.Second
-
-// peekWait bounds the look: long enough for the kernel to hand over bytes
-// that have already arrived (a 421 before a close), no longer.
-const peekWait = time.Millisecond
 
 // opDone ends an operation: it records the time and arms the keep-alive
 // timer for the connection's next idle period.
@@ -56,19 +53,19 @@ func (c *Conn) keepalive() {
 	}
 	defer c.mu.Unlock()
 	d := c.sess.site.Keepalive
-	if c.closed || c.cc.isBroken() {
+	if c.closed || c.cc.Broken() {
 		return
 	}
 	if idle := time.Since(time.Unix(0, c.last.Load())); idle < d {
 		c.ka.Reset(d - idle)
 		return
 	}
-	c.cc.begin(plan{})
+	c.cc.Begin(ctl.Plan{})
 	err := c.sc.NoOp()
-	c.cc.end()
+	c.cc.End()
 	c.last.Store(time.Now().UnixNano())
 	if err != nil {
-		c.cc.setBroken()
+		c.cc.SetBroken()
 		c.sess.log.Notef(c.ID(), "keepalive: NOOP failed (%v); a new connection will replace this one when it is next needed", convertErr("NOOP", err))
 		return
 	}
@@ -91,7 +88,7 @@ func (c *Conn) stopKeepalive() {
 // Timeout.", proftpd's idle limits) — seen without a round trip, and
 // noted in the log.
 func (c *Conn) Broken() bool {
-	if c.cc.isBroken() {
+	if c.cc.Broken() {
 		return true
 	}
 	last := c.last.Load()
@@ -100,14 +97,14 @@ func (c *Conn) Broken() bool {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed || c.cc.isBroken() {
+	if c.closed || c.cc.Broken() {
 		return true
 	}
-	said, closed := c.cc.closedByServer()
+	said, closed := c.cc.ClosedByServer()
 	if !closed {
 		return false
 	}
-	c.cc.setBroken()
+	c.cc.SetBroken()
 	idle := time.Since(time.Unix(0, last)).Round(time.Second)
 	if said != "" {
 		c.sess.log.Notef(c.ID(), "the server closed this connection after %s idle (%s); a new connection replaces it", idle, said)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdeck/transfer/internal/ctl"
 	"ftpdeck/transfer/wire"
 )
 
@@ -36,14 +37,14 @@ const maxNotedLines = 5
 
 // list is Conn.List.
 // p carries a probe's forced method.
-func (c *Conn) list(ctx context.Context, dir string, hidden bool, p plan) ([]Entry, error) {
+func (c *Conn) list(ctx context.Context, dir string, hidden bool, p ctl.Plan) ([]Entry, error) {
 	mlsd := c.sc.IsTimePreciseInList() // FEAT lists MLST, so MLSD and MLST work
 	verb := "LIST"
 	if mlsd {
 		verb = "MLSD"
 	}
 	var lines []string
-	p.listVerb, p.listAll = verb, hidden
+	p.ListVerb, p.ListAll = verb, hidden
 	x, err := c.run(ctx, "list "+dir, []string{dir}, p, func() error {
 		var err error
 		lines, err = c.sc.NameList(dir)
@@ -59,7 +60,7 @@ func (c *Conn) list(ctx context.Context, dir string, hidden bool, p plan) ([]Ent
 		}
 		return nil, err
 	}
-	c.checkCharset(dir, x.data)
+	c.checkCharset(dir, x.Data())
 	parsed := c.parse(lines, mlsd)
 	if len(parsed) == 0 && dir != "" {
 		// vsftpd answers LIST of a missing folder with an empty 226: an
@@ -194,7 +195,7 @@ func (c *Conn) mlst(ctx context.Context, p string) (wire.Reply, error) {
 	var r wire.Reply
 	err := c.do(ctx, "mlst "+p, []string{p}, func() error {
 		var err error
-		r, err = c.cc.simple("MLST " + p)
+		r, err = c.cc.Simple("MLST " + p)
 		if err == nil && (r.Code != 250 || len(r.Lines) < 2) {
 			err = &ReplyError{Cmd: "MLST", Code: r.Code, Text: r.Text()}
 		}

@@ -10,6 +10,8 @@ import (
 
 	"github.com/jlaffaye/ftp"
 	"golang.org/x/text/encoding"
+
+	"ftpdeck/transfer/internal/ctl"
 )
 
 // Session is one site the user is connected to: its settings, its protocol
@@ -26,6 +28,7 @@ type Session struct {
 	noPipeline atomic.Bool
 	enc        encoding.Encoding // names on the server; nil = UTF-8
 	encErr     error             // an unknown Site.Encoding, reported by Dial
+	ctl        *ctl.Config       // what the control layer needs of the session
 }
 
 // NewSession returns a session for site that logs to log (which may be
@@ -37,6 +40,11 @@ func NewSession(site Site, log *Log) *Session {
 	s := &Session{site: site, log: log}
 	s.mode.Store(int32(site.Mode))
 	s.enc, s.encErr = lookupEncoding(site.Encoding)
+	s.ctl = &ctl.Config{
+		Addr: site.Addr(), Timeout: site.timeout(), TrustPASV: site.TrustPASVAddress,
+		ActiveAddr: site.ActiveAddr, ActivePorts: site.ActivePorts, Enc: s.enc,
+		Log: ctlLog{log}, Mode: s.Mode, TLS: s.tlsConfig, NoPipeline: &s.noPipeline,
+	}
 	return s
 }
 
@@ -91,8 +99,8 @@ func (s *Session) Dial(ctx context.Context) (*Conn, error) {
 		return nil, err
 	}
 	s.log.Notef(id, "connected %s → %s", raw.LocalAddr(), raw.RemoteAddr())
-	cc := newControlConn(raw, id, s)
-	stop := context.AfterFunc(ctx, cc.interrupt)
+	cc := ctl.New(raw, id, s.ctl)
+	stop := context.AfterFunc(ctx, cc.Interrupt)
 	defer stop()
 
 	conn, err := s.login(cc)
@@ -107,14 +115,14 @@ func (s *Session) Dial(ctx context.Context) (*Conn, error) {
 	return conn, nil
 }
 
-func (s *Session) login(cc *controlConn) (*Conn, error) {
+func (s *Session) login(cc *ctl.Conn) (*Conn, error) {
 	site := s.site
 	if site.TLS == TLSImplicit {
-		if err := cc.startTLS(); err != nil {
+		if err := cc.StartTLS(); err != nil {
 			return nil, err
 		}
 	}
-	greeting, err := cc.readReply(nil)
+	greeting, err := cc.ReadReply(nil)
 	if err != nil {
 		if errors.Is(err, ErrTimeout) {
 			return nil, fmt.Errorf("connect to %s: timed out after %s waiting for the server's greeting: %w", site.Addr(), site.timeout(), ErrTimeout)
@@ -125,18 +133,18 @@ func (s *Session) login(cc *controlConn) (*Conn, error) {
 		return nil, fmt.Errorf("connect to %s: %w", site.Addr(), &ReplyError{Code: greeting.Code, Text: greeting.Text()})
 	}
 	if site.TLS == TLSExplicit {
-		if err := cc.authTLS(); err != nil {
+		if err := cc.AuthTLS(); err != nil {
 			return nil, err
 		}
 	}
 	if site.TLS != TLSOff {
-		if err := cc.protectData(); err != nil {
+		if err := cc.ProtectData(); err != nil {
 			return nil, err
 		}
 	}
-	cc.queueReply(greeting.Lines...)
+	cc.QueueReply(greeting.Lines...)
 	sc, err := ftp.Dial(site.Addr(),
-		ftp.DialWithDialFunc(cc.dial),
+		ftp.DialWithDialFunc(cc.Dial),
 		ftp.DialWithTimeout(site.timeout()),
 		ftp.DialWithDisabledEPSV(false),        // EPSV reaches our layer in both modes
 		ftp.DialWithDisabledUTF8(s.enc != nil), // OPTS UTF8 ON would contradict the site's charset
@@ -170,3 +178,16 @@ func explainDialErr(site Site, err error) error {
 	}
 	return fmt.Errorf("connect to %s: %w", site.Addr(), err)
 }
+
+// ctlLog is the session's log as the control layer writes it.
+type ctlLog struct{ l *Log }
+
+func (c ctlLog) Sent(conn int, line, note string) {
+	c.l.Add(Event{Conn: conn, Dir: Sent, Text: line, Note: note})
+}
+
+func (c ctlLog) Received(conn int, line, note string) {
+	c.l.Add(Event{Conn: conn, Dir: Received, Text: line, Note: note})
+}
+
+func (c ctlLog) Notef(conn int, format string, args ...any) { c.l.Notef(conn, format, args...) }

@@ -1,4 +1,4 @@
-package transfer
+package ctl
 
 import (
 	"errors"
@@ -49,17 +49,17 @@ func (unnegotiated) SetWriteDeadline(time.Time) error { return nil }
 // canPipeline reports whether the library's verb may be answered here and
 // sent later with the transfer command: passive mode (m), EPSV proven on
 // this connection, no probe, and no earlier trouble in this session.
-func (c *controlConn) canPipeline(verb string, m Mode, force Method) bool {
+func (c *Conn) canPipeline(verb string, m Mode, force Method) bool {
 	return verb == "EPSV" && m == Passive && c.pipeOK && !c.epsvBroken &&
-		force == MethodAuto && !c.sess.noPipeline.Load()
+		force == MethodAuto && !c.cfg.NoPipeline.Load()
 }
 
 // deferEPSV answers the library's EPSV with a 229 and hands its dial a
 // data connection that is connected when the transfer command goes out.
-func (c *controlConn) deferEPSV(x *xfer) {
+func (c *Conn) deferEPSV(x *Xfer) {
 	d := c.newDataConn(x)
 	x.data, x.pending, x.deferred = d, d, d
-	c.queueReply("229 Entering Extended Passive Mode (|||1|)")
+	c.QueueReply("229 Entering Extended Passive Mode (|||1|)")
 }
 
 // epsvNote decodes a 229 line into *port (or *decodeErr) and returns the
@@ -80,12 +80,12 @@ func epsvNote(peer netip.Addr, port *uint16, decodeErr *error) func(string) stri
 // epsvUnreachable is the error for an EPSV port that did not answer.
 func epsvUnreachable(target netip.AddrPort, err error) *DataConnError {
 	return &DataConnError{Mode: Passive, Addr: target.String(), Err: err,
-		Cause: fmt.Sprintf("EPSV was accepted but its port %s did not answer (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(err))}
+		Cause: fmt.Sprintf("EPSV was accepted but its port %s did not answer (%v) — the server's firewall may block its passive ports; active mode may work", target, RootCause(err))}
 }
 
 // resolveDeferred negotiates d's data connection one command at a time
 // (a command other than the transfer came first, e.g. REST).
-func (c *controlConn) resolveDeferred(x *xfer, d *dataConn) error {
+func (c *Conn) resolveDeferred(x *Xfer, d *DataConn) error {
 	conn, err := c.openPassive(x, MethodAuto, nil)
 	if err != nil {
 		x.err = err
@@ -98,14 +98,14 @@ func (c *controlConn) resolveDeferred(x *xfer, d *dataConn) error {
 // sendPipelined sends EPSV and the transfer command line in one write,
 // reads the EPSV reply and connects d. The library then reads the
 // transfer command's reply as usual.
-func (c *controlConn) sendPipelined(x *xfer, d *dataConn, line string) error {
+func (c *Conn) sendPipelined(x *Xfer, d *DataConn, line string) error {
 	if err := c.send(command{"EPSV", "pipelined: sent with the next command"}, command{line, ""}); err != nil {
 		return err
 	}
-	peer := c.peer().Addr().Unmap()
+	peer := c.Peer().Addr().Unmap()
 	var port uint16
 	var decodeErr error
-	r, err := c.readReply(epsvNote(peer, &port, &decodeErr))
+	r, err := c.ReadReply(epsvNote(peer, &port, &decodeErr))
 	if err != nil {
 		return err
 	}
@@ -118,27 +118,27 @@ func (c *controlConn) sendPipelined(x *xfer, d *dataConn, line string) error {
 		}
 		// The server has read the transfer command and waits for this
 		// connection: the control connection is out of step.
-		c.sess.noPipeline.Store(true)
-		c.setBroken()
+		c.cfg.NoPipeline.Store(true)
+		c.SetBroken()
 		c.log.Notef(c.id, "passive: EPSV port %s did not answer (%v); this connection is out of step and will be dropped, the next one negotiates one command at a time", target, derr)
 		x.err = epsvUnreachable(target, derr)
 		return x.err
 	}
 	// EPSV refused or not understood: the server answers the transfer
 	// command next, without a data connection (425 or 503).
-	c.sess.noPipeline.Store(true)
+	c.cfg.NoPipeline.Store(true)
 	c.epsvBroken = true
-	c.log.Notef(c.id, "passive: pipelined EPSV failed (%s); waiting for the reply to %s, then PASV one command at a time", lastLine(r), verbOf(line))
-	r2, err := c.readReply(nil)
+	c.log.Notef(c.id, "passive: pipelined EPSV failed (%s); waiting for the reply to %s, then PASV one command at a time", lastLine(r), VerbOf(line))
+	r2, err := c.ReadReply(nil)
 	if err != nil {
 		return err
 	}
 	if r2.Class() == 1 {
 		// The server started the transfer anyway (to a default port?):
 		// nothing on this connection can be trusted to be in step.
-		c.setBroken()
+		c.SetBroken()
 		x.err = &DataConnError{Mode: Passive, Err: errors.New(lastLine(r2)),
-			Cause: fmt.Sprintf("server refused EPSV (%s) yet started %s: connection dropped", lastLine(r), verbOf(line))}
+			Cause: fmt.Sprintf("server refused EPSV (%s) yet started %s: connection dropped", lastLine(r), VerbOf(line))}
 		return x.err
 	}
 	x.err = nil

@@ -1,4 +1,4 @@
-package transfer
+package ctl
 
 import (
 	"bytes"
@@ -36,12 +36,12 @@ var ErrListingTooManyEntries = fmt.Errorf("listing has more than %d entries: ref
 // maxListingEntries is MaxListingEntries, lowered by tests.
 var maxListingEntries int64 = MaxListingEntries
 
-// dataConn is a data connection with a stall timeout: a connection that is
+// DataConn is a data connection with a stall timeout: a connection that is
 // open but moves no bytes for the timeout gives an error, not a hang.
 // Deadlines are refreshed at most every stall/8 to keep the hot path cheap.
-type dataConn struct {
+type DataConn struct {
 	net.Conn
-	x         *xfer // the transfer it belongs to (its error is recorded there)
+	x         *Xfer // the transfer it belongs to (its error is recorded there)
 	mode      Mode
 	sending   bool // the transfer is an upload (STOR, APPE, STOU)
 	stall     time.Duration
@@ -58,7 +58,7 @@ type dataConn struct {
 	listing bool
 	// interrupted reports whether the control connection was interrupted
 	// (a cancelled context), so a zero-copy loop does not re-arm a
-	// deadline the interrupt set in the past.
+	// deadline Interrupt set in the past.
 	interrupted func() bool
 }
 
@@ -69,7 +69,7 @@ const sampleBytes = 64 << 10
 // by MaxListingBytes and maxListingEntries, and its bytes are decoded from
 // enc to UTF-8, or, for UTF-8 (enc nil), sampled so that a listing in
 // another charset can be spotted.
-func (d *dataConn) startListing(enc encoding.Encoding) {
+func (d *DataConn) startListing(enc encoding.Encoding) {
 	d.listing = true
 	d.limit, d.maxLines = MaxListingBytes, maxListingEntries
 	if enc != nil {
@@ -77,9 +77,9 @@ func (d *dataConn) startListing(enc encoding.Encoding) {
 	}
 }
 
-// invalidUTF8 returns the sampled names when a UTF-8 listing held bytes
+// InvalidUTF8 returns the sampled names when a UTF-8 listing held bytes
 // that are not UTF-8, else nil.
-func (d *dataConn) invalidUTF8() []byte {
+func (d *DataConn) InvalidUTF8() []byte {
 	if !d.listing || d.decoded != nil {
 		return nil
 	}
@@ -95,7 +95,7 @@ func (d *dataConn) invalidUTF8() []byte {
 	return s
 }
 
-func (d *dataConn) arm(read bool) error {
+func (d *DataConn) arm(read bool) error {
 	now := time.Now()
 	if now.Sub(d.lastArmed) < d.stall/8 {
 		return nil
@@ -107,14 +107,14 @@ func (d *dataConn) arm(read bool) error {
 	return d.Conn.SetWriteDeadline(now.Add(d.stall))
 }
 
-func (d *dataConn) Read(p []byte) (int, error) {
+func (d *DataConn) Read(p []byte) (int, error) {
 	if d.decoded != nil {
 		return d.decoded.Read(p)
 	}
 	return d.readRaw(p)
 }
 
-func (d *dataConn) readRaw(p []byte) (int, error) {
+func (d *DataConn) readRaw(p []byte) (int, error) {
 	if err := d.arm(true); err != nil {
 		return 0, err
 	}
@@ -132,19 +132,19 @@ func (d *dataConn) readRaw(p []byte) (int, error) {
 			return n, ErrListingTooManyEntries
 		}
 	}
-	if err != nil && isTimeout(err) {
+	if err != nil && IsTimeout(err) {
 		err = d.stalled(StalledReceiving)
 	}
 	return n, err
 }
 
-func (d *dataConn) Write(p []byte) (int, error) {
+func (d *DataConn) Write(p []byte) (int, error) {
 	if err := d.arm(false); err != nil {
 		return 0, err
 	}
 	n, err := d.Conn.Write(p)
 	d.written += int64(n)
-	if err != nil && isTimeout(err) {
+	if err != nil && IsTimeout(err) {
 		err = d.stalled(StalledSending)
 	}
 	return n, err
@@ -153,9 +153,9 @@ func (d *dataConn) Write(p []byte) (int, error) {
 // stalled returns the error for a data connection that moved no bytes for
 // the stall timeout and keeps it: the Conn method returns it, whatever the
 // library joined to it, and the reply after the data is then awaited only
-// briefly (see controlConn.readRaw). A deadline an interrupt set is not a
+// briefly (see Conn.readRaw). A deadline Interrupt set is not a
 // stall: the context's error is returned instead.
-func (d *dataConn) stalled(how StallKind) error {
+func (d *DataConn) stalled(how StallKind) error {
 	e := &StallError{Mode: d.mode, Addr: d.RemoteAddr().String(), Kind: how, Idle: d.stall, Bytes: d.read}
 	if d.sending {
 		e.Bytes = d.written
@@ -173,9 +173,9 @@ func (d *dataConn) stalled(how StallKind) error {
 // expect (tlsDataConn.end), unless it already stalled or was interrupted;
 // a server that does not close it within the timeout after that has
 // stalled too.
-func (d *dataConn) Close() error {
+func (d *DataConn) Close() error {
 	if t := d.tlsConn(); t != nil && d.failed == nil && !d.interrupted() {
-		if err := t.end(d.stall); isTimeout(err) {
+		if err := t.end(d.stall); IsTimeout(err) {
 			_ = d.stalled(StalledAtEnd)
 		}
 	}
@@ -184,7 +184,7 @@ func (d *dataConn) Close() error {
 
 // tlsConn returns the TLS layer beneath d, accepting an active-mode
 // connection the server announced (1xx) first; nil when there is none.
-func (d *dataConn) tlsConn() *tlsDataConn {
+func (d *DataConn) tlsConn() *tlsDataConn {
 	switch c := d.Conn.(type) {
 	case *tlsDataConn:
 		return c
@@ -205,7 +205,7 @@ func (d *dataConn) tlsConn() *tlsDataConn {
 // Handshake lets jlaffaye/ftp finish an empty upload: it is called when
 // nothing was written, so an active-mode connection is accepted and a TLS
 // one completes its handshake.
-func (d *dataConn) Handshake() error { return handshake(d.Conn) }
+func (d *DataConn) Handshake() error { return handshake(d.Conn) }
 
 // handshake completes c's TLS handshake (or accept) when it has one.
 func handshake(c net.Conn) error {
@@ -217,7 +217,7 @@ func handshake(c net.Conn) error {
 
 var newline = []byte{'\n'}
 
-func isTimeout(err error) bool {
+func IsTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
@@ -227,8 +227,8 @@ func isTimeout(err error) bool {
 // command, so activeConn accepts lazily: on its first Read, Write,
 // Handshake, or (once the server has answered 1xx) Close.
 type activeConn struct {
-	ctl        *controlConn
-	x          *xfer // the transfer it belongs to
+	ctl        *Conn
+	x          *Xfer // the transfer it belongs to
 	ln         net.Listener
 	server     netip.Addr
 	advertised netip.AddrPort
@@ -268,7 +268,7 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 	for {
 		conn, err := tl.AcceptTCP()
 		if err != nil {
-			if isTimeout(err) {
+			if IsTimeout(err) {
 				// Kept, so that the reply after it is awaited only briefly.
 				err := a.notConnected(timeout, err)
 				a.x.err = err
@@ -283,7 +283,7 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 			continue
 		}
 		a.ctl.log.Notef(a.ctl.id, "active: server connected from %s", from)
-		if rec := a.x.attempt; rec != nil {
+		if rec := a.x.Record; rec != nil {
 			rec.Connected, rec.From = true, from
 		}
 		var nc net.Conn = conn
@@ -368,4 +368,12 @@ func (a *activeConn) SetWriteDeadline(t time.Time) error {
 		return a.conn.SetWriteDeadline(t)
 	}
 	return nil
+}
+
+// SetMaxListingEntries lowers the listing entry cap (for tests) and returns
+// a function that restores it.
+func SetMaxListingEntries(n int64) (restore func()) {
+	old := maxListingEntries
+	maxListingEntries = n
+	return func() { maxListingEntries = old }
 }

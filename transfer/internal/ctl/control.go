@@ -1,4 +1,4 @@
-package transfer
+package ctl
 
 import (
 	"bytes"
@@ -18,7 +18,7 @@ import (
 	"ftpdeck/transfer/wire"
 )
 
-// controlConn is the control connection as jlaffaye/ftp sees it. It sits
+// Conn is the control connection as jlaffaye/ftp sees it. It sits
 // between the library and the socket:
 //
 //   - every command the library writes and every reply line the server
@@ -28,16 +28,16 @@ import (
 //     mode, PORT or EPRT in active mode), prepares the connection, and
 //     answers the library with a 229 that sends its data dial to us.
 //
-// jlaffaye/ftp uses a controlConn from one goroutine at a time; only
-// interrupt (from a context's AfterFunc) and broken may be used
+// jlaffaye/ftp uses a Conn from one goroutine at a time; only
+// Interrupt (from a context's AfterFunc) and broken may be used
 // concurrently.
-type controlConn struct {
-	raw  net.Conn // TCP, or TLS once upgraded
-	tcp  net.Conn // the TCP connection beneath raw, for addresses
-	rr   *wire.ReplyReader
-	id   int
-	sess *Session
-	log  *Log
+type Conn struct {
+	raw net.Conn // TCP, or TLS once upgraded
+	tcp net.Conn // the TCP connection beneath raw, for addresses
+	rr  *wire.ReplyReader
+	id  int
+	cfg *Config
+	log Logger
 
 	toLib     bytes.Buffer // reply bytes the library has yet to read
 	fromLib   []byte       // a partial command line written by the library
@@ -52,15 +52,16 @@ type controlConn struct {
 	lastVerb   string            // the verb of the last command sent: whose reply a failure is
 
 	broken      atomic.Bool
-	interrupted atomic.Bool // set by interrupt, from any goroutine
+	interrupted atomic.Bool // set by Interrupt, from any goroutine
 
 	// x is the state of the operation under way and its data transfer
-	// (xfer.go): made fresh for each one by begin, returned by end.
-	x *xfer
+	// (xfer.go): made fresh for each one by Begin, returned by End.
+	x *Xfer
 }
 
-func newControlConn(raw net.Conn, id int, sess *Session) *controlConn {
-	c := &controlConn{raw: raw, tcp: raw, id: id, sess: sess, log: sess.log, enc: sess.enc, x: &xfer{}}
+// New wraps raw, the TCP connection to the server, numbered id in the log.
+func New(raw net.Conn, id int, cfg *Config) *Conn {
+	c := &Conn{raw: raw, tcp: raw, id: id, cfg: cfg, log: cfg.Log, enc: cfg.Enc, x: &Xfer{}}
 	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
 	return c
 }
@@ -69,7 +70,7 @@ type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
 
-func (c *controlConn) timeout() time.Duration { return c.sess.site.timeout() }
+func (c *Conn) timeout() time.Duration { return c.cfg.Timeout }
 
 // afterFailedData bounds the wait for the reply that follows a data
 // connection that already failed (stalled, or the server never connected
@@ -85,7 +86,7 @@ func afterFailedData(timeout time.Duration) time.Duration {
 // a timeout error, not a hang. Every wait is the user's timeout (DESIGN.md,
 // "Every wait has the user's timeout"), the reply after a data transfer's
 // last byte too; after a failed data connection, see afterFailedData.
-func (c *controlConn) readRaw(p []byte) (int, error) {
+func (c *Conn) readRaw(p []byte) (int, error) {
 	d := c.timeout()
 	x := c.x
 	afterData := x.afterData()
@@ -96,7 +97,7 @@ func (c *controlConn) readRaw(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := c.raw.Read(p)
-	if err != nil && isTimeout(err) {
+	if err != nil && IsTimeout(err) {
 		if c.wasInterrupted() {
 			return n, fmt.Errorf("interrupted: %w", err)
 		}
@@ -108,20 +109,20 @@ func (c *controlConn) readRaw(p []byte) (int, error) {
 			return n, x.err
 		}
 		if afterData {
-			return n, timeoutError("waiting for the reply after the data connection", d, err)
+			return n, TimeoutError("waiting for the reply after the data connection", d, err)
 		}
-		return n, timeoutError("waiting for reply", d, err)
+		return n, TimeoutError("waiting for reply", d, err)
 	}
 	return n, err
 }
 
-func (c *controlConn) wasInterrupted() bool { return c.interrupted.Load() }
+func (c *Conn) wasInterrupted() bool { return c.interrupted.Load() }
 
-// interrupt unblocks any read or write in progress (a cancelled context).
+// Interrupt unblocks any read or write in progress (a cancelled context).
 // The connection is out of sync afterwards.
-func (c *controlConn) interrupt() {
+func (c *Conn) Interrupt() {
 	c.interrupted.Store(true)
-	c.setBroken()
+	c.SetBroken()
 	_ = c.raw.SetDeadline(time.Unix(1, 0))
 	if d := c.x.data; d != nil {
 		_ = d.SetDeadline(time.Unix(1, 0))
@@ -131,36 +132,40 @@ func (c *controlConn) interrupt() {
 // --- what Conn asks of the control connection ---
 
 // ID is the connection's number in the protocol log.
-func (c *controlConn) ID() int { return c.id }
+func (c *Conn) ID() int { return c.id }
 
-// isBroken reports a connection that is out of step or closed.
-func (c *controlConn) isBroken() bool { return c.broken.Load() }
+// Broken reports a connection that is out of step or closed.
+func (c *Conn) Broken() bool { return c.broken.Load() }
 
-// setBroken marks the connection out of step: it must be replaced.
-func (c *controlConn) setBroken() { c.broken.Store(true) }
+// SetBroken marks the connection out of step: it must be replaced.
+func (c *Conn) SetBroken() { c.broken.Store(true) }
 
 // pin makes the data connections use *m whatever the session's mode (nil:
 // the session's mode again).
-func (c *controlConn) pin(m *Mode) { c.pinned = m }
+func (c *Conn) Pin(m *Mode) { c.pinned = m }
 
-// failedVerb is the verb of the last command sent: a failure reply is
+// FailedVerb is the verb of the last command sent: a failure reply is
 // that command's.
-func (c *controlConn) failedVerb() string { return c.lastVerb }
+func (c *Conn) FailedVerb() string { return c.lastVerb }
 
 // data is the data connection of the operation under way, nil if none.
-func (c *controlConn) data() *dataConn { return c.x.data }
+func (c *Conn) Data() *DataConn { return c.x.data }
 
-// simple sends one command of ours on the control connection (the library
+// Simple sends one command of ours on the control connection (the library
 // is between commands) and reads its reply.
-func (c *controlConn) simple(line string) (wire.Reply, error) {
+func (c *Conn) Simple(line string) (wire.Reply, error) {
 	return c.exchange(line, nil)
 }
 
-// closedByServer looks, without sending anything, whether the server has
+// peekWait bounds the look: long enough for the kernel to hand over bytes
+// that have already arrived (a 421 before a close), no longer.
+const peekWait = time.Millisecond
+
+// ClosedByServer looks, without sending anything, whether the server has
 // closed the control connection or said something unasked (a 421 before
 // closing). Between commands nothing may arrive, so anything that has is
 // the end of the connection; its first line is returned for the log.
-func (c *controlConn) closedByServer() (said string, closed bool) {
+func (c *Conn) ClosedByServer() (said string, closed bool) {
 	if c.rr.Buffered() > 0 {
 		return "", true
 	}
@@ -173,11 +178,11 @@ func (c *controlConn) closedByServer() (said string, closed bool) {
 	if n > 0 {
 		line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
 		said = strings.TrimRight(string(line), "\r")
-		c.log.Add(Event{Conn: c.id, Dir: Received, Text: decodeLine(c.enc, said)})
+		c.log.Received(c.id, DecodeLine(c.enc, said), "")
 		return said, true
 	}
 	switch {
-	case err == nil, isTimeout(err):
+	case err == nil, IsTimeout(err):
 		return "", false
 	case errors.Is(err, io.EOF):
 		return "", true
@@ -189,58 +194,58 @@ func (c *controlConn) closedByServer() (said string, closed bool) {
 type command struct{ line, note string }
 
 // sendLine writes one command to the server and logs it.
-func (c *controlConn) sendLine(line, note string) error {
+func (c *Conn) sendLine(line, note string) error {
 	return c.send(command{line, note})
 }
 
 // send writes commands to the server in one write (a pipeline, when there
 // are several) and logs each. A reply that follows answers the first.
-func (c *controlConn) send(cmds ...command) error {
+func (c *Conn) send(cmds ...command) error {
 	var buf []byte
 	verbs := make([]string, len(cmds))
 	for i, cmd := range cmds {
 		if err := wire.CheckLine(cmd.line); err != nil {
 			return err
 		}
-		onWire, err := encodeLine(c.enc, cmd.line)
+		onWire, err := EncodeLine(c.enc, cmd.line)
 		if err != nil {
 			return err
 		}
 		buf = append(append(buf, onWire...), "\r\n"...)
-		verbs[i] = verbOf(cmd.line)
+		verbs[i] = VerbOf(cmd.line)
 	}
 	// A failure reply is blamed on the last command (see Conn.do).
 	c.lastVerb = verbs[len(verbs)-1]
 	for _, cmd := range cmds {
-		c.log.Add(Event{Conn: c.id, Dir: Sent, Text: maskCommand(cmd.line), Note: cmd.note})
+		c.log.Sent(c.id, maskCommand(cmd.line), cmd.note)
 	}
 	if err := c.raw.SetWriteDeadline(time.Now().Add(c.timeout())); err != nil {
 		return err
 	}
 	if _, err := c.raw.Write(buf); err != nil {
-		c.setBroken()
+		c.SetBroken()
 		return fmt.Errorf("send %s: %w", strings.Join(verbs, " and "), err)
 	}
 	return nil
 }
 
-// readReply reads one reply from the server, logging each line as it
+// ReadReply reads one reply from the server, logging each line as it
 // arrives; note, when set, decodes a line into a log note.
-func (c *controlConn) readReply(note func(line string) string) (wire.Reply, error) {
+func (c *Conn) ReadReply(note func(line string) string) (wire.Reply, error) {
 	c.rr.OnLine = func(line string) {
-		line = decodeLine(c.enc, line)
-		e := Event{Conn: c.id, Dir: Received, Text: line}
+		line = DecodeLine(c.enc, line)
+		n := ""
 		if note != nil {
-			e.Note = note(line)
+			n = note(line)
 		}
-		c.log.Add(e)
+		c.log.Received(c.id, line, n)
 	}
 	r, err := c.rr.ReadReply()
 	for i, l := range r.Lines {
-		r.Lines[i] = decodeLine(c.enc, l)
+		r.Lines[i] = DecodeLine(c.enc, l)
 	}
 	if err != nil {
-		c.setBroken()
+		c.SetBroken()
 		if errors.Is(err, ErrTimeout) {
 			return r, err
 		}
@@ -259,8 +264,8 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 			c.pipeOK = true // EPSV, its port and a transfer all worked here
 		}
 	}
-	if x.cmd && x.attempt != nil {
-		x.attempt.FinalReply = lastLine(r)
+	if x.cmd && x.Record != nil {
+		x.Record.FinalReply = lastLine(r)
 	}
 	if x.cmd && (r.Code == 425 || r.Code == 522) && x.err == nil {
 		x.err = dataRefused(x, r)
@@ -269,20 +274,20 @@ func (c *controlConn) readReply(note func(line string) string) (wire.Reply, erro
 }
 
 // exchange sends a command and reads its reply.
-func (c *controlConn) exchange(line string, note func(string) string) (wire.Reply, error) {
+func (c *Conn) exchange(line string, note func(string) string) (wire.Reply, error) {
 	if err := c.sendLine(line, ""); err != nil {
 		return wire.Reply{}, err
 	}
-	return c.readReply(note)
+	return c.ReadReply(note)
 }
 
 // --- net.Conn, as seen by jlaffaye/ftp ---
 
 // Read hands the library whole replies: from our queue of synthesized or
 // replayed replies, else the next reply from the server.
-func (c *controlConn) Read(p []byte) (int, error) {
+func (c *Conn) Read(p []byte) (int, error) {
 	if c.toLib.Len() == 0 {
-		r, err := c.readReply(nil)
+		r, err := c.ReadReply(nil)
 		if err != nil {
 			return 0, err
 		}
@@ -293,14 +298,14 @@ func (c *controlConn) Read(p []byte) (int, error) {
 			// waits for, then the 226 (issue #8, case 18).
 			x.prelim = true
 			c.log.Notef(c.id, "server sent %d before any 150: reading the data connection anyway", r.Code)
-			c.queueReply("150 (ftpdeck: no preliminary reply from the server)")
+			c.QueueReply("150 (ftpdeck: no preliminary reply from the server)")
 		}
-		c.queueReply(r.Lines...)
+		c.QueueReply(r.Lines...)
 	}
 	return c.toLib.Read(p)
 }
 
-func (c *controlConn) queueReply(lines ...string) {
+func (c *Conn) QueueReply(lines ...string) {
 	for _, l := range lines {
 		c.toLib.WriteString(l)
 		c.toLib.WriteString("\r\n")
@@ -308,7 +313,7 @@ func (c *controlConn) queueReply(lines ...string) {
 }
 
 // Write takes the library's commands, one line at a time.
-func (c *controlConn) Write(p []byte) (int, error) {
+func (c *Conn) Write(p []byte) (int, error) {
 	c.fromLib = append(c.fromLib, p...)
 	for {
 		i := bytes.Index(c.fromLib, []byte("\r\n"))
@@ -325,21 +330,21 @@ func (c *controlConn) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func (c *controlConn) handleCommand(line string) error {
+func (c *Conn) handleCommand(line string) error {
 	x := c.x
-	verb := verbOf(line)
+	verb := VerbOf(line)
 	switch verb {
 	case "EPSV", "PASV":
 		c.negotiate(x, verb)
 		return nil
 	}
-	if verb == "NLST" && x.listVerb != "" {
-		line, verb = x.listVerb+line[4:], verbOf(x.listVerb)
-		x.listVerb = ""
+	if verb == "NLST" && x.ListVerb != "" {
+		line, verb = x.ListVerb+line[4:], VerbOf(x.ListVerb)
+		x.ListVerb = ""
 	}
 	x.replayFail = false
 	x.cmd, x.prelim = isDataCommand(verb), false
-	if verb == "LIST" && x.listAll && !strings.HasPrefix(line, "LIST -") {
+	if verb == "LIST" && x.ListAll && !strings.HasPrefix(line, "LIST -") {
 		// jlaffaye/ftp only adds -a by turning MLSD off; we keep MLSD
 		// where it works and ask LIST for hidden files here.
 		line = "LIST -a" + line[4:]
@@ -365,23 +370,23 @@ func (c *controlConn) handleCommand(line string) error {
 }
 
 // Close closes the socket and any prepared data connection.
-func (c *controlConn) Close() error {
+func (c *Conn) Close() error {
 	c.x.dropPending()
 	return c.raw.Close()
 }
 
-func (c *controlConn) LocalAddr() net.Addr  { return c.tcp.LocalAddr() }
-func (c *controlConn) RemoteAddr() net.Addr { return c.tcp.RemoteAddr() }
+func (c *Conn) LocalAddr() net.Addr  { return c.tcp.LocalAddr() }
+func (c *Conn) RemoteAddr() net.Addr { return c.tcp.RemoteAddr() }
 
 // SetDeadline and friends are accepted but our own per-read deadlines rule.
-func (c *controlConn) SetDeadline(time.Time) error      { return nil }
-func (c *controlConn) SetReadDeadline(time.Time) error  { return nil }
-func (c *controlConn) SetWriteDeadline(time.Time) error { return nil }
+func (c *Conn) SetDeadline(time.Time) error      { return nil }
+func (c *Conn) SetReadDeadline(time.Time) error  { return nil }
+func (c *Conn) SetWriteDeadline(time.Time) error { return nil }
 
-// dial is given to jlaffaye/ftp with DialWithDialFunc. The first call takes
+// Dial is given to jlaffaye/ftp with DialWithDialFunc. The first call takes
 // the control connection; every later call takes the data connection that
 // negotiate prepared, whatever address the library computed.
-func (c *controlConn) dial(_, _ string) (net.Conn, error) {
+func (c *Conn) Dial(_, _ string) (net.Conn, error) {
 	if !c.libDialed {
 		c.libDialed = true
 		return c, nil
@@ -402,60 +407,60 @@ func (c *controlConn) dial(_, _ string) (net.Conn, error) {
 
 // mode is the mode of the next data connection: the one force belongs to,
 // else the connection's pinned mode, else the session's.
-func (c *controlConn) mode(force Method) Mode {
+func (c *Conn) mode(force Method) Mode {
 	if force != MethodAuto {
 		return force.Mode()
 	}
 	if c.pinned != nil {
 		return *c.pinned
 	}
-	return c.sess.Mode()
+	return c.cfg.Mode()
 }
 
 // negotiate answers the library's EPSV or PASV. On success it queues a 229
 // (or 227) for the library and keeps the connection for its dial; on
 // failure a 425 carrying our explanation (the full error is kept in
 // x.err, for the Conn method to return).
-func (c *controlConn) negotiate(x *xfer, verb string) {
+func (c *Conn) negotiate(x *Xfer, verb string) {
 	if verb == "PASV" && x.replayFail {
 		// The library retries PASV after our EPSV answer failed: same
 		// failure, nothing sent.
 		x.replayFail = false
-		c.queueReply("425 " + oneLine(x.err.Error()))
+		c.QueueReply("425 " + OneLine(x.err.Error()))
 		return
 	}
 	x.dropPending()
 	x.newData()
-	m := c.mode(x.force)
-	if c.canPipeline(verb, m, x.force) {
+	m := c.mode(x.Force)
+	if c.canPipeline(verb, m, x.Force) {
 		c.deferEPSV(x)
 		return
 	}
 	var dc net.Conn
 	var err error
 	if m == Active {
-		dc, err = c.openActive(x, x.force, x.attempt)
+		dc, err = c.openActive(x, x.Force, x.Record)
 	} else {
-		dc, err = c.openPassive(x, x.force, x.attempt)
+		dc, err = c.openPassive(x, x.Force, x.Record)
 	}
 	if err != nil {
 		x.err = err
 		x.replayFail = verb == "EPSV"
-		c.queueReply("425 " + oneLine(err.Error()))
+		c.QueueReply("425 " + OneLine(err.Error()))
 		return
 	}
 	x.pending = c.attachData(x, c.newDataConn(x), dc, m)
 	// The library ignores the address (it dials through us); it only
 	// needs a reply it can parse.
 	if verb == "PASV" {
-		c.queueReply("227 Entering Passive Mode (127,0,0,1,0,1)")
+		c.QueueReply("227 Entering Passive Mode (127,0,0,1,0,1)")
 	} else {
-		c.queueReply("229 Entering Extended Passive Mode (|||1|)")
+		c.QueueReply("229 Entering Extended Passive Mode (|||1|)")
 	}
 }
 
-func (c *controlConn) peer() netip.AddrPort  { return addrPort(c.tcp.RemoteAddr()) }
-func (c *controlConn) local() netip.AddrPort { return addrPort(c.tcp.LocalAddr()) }
+func (c *Conn) Peer() netip.AddrPort  { return addrPort(c.tcp.RemoteAddr()) }
+func (c *Conn) Local() netip.AddrPort { return addrPort(c.tcp.LocalAddr()) }
 
 // addrPort returns a socket address as a netip.AddrPort (zero if it is
 // not an IP address).
@@ -470,10 +475,10 @@ func addrPort(a net.Addr) netip.AddrPort {
 // openPassive tries EPSV, then PASV, and connects; it returns the TCP
 // connection (attachData layers the rest). A probe forces exactly one of
 // them (force) and has what happened recorded in rec (nil: not recorded).
-func (c *controlConn) openPassive(x *xfer, force Method, rec *Attempt) (net.Conn, error) {
-	peer := c.peer().Addr().Unmap()
+func (c *Conn) openPassive(x *Xfer, force Method, rec *Record) (net.Conn, error) {
+	peer := c.Peer().Addr().Unmap()
 	if rec == nil {
-		rec = &Attempt{} // filled and dropped: one code path with and without a probe
+		rec = &Record{} // filled and dropped: one code path with and without a probe
 	}
 	if force == MethodEPSV || (force == MethodAuto && !c.epsvBroken) {
 		var port uint16
@@ -522,7 +527,7 @@ func (c *controlConn) openPassive(x *xfer, force Method, rec *Attempt) (net.Conn
 			return "passive: malformed PASV reply; not connecting anywhere"
 		}
 		target = c.choosePASVTarget(peer, named)
-		return pasvNote(named, target, c.sess.site.TrustPASVAddress)
+		return pasvNote(named, target, c.cfg.TrustPASV)
 	})
 	if err != nil {
 		return nil, err
@@ -539,7 +544,7 @@ func (c *controlConn) openPassive(x *xfer, force Method, rec *Attempt) (net.Conn
 	if err != nil {
 		rec.DialErr = err
 		return nil, &DataConnError{Mode: Passive, Addr: target.String(), Err: err,
-			Cause: fmt.Sprintf("could not connect to %s, the port the server opened for the data connection (%v) — the server's firewall may block its passive ports; active mode may work", target, rootCause(err))}
+			Cause: fmt.Sprintf("could not connect to %s, the port the server opened for the data connection (%v) — the server's firewall may block its passive ports; active mode may work", target, RootCause(err))}
 	}
 	rec.Connected = true
 	return conn, nil
@@ -547,8 +552,8 @@ func (c *controlConn) openPassive(x *xfer, force Method, rec *Attempt) (net.Conn
 
 // choosePASVTarget decides where to connect after a 227: the control peer,
 // unless the user trusts PASV addresses and the named one is plausible.
-func (c *controlConn) choosePASVTarget(peer netip.Addr, named netip.AddrPort) netip.AddrPort {
-	if c.sess.site.TrustPASVAddress && !bogusDataAddr(peer, named.Addr()) {
+func (c *Conn) choosePASVTarget(peer netip.Addr, named netip.AddrPort) netip.AddrPort {
+	if c.cfg.TrustPASV && !bogusDataAddr(peer, named.Addr()) {
 		return named
 	}
 	return netip.AddrPortFrom(peer, named.Port())
@@ -575,7 +580,7 @@ func pasvNote(named, target netip.AddrPort, trust bool) string {
 	}
 }
 
-func (c *controlConn) dialData(target netip.AddrPort) (net.Conn, error) {
+func (c *Conn) dialData(target netip.AddrPort) (net.Conn, error) {
 	// No keep-alive: a data connection lives for one transfer and has its
 	// own stall timeout (and the probes cost four system calls per file).
 	d := net.Dialer{Timeout: c.timeout(), KeepAlive: -1}
@@ -589,18 +594,17 @@ func (c *controlConn) dialData(target netip.AddrPort) (net.Conn, error) {
 // accepts the server's connection on first use. PORT carries IPv4 only;
 // EPRT is used for IPv6, or when a probe forces it (force); a probe's
 // record is rec (nil: not recorded).
-func (c *controlConn) openActive(x *xfer, force Method, rec *Attempt) (net.Conn, error) {
-	site := c.sess.site
-	local := c.local().Addr()
+func (c *Conn) openActive(x *Xfer, force Method, rec *Record) (net.Conn, error) {
+	local := c.Local().Addr()
 	adv := local
-	if site.ActiveAddr.IsValid() {
-		adv = site.ActiveAddr
+	if c.cfg.ActiveAddr.IsValid() {
+		adv = c.cfg.ActiveAddr
 	}
 	adv = adv.Unmap()
 	if force == MethodPORT && !adv.Is4() {
 		return nil, &DataConnError{Mode: Active, Err: errors.ErrUnsupported, Cause: fmt.Sprintf("PORT cannot carry the IPv6 address %s; EPRT can", adv)}
 	}
-	ln, err := listenActive(local, site.ActivePorts)
+	ln, err := listenActive(local, c.cfg.ActivePorts)
 	if err != nil {
 		return nil, &DataConnError{Mode: Active, Err: err, Cause: fmt.Sprintf("could not listen on %s for the server to connect back (%v)", local, err)}
 	}
@@ -618,14 +622,14 @@ func (c *controlConn) openActive(x *xfer, force Method, rec *Attempt) (net.Conn,
 		line = "EPRT " + arg
 	}
 	note := fmt.Sprintf("active: listening on %s; server to connect to %s (%s)", ln.Addr(), advAP, wire.Classify(advAP.Addr()))
-	if site.ActiveAddr.IsValid() {
+	if c.cfg.ActiveAddr.IsValid() {
 		note += ", the configured --active-addr"
 	}
 	if err := c.sendLine(line, note); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
-	r, err := c.readReply(nil)
+	r, err := c.ReadReply(nil)
 	if err != nil {
 		_ = ln.Close()
 		return nil, err
@@ -635,9 +639,9 @@ func (c *controlConn) openActive(x *xfer, force Method, rec *Attempt) (net.Conn,
 	}
 	if r.Class() != 2 {
 		_ = ln.Close()
-		return nil, refused(Active, advAP.String(), verbOf(line), r, "passive mode may work")
+		return nil, refused(Active, advAP.String(), VerbOf(line), r, "passive mode may work")
 	}
-	x.active = &activeConn{ctl: c, x: x, ln: ln, server: c.peer().Addr().Unmap(), advertised: advAP}
+	x.active = &activeConn{ctl: c, x: x, ln: ln, server: c.Peer().Addr().Unmap(), advertised: advAP}
 	return x.active, nil
 }
 
@@ -664,14 +668,14 @@ func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
 // newDataConn returns the data connection handed to the library; until
 // attachData gives it a socket, it answers every read and write with an
 // error.
-func (c *controlConn) newDataConn(x *xfer) *dataConn {
-	return &dataConn{Conn: unnegotiated{}, x: x, stall: c.timeout(), interrupted: c.wasInterrupted}
+func (c *Conn) newDataConn(x *Xfer) *DataConn {
+	return &DataConn{Conn: unnegotiated{}, x: x, stall: c.timeout(), interrupted: c.wasInterrupted}
 }
 
 // attachData puts conn beneath d (through TLS for a passive connection of
 // a protected session; an active one starts TLS once the server connects)
 // and makes d the current data connection of x.
-func (c *controlConn) attachData(x *xfer, d *dataConn, conn net.Conn, m Mode) *dataConn {
+func (c *Conn) attachData(x *Xfer, d *DataConn, conn net.Conn, m Mode) *DataConn {
 	if c.dataTLS != nil && m == Passive {
 		conn = c.tlsData(x, conn)
 	}
@@ -688,11 +692,11 @@ func lastLine(r wire.Reply) string {
 	return r.Lines[len(r.Lines)-1]
 }
 
-func oneLine(s string) string {
+func OneLine(s string) string {
 	return strings.NewReplacer("\r", " ", "\n", " ").Replace(s)
 }
 
-func verbOf(line string) string {
+func VerbOf(line string) string {
 	v, _, _ := strings.Cut(line, " ")
 	return strings.ToUpper(v)
 }
@@ -715,14 +719,14 @@ func isListCommand(verb string) bool {
 
 // maskCommand hides the argument of PASS (and ACCT) in the log.
 func maskCommand(line string) string {
-	switch verbOf(line) {
+	switch VerbOf(line) {
 	case "PASS", "ACCT":
 		return line[:4] + " ****"
 	}
 	return line
 }
 
-func rootCause(err error) error {
+func RootCause(err error) error {
 	for {
 		u := errors.Unwrap(err)
 		if u == nil {
@@ -741,7 +745,7 @@ func refused(m Mode, addr, verb string, r wire.Reply, advice string) *DataConnEr
 
 // dataRefused explains a 425 ("can't open data connection") to a transfer
 // command in terms of the mode x's data connection was negotiated in.
-func dataRefused(x *xfer, r wire.Reply) error {
+func dataRefused(x *Xfer, r wire.Reply) error {
 	re := &ReplyError{Code: r.Code, Text: r.Text()}
 	if t := x.tls; t != nil && t.noted && !t.resumed {
 		m := Passive

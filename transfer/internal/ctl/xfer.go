@@ -1,32 +1,32 @@
-package transfer
+package ctl
 
 import "net"
 
-// plan is what one operation asks of the control layer beyond the
+// Plan is what one operation asks of the control layer beyond the
 // library's commands: a probe's forced method and the record it fills in,
-// and the verb a listing is sent as. The Conn method passes it to begin.
-type plan struct {
-	force    Method   // the one negotiation method to use; MethodAuto = normal
-	attempt  *Attempt // a probe's record of what the negotiation did; nil = none
-	listVerb string   // sent in place of the library's next NLST (raw lines, our parser)
-	listAll  bool     // send "LIST -a" for LIST (hidden files)
+// and the verb a listing is sent as. The Conn method passes it to Begin.
+type Plan struct {
+	Force    Method  // the one negotiation method to use; MethodAuto = normal
+	Record   *Record // a probe's record of what the negotiation did; nil = none
+	ListVerb string  // sent in place of the library's next NLST (raw lines, our parser)
+	ListAll  bool    // send "LIST -a" for LIST (hidden files)
 }
 
-// xfer is the state of one operation and of the data transfer it may
-// make: made fresh by begin for each operation (and for the login), and
+// Xfer is the state of one operation and of the data transfer it may
+// make: made fresh by Begin for each operation (and for the login), and
 // returned by end with the operation's result, so nothing of it outlives
 // the operation on the connection. The connection's own state (TLS,
-// pipelining proven, EPSV broken, the pinned mode) stays on controlConn.
-type xfer struct {
-	plan
+// pipelining proven, EPSV broken, the pinned mode) stays on Conn.
+type Xfer struct {
+	Plan
 
 	cmd        bool // the last command sent opens a data transfer
 	prelim     bool // a 1xx reply to that command arrived
 	replayFail bool // answer the library's PASV-after-EPSV with the same failure
 
 	pending    net.Conn     // data connection prepared for the library's next dial
-	deferred   *dataConn    // the library's data connection, its EPSV not sent yet (pipeline.go)
-	data       *dataConn    // the current data connection
+	deferred   *DataConn    // the library's data connection, its EPSV not sent yet (pipeline.go)
+	data       *DataConn    // the current data connection
 	active     *activeConn  // its active listener, in active mode
 	tls        *tlsDataConn // its TLS layer, if any
 	epsvDialed bool         // it came from EPSV, one command at a time
@@ -37,16 +37,23 @@ type xfer struct {
 	err error
 }
 
+// Err is why the transfer's data connection failed, in full, or nil: the
+// operation returns it in place of whatever the library made of it.
+func (x *Xfer) Err() error { return x.err }
+
+// Data is the transfer's data connection, nil if it had none.
+func (x *Xfer) Data() *DataConn { return x.data }
+
 // newData forgets the previous data connection of the operation, for a
 // new negotiation (the library's PASV after a failed EPSV keeps replayFail).
-func (x *xfer) newData() {
+func (x *Xfer) newData() {
 	x.err = nil
 	x.data, x.active, x.tls = nil, nil, nil
 	x.epsvDialed = false
 }
 
 // fail records err as the transfer's failure unless one is recorded.
-func (x *xfer) fail(err error) {
+func (x *Xfer) fail(err error) {
 	if x.err == nil {
 		x.err = err
 	}
@@ -54,10 +61,10 @@ func (x *xfer) fail(err error) {
 
 // afterData reports whether the server has announced the transfer (1xx)
 // of the last command: its next reply ends the transfer.
-func (x *xfer) afterData() bool { return x.cmd && x.prelim }
+func (x *Xfer) afterData() bool { return x.cmd && x.prelim }
 
 // dropPending closes a data connection prepared but not taken.
-func (x *xfer) dropPending() {
+func (x *Xfer) dropPending() {
 	x.deferred = nil
 	if x.pending != nil {
 		_ = x.pending.Close()
@@ -65,16 +72,16 @@ func (x *xfer) dropPending() {
 	}
 }
 
-// begin starts an operation with p: its state is fresh.
-func (c *controlConn) begin(p plan) {
+// Begin starts an operation with p: its state is fresh.
+func (c *Conn) Begin(p Plan) {
 	c.x.dropPending()
-	c.x = &xfer{plan: p}
+	c.x = &Xfer{Plan: p}
 }
 
 // end ends the operation and returns its state (its data connection, its
-// error). The next operation's begin replaces it (not end: a cancelled
-// context's interrupt may still be reading it).
-func (c *controlConn) end() *xfer {
+// error). The next operation's Begin replaces it (not End: a cancelled
+// context's Interrupt may still be reading it).
+func (c *Conn) End() *Xfer {
 	c.x.dropPending()
 	return c.x
 }
