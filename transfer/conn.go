@@ -72,6 +72,18 @@ func (c *Conn) PinMode(m Mode) { c.cc.Pin(&m) }
 // UnpinMode returns the connection to the session's mode.
 func (c *Conn) UnpinMode() { c.cc.Pin(nil) }
 
+// SetPrefetch makes the connection negotiate the next transfer's data
+// connection (EPSV) as soon as a transfer's data has all moved, before the
+// server's reply to it: one round trip fewer per file for a connection
+// that runs transfers back to back (a queue worker). It applies in
+// passive mode once EPSV has worked on the connection; a server that
+// answers out of order turns it off again.
+func (c *Conn) SetPrefetch(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cc.SetPrefetch(on)
+}
+
 // do runs one library call with the context, argument checks and error
 // conversion every operation needs.
 func (c *Conn) do(ctx context.Context, op string, args []string, f func() error) error {

@@ -50,6 +50,8 @@ type Conn struct {
 	dataTLS    *tls.Config       // non-nil when data connections must be TLS
 	enc        encoding.Encoding // the site's charset for names; nil = UTF-8
 	lastVerb   string            // the verb of the last command sent: whose reply a failure is
+	prefetch   bool              // send the next transfer's EPSV ahead (prefetch.go)
+	ahead      *ahead            // a prefetched EPSV, between operations
 
 	broken      atomic.Bool
 	interrupted atomic.Bool // set by Interrupt, from any goroutine
@@ -154,6 +156,9 @@ func (c *Conn) Data() *DataConn { return c.x.data }
 // Simple sends one command of ours on the control connection (the library
 // is between commands) and reads its reply.
 func (c *Conn) Simple(line string) (wire.Reply, error) {
+	if err := c.settleAhead(); err != nil {
+		return wire.Reply{}, err
+	}
 	return c.exchange(line, nil)
 }
 
@@ -166,6 +171,9 @@ const peekWait = time.Millisecond
 // closing). Between commands nothing may arrive, so anything that has is
 // the end of the connection; its first line is returned for the log.
 func (c *Conn) ClosedByServer() (said string, closed bool) {
+	if c.settleAhead() != nil {
+		return "", true
+	}
 	if c.rr.Buffered() > 0 {
 		return "", true
 	}
@@ -287,7 +295,11 @@ func (c *Conn) exchange(line string, note func(string) string) (wire.Reply, erro
 // replayed replies, else the next reply from the server.
 func (c *Conn) Read(p []byte) (int, error) {
 	if c.toLib.Len() == 0 {
+		errBefore := c.x.err
 		r, err := c.ReadReply(nil)
+		if a := c.ahead; err == nil && a != nil && !a.read {
+			r, err = c.transferReply(r, errBefore)
+		}
 		if err != nil {
 			return 0, err
 		}
@@ -331,6 +343,9 @@ func (c *Conn) Write(p []byte) (int, error) {
 }
 
 func (c *Conn) handleCommand(line string) error {
+	if err := c.settleAhead(); err != nil {
+		return err
+	}
 	x := c.x
 	verb := VerbOf(line)
 	switch verb {
@@ -372,6 +387,7 @@ func (c *Conn) handleCommand(line string) error {
 // Close closes the socket and any prepared data connection.
 func (c *Conn) Close() error {
 	c.x.dropPending()
+	c.dropAhead()
 	return c.raw.Close()
 }
 
@@ -432,6 +448,12 @@ func (c *Conn) negotiate(x *Xfer, verb string) {
 	x.dropPending()
 	x.newData()
 	m := c.mode(x.Force)
+	if conn := c.takeAhead(m, x.Force); conn != nil {
+		x.epsvDialed = true
+		x.pending = c.attachData(x, c.newDataConn(x), conn, Passive)
+		c.QueueReply(fakePassiveReply(verb))
+		return
+	}
 	if c.canPipeline(verb, m, x.Force) {
 		c.deferEPSV(x)
 		return
@@ -450,13 +472,17 @@ func (c *Conn) negotiate(x *Xfer, verb string) {
 		return
 	}
 	x.pending = c.attachData(x, c.newDataConn(x), dc, m)
-	// The library ignores the address (it dials through us); it only
-	// needs a reply it can parse.
+	c.QueueReply(fakePassiveReply(verb))
+}
+
+// fakePassiveReply is the reply the library gets for its verb (EPSV or
+// PASV) once the data connection is prepared. The library ignores the
+// address (it dials through us); it only needs a reply it can parse.
+func fakePassiveReply(verb string) string {
 	if verb == "PASV" {
-		c.QueueReply("227 Entering Passive Mode (127,0,0,1,0,1)")
-	} else {
-		c.QueueReply("229 Entering Extended Passive Mode (|||1|)")
+		return "227 Entering Passive Mode (127,0,0,1,0,1)"
 	}
+	return "229 Entering Extended Passive Mode (|||1|)"
 }
 
 func (c *Conn) Peer() netip.AddrPort  { return addrPort(c.tcp.RemoteAddr()) }
@@ -669,7 +695,7 @@ func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {
 // attachData gives it a socket, it answers every read and write with an
 // error.
 func (c *Conn) newDataConn(x *Xfer) *DataConn {
-	return &DataConn{Conn: unnegotiated{}, x: x, stall: c.timeout(), interrupted: c.wasInterrupted}
+	return &DataConn{Conn: unnegotiated{}, ctl: c, x: x, stall: c.timeout(), interrupted: c.wasInterrupted}
 }
 
 // attachData puts conn beneath d (through TLS for a passive connection of

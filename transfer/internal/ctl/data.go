@@ -41,7 +41,9 @@ var maxListingEntries int64 = MaxListingEntries
 // Deadlines are refreshed at most every stall/8 to keep the hot path cheap.
 type DataConn struct {
 	net.Conn
+	ctl       *Conn
 	x         *Xfer // the transfer it belongs to (its error is recorded there)
+	eof       bool  // a read reached the end of the data
 	mode      Mode
 	sending   bool // the transfer is an upload (STOR, APPE, STOU)
 	stall     time.Duration
@@ -132,6 +134,9 @@ func (d *DataConn) readRaw(p []byte) (int, error) {
 			return n, ErrListingTooManyEntries
 		}
 	}
+	if err == io.EOF {
+		d.eof = true
+	}
 	if err != nil && IsTimeout(err) {
 		err = d.stalled(StalledReceiving)
 	}
@@ -179,7 +184,11 @@ func (d *DataConn) Close() error {
 			_ = d.stalled(StalledAtEnd)
 		}
 	}
-	return d.Conn.Close()
+	err := d.Conn.Close()
+	if d.ctl != nil && d.eof && !d.sending && d.failed == nil && !d.interrupted() {
+		d.ctl.prefetchEPSV(d.x)
+	}
+	return err
 }
 
 // tlsConn returns the TLS layer beneath d, accepting an active-mode

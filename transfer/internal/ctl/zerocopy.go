@@ -94,6 +94,7 @@ func (d *DataConn) SpliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64
 		case err != nil:
 			return total, err
 		case n == 0:
+			d.eof = true
 			return total, nil // end of file
 		}
 	}
