@@ -46,6 +46,7 @@ type Conn struct {
 	// The connection's state, for its whole life.
 	epsvBroken bool              // the server refused or botched EPSV: use PASV
 	pipeOK     bool              // EPSV and a transfer worked here: later EPSVs may be pipelined
+	activeOK   bool              // PORT/EPRT and a transfer worked here: later ones may be pipelined
 	pinned     *Mode             // the mode its data connections use, whatever the session's
 	dataTLS    *tls.Config       // non-nil when data connections must be TLS
 	enc        encoding.Encoding // the site's charset for names; nil = UTF-8
@@ -271,6 +272,9 @@ func (c *Conn) ReadReply(note func(line string) string) (wire.Reply, error) {
 		if x.epsvDialed {
 			c.pipeOK = true // EPSV, its port and a transfer all worked here
 		}
+		if x.active != nil {
+			c.activeOK = true // PORT or EPRT and a transfer worked here
+		}
 	}
 	if x.cmd && x.Record != nil {
 		x.Record.FinalReply = lastLine(r)
@@ -370,6 +374,24 @@ func (c *Conn) handleCommand(line string) error {
 		}
 		x.data.sending = isUpload(verb)
 	}
+	if pc := x.deferredPort; pc != nil {
+		x.deferredPort = nil
+		if x.cmd {
+			return c.sendPipelinedPort(x, pc, line)
+		}
+		// Anything else before the transfer command (REST): PORT now,
+		// one command at a time. A refusal is the answer to this command
+		// (not sent): the library's writer must not fail, or it keeps
+		// failing.
+		if err := c.sendPort(x, pc, nil); err != nil {
+			x.err = err
+			if c.Broken() {
+				return err
+			}
+			c.QueueReply("425 " + OneLine(err.Error()))
+			return nil
+		}
+	}
 	if d := x.deferred; d != nil {
 		x.deferred = nil
 		if x.cmd {
@@ -456,6 +478,16 @@ func (c *Conn) negotiate(x *Xfer, verb string) {
 	}
 	if c.canPipeline(verb, m, x.Force) {
 		c.deferEPSV(x)
+		return
+	}
+	if c.canPipelinePort(m, x.Force) {
+		if err := c.deferPort(x); err != nil {
+			x.err = err
+			x.replayFail = verb == "EPSV"
+			c.QueueReply("425 " + OneLine(err.Error()))
+			return
+		}
+		c.QueueReply(fakePassiveReply(verb))
 		return
 	}
 	var dc net.Conn
@@ -621,6 +653,27 @@ func (c *Conn) dialData(target netip.AddrPort) (net.Conn, error) {
 // EPRT is used for IPv6, or when a probe forces it (force); a probe's
 // record is rec (nil: not recorded).
 func (c *Conn) openActive(x *Xfer, force Method, rec *Record) (net.Conn, error) {
+	pc, err := c.listenPort(force, rec)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.sendPort(x, pc, rec); err != nil {
+		return nil, err
+	}
+	return c.newActive(x, pc), nil
+}
+
+// portCmd is an active-mode listener and the PORT or EPRT line that tells
+// the server where it is.
+type portCmd struct {
+	ln         net.Listener
+	line, note string
+	adv        netip.AddrPort // the address the line advertises
+}
+
+// listenPort listens for the server's data connection and makes the
+// PORT (IPv4) or EPRT line for it.
+func (c *Conn) listenPort(force Method, rec *Record) (*portCmd, error) {
 	local := c.Local().Addr()
 	adv := local
 	if c.cfg.ActiveAddr.IsValid() {
@@ -651,24 +704,35 @@ func (c *Conn) openActive(x *Xfer, force Method, rec *Record) (net.Conn, error) 
 	if c.cfg.ActiveAddr.IsValid() {
 		note += ", the configured --active-addr"
 	}
-	if err := c.sendLine(line, note); err != nil {
-		_ = ln.Close()
-		return nil, err
+	return &portCmd{ln: ln, line: line, note: note, adv: advAP}, nil
+}
+
+// sendPort sends pc's line on its own and reads the reply; on a refusal
+// the listener is closed and the error returned.
+func (c *Conn) sendPort(x *Xfer, pc *portCmd, rec *Record) error {
+	if err := c.sendLine(pc.line, pc.note); err != nil {
+		_ = pc.ln.Close()
+		return err
 	}
 	r, err := c.ReadReply(nil)
 	if err != nil {
-		_ = ln.Close()
-		return nil, err
+		_ = pc.ln.Close()
+		return err
 	}
 	if rec != nil {
 		rec.Reply = lastLine(r)
 	}
 	if r.Class() != 2 {
-		_ = ln.Close()
-		return nil, refused(Active, advAP.String(), VerbOf(line), r, "passive mode may work")
+		_ = pc.ln.Close()
+		return refused(Active, pc.adv.String(), VerbOf(pc.line), r, "passive mode may work")
 	}
-	x.active = &activeConn{ctl: c, x: x, ln: ln, server: c.Peer().Addr().Unmap(), advertised: advAP}
-	return x.active, nil
+	return nil
+}
+
+// newActive makes pc's listener x's active data connection.
+func (c *Conn) newActive(x *Xfer, pc *portCmd) *activeConn {
+	x.active = &activeConn{ctl: c, x: x, ln: pc.ln, server: c.Peer().Addr().Unmap(), advertised: pc.adv}
+	return x.active
 }
 
 func listenActive(local netip.Addr, pr PortRange) (net.Listener, error) {

@@ -24,12 +24,13 @@ type Xfer struct {
 	prelim     bool // a 1xx reply to that command arrived
 	replayFail bool // answer the library's PASV-after-EPSV with the same failure
 
-	pending    net.Conn     // data connection prepared for the library's next dial
-	deferred   *DataConn    // the library's data connection, its EPSV not sent yet (pipeline.go)
-	data       *DataConn    // the current data connection
-	active     *activeConn  // its active listener, in active mode
-	tls        *tlsDataConn // its TLS layer, if any
-	epsvDialed bool         // it came from EPSV, one command at a time
+	pending      net.Conn     // data connection prepared for the library's next dial
+	deferred     *DataConn    // the library's data connection, its EPSV not sent yet (pipeline.go)
+	deferredPort *portCmd     // its PORT or EPRT, not sent yet (pipeline.go)
+	data         *DataConn    // the current data connection
+	active       *activeConn  // its active listener, in active mode
+	tls          *tlsDataConn // its TLS layer, if any
+	epsvDialed   bool         // it came from EPSV, one command at a time
 
 	// err is why the data connection failed, in full (a stall, a server
 	// that never connected back, a refused 425): the operation returns it
@@ -66,6 +67,10 @@ func (x *Xfer) afterData() bool { return x.cmd && x.prelim }
 // dropPending closes a data connection prepared but not taken.
 func (x *Xfer) dropPending() {
 	x.deferred = nil
+	if pc := x.deferredPort; pc != nil {
+		_ = pc.ln.Close()
+		x.deferredPort = nil
+	}
 	if x.pending != nil {
 		_ = x.pending.Close()
 		x.pending = nil
