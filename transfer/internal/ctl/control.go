@@ -157,7 +157,7 @@ func (c *Conn) Data() *DataConn { return c.x.data }
 // Simple sends one command of ours on the control connection (the library
 // is between commands) and reads its reply.
 func (c *Conn) Simple(line string) (wire.Reply, error) {
-	if err := c.settleAhead(); err != nil {
+	if err := c.settleAhead(true); err != nil {
 		return wire.Reply{}, err
 	}
 	return c.exchange(line, nil)
@@ -172,7 +172,7 @@ const peekWait = time.Millisecond
 // closing). Between commands nothing may arrive, so anything that has is
 // the end of the connection; its first line is returned for the log.
 func (c *Conn) ClosedByServer() (said string, closed bool) {
-	if c.settleAhead() != nil {
+	if c.settleAhead(true) != nil {
 		return "", true
 	}
 	if c.rr.Buffered() > 0 {
@@ -347,11 +347,11 @@ func (c *Conn) Write(p []byte) (int, error) {
 }
 
 func (c *Conn) handleCommand(line string) error {
-	if err := c.settleAhead(); err != nil {
+	verb := VerbOf(line)
+	if err := c.settleAhead(verb != "QUIT"); err != nil {
 		return err
 	}
 	x := c.x
-	verb := VerbOf(line)
 	switch verb {
 	case "EPSV", "PASV":
 		c.negotiate(x, verb)

@@ -64,9 +64,9 @@ func (c *Conn) prefetchEPSV(x *Xfer) {
 }
 
 // settleAhead reads the reply to a prefetched EPSV, if it is due, and
-// dials its port, so that the connection is in step before the next
-// command goes out.
-func (c *Conn) settleAhead() error {
+// dials its port (unless the next command is QUIT: dial false), so that
+// the connection is in step before the next command goes out.
+func (c *Conn) settleAhead(dial bool) error {
 	a := c.ahead
 	if a == nil || a.read {
 		return nil
@@ -79,6 +79,10 @@ func (c *Conn) settleAhead() error {
 	if err != nil {
 		c.ahead = nil
 		return err
+	}
+	if !dial {
+		c.ahead = nil
+		return nil
 	}
 	c.aheadReply(r)
 	return nil
