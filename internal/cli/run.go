@@ -203,7 +203,7 @@ func (r *headless) finish(q *queue.Queue) int {
 // hinted words a failed job's error like userMessage: a data-connection
 // failure suggests the other mode, or, when the queue already fell back
 // to it, what each mode needs.
-func hinted(j queue.Job) string {
+func hinted(j *queue.Job) string {
 	msg := wire.Escape(j.Err)
 	switch j.ErrMode {
 	case "":

@@ -211,7 +211,9 @@ type remoteSeen struct{ final, temp int64 }
 
 // Summary is the whole queue at one moment, for the UI.
 type Summary struct {
-	Jobs                                                     []Job
+	// Jobs are the jobs in queue order. A job that has not changed is the
+	// same *Job in successive snapshots: read them, never modify them.
+	Jobs                                                     []*Job
 	Running, Queued, Paused, Done, Failed, Skipped, Canceled int
 	// BytesDone and BytesTotal count jobs that are not skipped or canceled.
 	BytesDone, BytesTotal int64
