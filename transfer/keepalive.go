@@ -1,13 +1,12 @@
 package transfer
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
+	"ftpdeck/transfer/internal/ctl"
 	"ftpdeck/transfer/wire"
 )
 
@@ -29,10 +28,6 @@ const DefaultKeepalive = 60 * time.Second
 // millisecond, so a queue worker going from one file to the next, or a
 // command that follows another, never pays it.
 const staleAfter = time.Second
-
-// peekWait bounds the look: long enough for the kernel to hand over bytes
-// that have already arrived (a 421 before a close), no longer.
-const peekWait = time.Millisecond
 
 // opDone ends an operation: it records the time and arms the keep-alive
 // timer for the connection's next idle period.
@@ -58,18 +53,19 @@ func (c *Conn) keepalive() {
 	}
 	defer c.mu.Unlock()
 	d := c.sess.site.Keepalive
-	if c.closed || c.cc.broken.Load() {
+	if c.closed || c.cc.Broken() {
 		return
 	}
 	if idle := time.Since(time.Unix(0, c.last.Load())); idle < d {
 		c.ka.Reset(d - idle)
 		return
 	}
-	c.cc.lastDataErr = nil
+	c.cc.Begin(ctl.Plan{})
 	err := c.sc.NoOp()
+	c.cc.End()
 	c.last.Store(time.Now().UnixNano())
 	if err != nil {
-		c.cc.broken.Store(true)
+		c.cc.SetBroken()
 		c.sess.log.Notef(c.ID(), "keepalive: NOOP failed (%v); a new connection will replace this one when it is next needed", convertErr("NOOP", err))
 		return
 	}
@@ -92,7 +88,7 @@ func (c *Conn) stopKeepalive() {
 // Timeout.", proftpd's idle limits) — seen without a round trip, and
 // noted in the log.
 func (c *Conn) Broken() bool {
-	if c.cc.broken.Load() {
+	if c.cc.Broken() {
 		return true
 	}
 	last := c.last.Load()
@@ -101,14 +97,14 @@ func (c *Conn) Broken() bool {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed || c.cc.broken.Load() {
+	if c.closed || c.cc.Broken() {
 		return true
 	}
-	said, closed := c.cc.closedByServer()
+	said, closed := c.cc.ClosedByServer()
 	if !closed {
 		return false
 	}
-	c.cc.broken.Store(true)
+	c.cc.SetBroken()
 	idle := time.Since(time.Unix(0, last)).Round(time.Second)
 	if said != "" {
 		c.sess.log.Notef(c.ID(), "the server closed this connection after %s idle (%s); a new connection replaces it", idle, said)
@@ -116,35 +112,6 @@ func (c *Conn) Broken() bool {
 		c.sess.log.Notef(c.ID(), "the server closed this connection after %s idle; a new connection replaces it", idle)
 	}
 	return true
-}
-
-// closedByServer looks, without sending anything, whether the server has
-// closed the control connection or said something unasked (a 421 before
-// closing). Between commands nothing may arrive, so anything that has is
-// the end of the connection; its first line is returned for the log.
-func (c *controlConn) closedByServer() (said string, closed bool) {
-	if c.rr.Buffered() > 0 {
-		return "", true
-	}
-	buf := make([]byte, 512)
-	if err := c.raw.SetReadDeadline(time.Now().Add(peekWait)); err != nil {
-		return "", true
-	}
-	n, err := c.raw.Read(buf)
-	_ = c.raw.SetReadDeadline(time.Time{})
-	if n > 0 {
-		line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
-		said = strings.TrimRight(string(line), "\r")
-		c.log.Add(Event{Conn: c.id, Dir: Received, Text: decodeLine(c.enc, said)})
-		return said, true
-	}
-	switch {
-	case err == nil, isTimeout(err):
-		return "", false
-	case errors.Is(err, io.EOF):
-		return "", true
-	}
-	return "", true // reset, or any other error: the connection is gone
 }
 
 // IsConnLimit reports a connection the server refused because it has too
