@@ -33,7 +33,7 @@ const staleAfter = time.Second
 // timer for the connection's next idle period.
 func (c *Conn) opDone() {
 	c.last.Store(time.Now().UnixNano())
-	if d := c.sess.site.Keepalive; d > 0 && !c.closed {
+	if d := c.sess.keepaliveEvery(); d > 0 && !c.closed {
 		if c.ka == nil {
 			c.ka = time.AfterFunc(d, c.keepalive)
 		} else {
@@ -52,11 +52,12 @@ func (c *Conn) keepalive() {
 		return
 	}
 	defer c.mu.Unlock()
-	d := c.sess.site.Keepalive
+	d := c.sess.keepaliveEvery()
 	if c.closed || c.cc.Broken() {
 		return
 	}
-	if idle := time.Since(time.Unix(0, c.last.Load())); idle < d {
+	idle := time.Since(time.Unix(0, c.last.Load()))
+	if idle < d {
 		c.ka.Reset(d - idle)
 		return
 	}
@@ -66,10 +67,52 @@ func (c *Conn) keepalive() {
 	c.last.Store(time.Now().UnixNano())
 	if err != nil {
 		c.cc.SetBroken()
-		c.sess.log.Notef(c.ID(), "keepalive: NOOP failed (%v); a new connection will replace this one when it is next needed", convertErr("NOOP", err))
+		err = convertErr("NOOP", err)
+		c.sess.log.Notef(c.ID(), "keepalive: NOOP failed (%v); a new connection will replace this one when it is next needed", err)
+		if !errors.Is(err, ErrTimeout) {
+			c.sess.learnIdleLimit(c.ID(), idle)
+		}
 		return
 	}
 	c.ka.Reset(d)
+}
+
+// keepaliveEvery is how long a connection may sit idle before NOOP: the
+// keepalive setting, or less once a server has shown that it closes idle
+// connections sooner (learnIdleLimit); 0 when keep-alive is off.
+func (s *Session) keepaliveEvery() time.Duration {
+	d := s.site.Keepalive
+	if l := time.Duration(s.idleLimit.Load()); d > 0 && l > 0 {
+		d = min(d, max(l/2, min(minKeepalive, d/4)))
+	}
+	return d
+}
+
+// minKeepalive is the shortest interval learnIdleLimit brings keep-alive
+// down to (a quarter of the setting when that is shorter), so that a NOOP
+// that failed for another reason cannot make the session send NOOPs in a
+// storm.
+const minKeepalive = 5 * time.Second
+
+// learnIdleLimit records that the server closed a connection of this
+// session that had been idle for idle, while keep-alive waited longer
+// than that (a 60 s setting against vsftpd's idle_session_timeout=60
+// loses the race every time). From then on the session's connections
+// send NOOP after half of it, and the log says so once per change.
+func (s *Session) learnIdleLimit(conn int, idle time.Duration) {
+	before := s.keepaliveEvery()
+	for {
+		old := s.idleLimit.Load()
+		if old > 0 && time.Duration(old) <= idle {
+			return
+		}
+		if s.idleLimit.CompareAndSwap(old, int64(idle)) {
+			break
+		}
+	}
+	if after := s.keepaliveEvery(); after < before {
+		s.log.Notef(conn, "keepalive: the server closes connections idle for %s or less; NOOP after %s idle from now on", idle.Round(10*time.Millisecond), after.Round(10*time.Millisecond))
+	}
 }
 
 // stopKeepalive stops the timer and waits for a NOOP in flight.
@@ -105,7 +148,11 @@ func (c *Conn) Broken() bool {
 		return false
 	}
 	c.cc.SetBroken()
-	idle := time.Since(time.Unix(0, last)).Round(time.Second)
+	idle := time.Since(time.Unix(0, last))
+	if d := c.sess.keepaliveEvery(); d > 0 && idle < d {
+		c.sess.learnIdleLimit(c.ID(), idle) // closed before our NOOP was due
+	}
+	idle = idle.Round(time.Second)
 	if said != "" {
 		c.sess.log.Notef(c.ID(), "the server closed this connection after %s idle (%s); a new connection replaces it", idle, said)
 	} else {

@@ -29,6 +29,10 @@ type Session struct {
 	enc        encoding.Encoding // names on the server; nil = UTF-8
 	encErr     error             // an unknown Site.Encoding, reported by Dial
 	ctl        *ctl.Config       // what the control layer needs of the session
+	// idleLimit is the shortest idle time after which the server was seen
+	// to close a connection (nanoseconds, 0 = not seen): keep-alive comes
+	// sooner than that (keepaliveEvery).
+	idleLimit atomic.Int64
 }
 
 // NewSession returns a session for site that logs to log (which may be
