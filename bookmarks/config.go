@@ -37,6 +37,10 @@ type Config struct {
 	// Segments, above 1, fetches each large file (8 MiB or more to come)
 	// over this many connections at once (--segments); 0 or 1: one.
 	Segments int `toml:"segments"`
+	// LimitRate caps the bytes per second of a command's transfers, all
+	// its connections together ("500K", "10M"; see ParseRate); "" or "0"
+	// = no limit.
+	LimitRate string `toml:"limit_rate"`
 }
 
 // MaxSegments bounds segments and --segments.
@@ -73,7 +77,7 @@ func LoadConfig(dir string) (Config, error) {
 		for i, k := range und {
 			keys[i] = fmt.Sprintf("%q", k.String())
 		}
-		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive, transfer_type, ascii_extensions, keep_times, segments)", path, strings.Join(keys, ", "))
+		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive, transfer_type, ascii_extensions, keep_times, segments, limit_rate)", path, strings.Join(keys, ", "))
 	}
 	if err := c.Validate(); err != nil {
 		return DefaultConfig(), fmt.Errorf("%s: %w", path, err)
@@ -101,6 +105,9 @@ func (c Config) Validate() error {
 	}
 	if c.Segments < 0 || c.Segments > MaxSegments {
 		errs = append(errs, fmt.Errorf("segments %d is not between 1 and %d", c.Segments, MaxSegments))
+	}
+	if err := validRate(c.LimitRate); err != nil {
+		errs = append(errs, err)
 	}
 	if c.LogLines < 1 {
 		errs = append(errs, fmt.Errorf("log_lines %d must be at least 1", c.LogLines))

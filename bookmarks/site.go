@@ -73,6 +73,9 @@ type Site struct {
 	// Segments overrides config.toml's segments for this site when set
 	// (large downloads over that many connections at once).
 	Segments int `toml:"segments,omitempty"`
+	// LimitRate overrides config.toml's limit_rate for this site when set
+	// ("0" = no limit).
+	LimitRate string `toml:"limit_rate,omitempty"`
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS
@@ -168,6 +171,9 @@ func (s Site) Validate() error {
 		add("encoding %q is not one of %s", s.Encoding, strings.Join(Encodings(), ", "))
 	}
 	if err := validTransferType(s.TransferType); err != nil {
+		errs = append(errs, err)
+	}
+	if err := validRate(s.LimitRate); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) == 0 {

@@ -588,7 +588,10 @@ func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) error
 	if from > 0 {
 		w.over = make([]byte, 0, min(from, segmentOverlap))
 	}
-	_, err := c.RetrieveTo(ctx, d.Remote, from-int64(cap(w.over)), func() (io.Writer, error) { return w, nil }, &d.j.progress)
+	// every connection's bytes pay into the queue's one limit
+	// (--limit-rate is the total)
+	lw := d.q.rateLimit().Writer(ctx, w)
+	_, err := c.RetrieveTo(ctx, d.Remote, from-int64(cap(w.over)), func() (io.Writer, error) { return lw, nil }, &d.j.progress)
 	if len(w.over) > 0 {
 		p.mu.Lock()
 		p.checks = append(p.checks, overlap{at: from - int64(cap(w.over)), b: w.over})

@@ -623,3 +623,20 @@ func TestSegmentsStrayReply(t *testing.T) {
 		t.Errorf("no connection found out of step:\n%s", notes(lg))
 	}
 }
+
+// TestSegmentsRateLimit: --limit-rate is the total of all of a
+// segmented download's connections, not each one's.
+func TestSegmentsRateLimit(t *testing.T) {
+	const limit = 4 << 20
+	data := genData(30, segSize)
+	d := ftpd.StartVsftpd(t, ftpd.Options{})
+	d.WriteFile(t, "f.bin", data)
+	sess, lg := daemonSession(d)
+	began := time.Now()
+	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite, RateLimit: NewRateLimit(limit)}, t.TempDir(), data))
+	elapsed := time.Since(began)
+	if _, conns := retrOverlap(lg); conns < 2 {
+		t.Errorf("RETR on %d connections, want several", conns)
+	}
+	checkRate(t, "4 segments, download", segSize, elapsed, limit)
+}
