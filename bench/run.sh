@@ -35,8 +35,9 @@
 #                       curl (LIST, not parsed)
 #   mirror-{first,same,1pct}
 #                       ftpdeck mirror --parallel 4, lftp mirror -P 4
-#   seg1, seg4          SEG_MIB from the capped vsftpd (local_max_rate=SEG_CAP
-#                       bytes/s): seg1 ftpdeck get, lftp get, curl;
+#   seg1, seg4          one file (SEG_MIB, see below) from the capped vsftpd
+#                       (local_max_rate=SEG_CAP bytes/s): seg1 ftpdeck get,
+#                       lftp get, curl;
 #                       seg4 ftpdeck get --segments 4, lftp pget -n 4
 #   limit               once per link in LIMIT_LINKS: LIMIT_SECS of a download
 #                       at --limit-rate LIMIT, ftpdeck and curl, the average
@@ -55,8 +56,9 @@
 # (50000/5000), MIRROR_DIRS folders of 10 files (1000/10), LINK_BIG_MIB
 # (32/4), LINK_SMALL_FILES (200/20), FAR_RTT ms (50) and FAR_SMALL_FILES
 # (100/10): the small-file count on links of FAR_RTT or more,
-# LINK_MIRROR_DIRS (3/1), SEG_MIB (200/20), SEG_RATED_MIB on rate-capped
-# links (64/8), SEG_CAP (20000000), SEGMENTS (4), LIMIT (10M), LIMIT_SECS
+# LINK_MIRROR_DIRS (3/1), SEG_MIB on unlimited links of FAR_RTT or more
+# (200/20), SEG_NEAR_MIB on loopback and nearer unlimited links (100/10),
+# SEG_RATED_MIB on rate-capped links (64/8), SEG_CAP (20000000), SEGMENTS (4), LIMIT (10M), LIMIT_SECS
 # (30/4), LIMIT_LINKS ("lo 80/"), LIMIT_UNIT (1024 or 1000: what ftpdeck's
 # M means; read from `ftpdeck get --help` and README.md when unset), TCP_SECS
 # (3/1), FTPDECK_BIN (a built ftpdeck to measure instead of building this
@@ -81,6 +83,7 @@ def LINK_MIRROR_DIRS 3 1
 def LINK_ALL_BIG 0 0
 def SEG_MIB 200 20
 def SEG_RATED_MIB 64 8
+def SEG_NEAR_MIB 100 10
 def SEG_CAP 20000000 20000000
 def SEGMENTS 4 4
 def LIMIT 10M 10M
@@ -135,7 +138,7 @@ estimate() {
 	R = dict(rounds=$ROUNDS, lrounds=$LINK_ROUNDS, big=$BIG_MIB, small=$SMALL_FILES, empty=$EMPTY_FILES,
 	         mdirs=$MIRROR_DIRS, lbig=$LINK_BIG_MIB, lsmall=$LINK_SMALL_FILES, far=$FAR_RTT,
 	         fsmall=$FAR_SMALL_FILES, lmdirs=$LINK_MIRROR_DIRS, allbig=$LINK_ALL_BIG, seg=$SEG_MIB,
-	         rseg=$SEG_RATED_MIB, cap=$SEG_CAP, lsecs=$LIMIT_SECS, tsecs=$TCP_SECS)
+	         rseg=$SEG_RATED_MIB, nseg=$SEG_NEAR_MIB, cap=$SEG_CAP, lsecs=$LIMIT_SECS, tsecs=$TCP_SECS)
 	limit_links = "$LIMIT_LINKS".split()
 	M = 1 << 20
 	def rate(s):
@@ -144,12 +147,12 @@ estimate() {
 	        return None
 	    v = float(m[1]) * {"": 1, "k": 1e3, "m": 1e6, "g": 1e9}[m[2]]
 	    return v / 8 if m[3] == "bit" else v
-	total = 10 + R["big"] / 150 + (R["small"] + R["empty"] + 10 * R["mdirs"]) / 15000 + (R["seg"] + R["rseg"]) / 150
+	total = 10 + R["big"] / 150 + (R["small"] + R["empty"] + 10 * R["mdirs"]) / 15000 + (R["seg"] + R["rseg"] + R["nseg"]) / 150
 	rows = []
 	for l in links:
 	    if l == "lo":
 	        per = (R["big"] / 1024) * 20 + R["small"] * 0.003 + R["empty"] / 50000 * 1.2 \
-	            + R["mdirs"] * 10 * 0.0025 + 3 * R["seg"] * M / R["cap"] + 2 * R["seg"] / 80 + R["tsecs"] + 4
+	            + R["mdirs"] * 10 * 0.0025 + 3 * R["nseg"] * M / R["cap"] + 2 * R["nseg"] / 80 + R["tsecs"] + 4
 	        t = per * R["rounds"]
 	    else:
 	        r, rt = l.split("/")
@@ -162,7 +165,7 @@ estimate() {
 	        small = n * (12 * rtt + 0.004) + 4 * O
 	        ls = 3 * (O + 20 * rtt + 3.5e6 * R["empty"] / 50000 / T)
 	        mirror = 10 * R["lmdirs"] * rtt * 3 + R["lmdirs"] * rtt * 6 + 6 * O
-	        s = (R["rseg"] if bw else R["seg"]) * M
+	        s = (R["rseg"] if bw else R["seg"] if float(r) >= R["far"] else R["nseg"]) * M
 	        seg = 3 * (O + s / min(T, R["cap"])) + 2 * (O + s / min(T, 4 * R["cap"]))
 	        t = (big + small + ls + mirror + seg + R["tsecs"] + 2) * R["lrounds"] + 3
 	    if l in limit_links:
@@ -174,9 +177,9 @@ estimate() {
 	EOF
 }
 estimate >&2
-echo "sizes: loopback ${BIG_MIB} MiB, $SMALL_FILES × 4 KiB, $EMPTY_FILES names, $MIRROR_DIRS×10 mirror, $SEG_MIB MiB segmented, $ROUNDS rounds;" \
+echo "sizes: loopback ${BIG_MIB} MiB, $SMALL_FILES × 4 KiB, $EMPTY_FILES names, $MIRROR_DIRS×10 mirror, $SEG_NEAR_MIB MiB segmented, $ROUNDS rounds;" \
 	"links $LINK_BIG_MIB MiB, $LINK_SMALL_FILES × 4 KiB (${FAR_SMALL_FILES} at ${FAR_RTT} ms or more), $EMPTY_FILES names," \
-	"${LINK_MIRROR_DIRS}×10 mirror, $SEG_MIB MiB segmented ($SEG_RATED_MIB MiB on rate-capped links), $LINK_ROUNDS rounds" >&2
+	"${LINK_MIRROR_DIRS}×10 mirror, $SEG_MIB MiB segmented at ${FAR_RTT} ms or more ($SEG_NEAR_MIB MiB nearer, $SEG_RATED_MIB MiB on rate-capped links), $LINK_ROUNDS rounds" >&2
 [[ $LINK_ALL_BIG == 1 ]] || echo "note: on links the big-file cases are get-passive-file, put-passive and get-active-file (LINK_ALL_BIG=1 adds the -null cases and put-active)" >&2
 
 work=$(mktemp -d /tmp/ftpdeck-bench.XXXXXX)
@@ -229,6 +232,7 @@ head -c $((BIG_MIB << 20)) /dev/urandom >"$srv/big"
 head -c $((LINK_BIG_MIB << 20)) /dev/urandom >"$srv/lbig"
 head -c $((SEG_MIB << 20)) /dev/urandom >"$srv/seg"
 head -c $((SEG_RATED_MIB << 20)) /dev/urandom >"$srv/rseg"
+head -c $((SEG_NEAR_MIB << 20)) /dev/urandom >"$srv/nseg"
 limit_bytes=$(python3 -c "print(int($LIMIT_SECS * max($LIMIT_FTPDECK_BPS, $LIMIT_CURL_BPS)))")
 [[ -n "$has_limit" ]] && head -c "$limit_bytes" /dev/urandom >"$srv/rate"
 SRV=$srv SMALL_FILES=$SMALL_FILES LINK_SMALL_FILES=$LINK_SMALL_FILES FAR_SMALL_FILES=$FAR_SMALL_FILES \
@@ -356,13 +360,16 @@ measure() {
 # TARGET.part) from its first byte to holding SIZE bytes, and appends that
 # with the bytes and the peak RSS: of CMD itself when PID is -, else of the
 # process PID (VmHWM), whose CPU time in that window goes to a "tui-cpu"
-# line when CASE is tui-1GiB. It looks every 2 ms.
+# line when CASE is tui-1GiB. For CASE limit it also appends limit-cmd: the
+# same bytes over the whole command (login included, as curl's limiter
+# counts). It looks every 2 ms.
 poll() {
 	local c=$1$at tool=$2 target=$3 size=$4 pid=$5
 	shift 5
 	python3 - "$c" "$tool" "$target" "$size" "$pid" "$@" >>"$results" <<'PY'
 import os, subprocess, sys, time
 c, tool, target, size, pid, cmd = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6:]
+t0 = time.monotonic()
 proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 own = pid == "-"
 if own:
@@ -404,6 +411,7 @@ while time.monotonic() < deadline:
     time.sleep(0.002)
 if own:
     _, status, ru = os.wait4(proc.pid, 0)
+    total = time.monotonic() - t0
     rss = ru.ru_maxrss
     ok = done and status == 0
 else:
@@ -412,6 +420,8 @@ else:
     ok = done
 if ok:
     print("%s\t%s\t%.3f\t%d\t%d" % (c, tool, now - start, rss, size))
+    if c.startswith("limit") and own:
+        print("%s\t%s\t%.3f\t%d\t%d" % (c.replace("limit", "limit-cmd", 1), tool, total, rss, size))
     if c.startswith("tui-1GiB") and c0 is not None and c1 is not None:
         print("tui-cpu\t%s\t%.3f\t0\t-" % (tool, c1 - c0))
 else:
@@ -608,8 +618,8 @@ trap 'exit 143' TERM HUP
 for link in $LINKS; do
 	if [[ $link == lo ]]; then
 		HOST=127.0.0.1 CLIENT_ADDR=127.0.0.1 SV=() CL=() at=""
-		big=big smalldir=small treedir=tree tree_dirs=$MIRROR_DIRS segfile=seg rounds=$ROUNDS
-		big_mib=$BIG_MIB small_n=$SMALL_FILES seg_mib=$SEG_MIB
+		big=big smalldir=small treedir=tree tree_dirs=$MIRROR_DIRS segfile=nseg rounds=$ROUNDS
+		big_mib=$BIG_MIB small_n=$SMALL_FILES seg_mib=$SEG_NEAR_MIB
 	else
 		rtt=${link%%/*} rate=${link#*/}
 		link_is_up=1
@@ -617,12 +627,11 @@ for link in $LINKS; do
 		HOST=198.18.0.2 CLIENT_ADDR=198.18.0.1 SV=(ip netns exec "$link_name-s") CL=(ip netns exec "$link_name-c")
 		at="@${rtt}ms${rate:+-$rate}"
 		big=lbig treedir=ltree tree_dirs=$LINK_MIRROR_DIRS rounds=$LINK_ROUNDS big_mib=$LINK_BIG_MIB
-		smalldir=lsmall small_n=$LINK_SMALL_FILES
+		smalldir=lsmall small_n=$LINK_SMALL_FILES segfile=nseg seg_mib=$SEG_NEAR_MIB
 		if python3 -c "import sys; sys.exit(0 if $rtt >= $FAR_RTT else 1)"; then
-			smalldir=fsmall small_n=$FAR_SMALL_FILES
+			smalldir=fsmall small_n=$FAR_SMALL_FILES segfile=seg seg_mib=$SEG_MIB
 			echo "note: at $rtt ms the small-file cases use $small_n files (FAR_SMALL_FILES), not $LINK_SMALL_FILES, to keep the run short" >&2
 		fi
-		segfile=seg seg_mib=$SEG_MIB
 		if [[ -n "$rate" ]]; then
 			segfile=rseg seg_mib=$SEG_RATED_MIB
 			echo "note: at $rate the segmented cases use $seg_mib MiB (SEG_RATED_MIB): the link, not the server's cap, is the limit there" >&2
@@ -640,6 +649,7 @@ for link in $LINKS; do
 	unit seg1 bytes $((seg_mib << 20))
 	unit "seg$SEGMENTS" bytes $((seg_mib << 20))
 	unit limit bytes "$limit_bytes"
+	unit limit-cmd bytes "$limit_bytes"
 	unit tcp bytes 0
 	for m in first same 1pct; do unit "mirror-$m" none 0; done
 	vs_start main
@@ -759,13 +769,17 @@ for c in cases:
             continue
         kind, r = rate(c, t)
         extra = ""
-        if base == "limit":
+        if base.startswith("limit"):
             extra = f"{r / lim(t):.1%} of the limit" if r else ""
+        elif base == "tui-1GiB" and t == "ftpdeck-tui" and med(c, "ftpdeck-headless"):
+            extra = f"{med(c, 'ftpdeck-headless') / m:.3f}× headless (TUI {m / med(c, 'ftpdeck-headless') - 1:+.1%})"
+        elif base == "tui-cpu" and t == "ftpdeck-tui" and med(c, "ftpdeck-headless") is not None and med("tui-1GiB", t):
+            extra = f"TUI beyond headless: {(m - med(c, 'ftpdeck-headless')) / med('tui-1GiB', t):+.1%} of one core"
         elif base.startswith("tui"):
             extra = ""
         elif is_ftpdeck(t) and bp:
             extra = f"{bp[0] / m:.2f}× {bp[1]}"
-        if kind == "bytes" and r and tcp.get(l) and base != "limit":
+        if kind == "bytes" and r and tcp.get(l) and not base.startswith("limit"):
             extra += (", " if extra else "") + f"{r / tcp[l]:.0%} of raw TCP"
         rs = rss(c, t)
         print(f"| {l} | {base} | {t} | {m:.3f} | {fmt_rate(kind, r)} | {'' if rs is None else f'{rs:.1f} MiB'} | {n} | {extra} |")
@@ -814,13 +828,16 @@ for c, t in order:
     if split(c)[0] == "limit":
         k, r = rate(c, t)
         if r:
-            target(f"{split(c)[1]}: {t} within 5% of {lim(t) / M:.2f} MiB/s", f"{r / M:.2f} MiB/s ({r / lim(t) - 1:+.1%})",
+            k2, r2 = rate(c.replace("limit", "limit-cmd", 1), t)
+            whole = f"; whole command {r2 / M:.2f} MiB/s ({r2 / lim(t) - 1:+.1%})" if r2 else ""
+            target(f"{split(c)[1]}: {t} within 5% of {lim(t) / M:.2f} MiB/s (first byte to last)",
+                   f"{r / M:.2f} MiB/s ({r / lim(t) - 1:+.1%}){whole}",
                    abs(r / lim(t) - 1) <= 0.05 if is_ftpdeck(t) else None)
 if "loopback" in links:
     behind = []
     for c in cases:
         base, l = split(c)
-        if l != "loopback" or base in ("limit", "tui-1GiB", "tui-cpu") or c not in main_ftpdeck or c not in best_peer:
+        if l != "loopback" or base in ("limit", "limit-cmd", "tui-1GiB", "tui-cpu") or c not in main_ftpdeck or c not in best_peer:
             continue
         if main_ftpdeck[c][1] > best_peer[c][1]:
             behind.append(f"{base} {best_peer[c][1] / main_ftpdeck[c][1]:.2f}×")
