@@ -345,7 +345,7 @@ vs_stop() {
 # bash would carry on with the next case.
 fg_pid=""
 run() {
-	"$@" &
+	"$@" <&0 & # <&0: a job's stdin is /dev/null otherwise, and poll's script comes on stdin
 	fg_pid=$!
 	local rc=0
 	wait "$fg_pid" || rc=$?
