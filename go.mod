@@ -17,6 +17,7 @@ require (
 	goftp.io/server/v2 v2.0.3
 	golang.org/x/sys v0.38.0
 	golang.org/x/text v0.44.0
+	golang.org/x/time v0.16.0
 )
 
 require (

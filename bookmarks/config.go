@@ -34,6 +34,10 @@ type Config struct {
 	// Keepalive is how long a connection may sit idle before ftpdeck
 	// sends NOOP on it, so the server does not drop it; 0 = never.
 	Keepalive time.Duration `toml:"keepalive"`
+	// LimitRate caps the bytes per second of a command's transfers, all
+	// its connections together ("500K", "10M"; see ParseRate); "" or "0"
+	// = no limit.
+	LimitRate string `toml:"limit_rate"`
 }
 
 // DefaultKeepalive is the keepalive setting's default (INTERFACE.md).
@@ -67,7 +71,7 @@ func LoadConfig(dir string) (Config, error) {
 		for i, k := range und {
 			keys[i] = fmt.Sprintf("%q", k.String())
 		}
-		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive, transfer_type, ascii_extensions, keep_times)", path, strings.Join(keys, ", "))
+		return DefaultConfig(), fmt.Errorf("%s: unknown key %s (known: mode, parallel, timeout, show_hidden, log_lines, temp_upload, fallback, keepalive, transfer_type, ascii_extensions, keep_times, limit_rate)", path, strings.Join(keys, ", "))
 	}
 	if err := c.Validate(); err != nil {
 		return DefaultConfig(), fmt.Errorf("%s: %w", path, err)
@@ -91,6 +95,9 @@ func (c Config) Validate() error {
 		errs = append(errs, err)
 	}
 	if err := validKeepalive(c.Keepalive); err != nil {
+		errs = append(errs, err)
+	}
+	if err := validRate(c.LimitRate); err != nil {
 		errs = append(errs, err)
 	}
 	if c.LogLines < 1 {

@@ -30,6 +30,8 @@ func TestLoadConfig(t *testing.T) {
 			Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true,
 				TransferType: TypeAuto, ASCIIExtensions: []string{"txt", "prn"}, KeepTimes: new(false), Keepalive: DefaultKeepalive}, ""},
 		{"bad transfer type", "transfer_type = \"text\"\n", DefaultConfig(), `transfer_type "text"`},
+		{"limit rate", "limit_rate = \"1.5M\"\n", Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true, Keepalive: DefaultKeepalive, LimitRate: "1.5M"}, ""},
+		{"bad limit rate", "limit_rate = \"fast\"\n", DefaultConfig(), `limit_rate "fast" is not a rate`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

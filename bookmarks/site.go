@@ -70,6 +70,9 @@ type Site struct {
 	ASCIIExtensions []string `toml:"ascii_extensions,omitempty"`
 	// KeepTimes overrides config.toml's keep_times for this site when set.
 	KeepTimes *bool `toml:"keep_times,omitempty"`
+	// LimitRate overrides config.toml's limit_rate for this site when set
+	// ("0" = no limit).
+	LimitRate string `toml:"limit_rate,omitempty"`
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS
@@ -162,6 +165,9 @@ func (s Site) Validate() error {
 		add("encoding %q is not one of %s", s.Encoding, strings.Join(Encodings(), ", "))
 	}
 	if err := validTransferType(s.TransferType); err != nil {
+		errs = append(errs, err)
+	}
+	if err := validRate(s.LimitRate); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) == 0 {

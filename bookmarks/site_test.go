@@ -16,6 +16,8 @@ func TestSiteValidate(t *testing.T) {
 		{"full", func(s *Site) { *s = fullSite() }, ""},
 		{"ipv6 host", func(s *Site) { s.Host = "::1" }, ""},
 		{"single active port", func(s *Site) { s.ActivePorts = "50000" }, ""},
+		{"limit rate", func(s *Site) { s.LimitRate = "500K" }, ""},
+		{"bad limit rate", func(s *Site) { s.LimitRate = "1 lot" }, `limit_rate "1 lot" is not a rate`},
 		{"empty name", func(s *Site) { s.Name = " " }, "name is empty"},
 		{"empty host", func(s *Site) { s.Host = "" }, "host is empty"},
 		{"url as host", func(s *Site) { s.Host = "ftp://h/" }, "is not a host name"},

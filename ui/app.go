@@ -70,6 +70,11 @@ type Options struct {
 	// Notices are shown in a dialog at start (a bookmarks.toml that could
 	// not be loaded, permissions fixed).
 	Notices []string
+	// RateFor, when set, gives the rate limit (bytes per second, 0: none)
+	// of a bookmark connected from the bookmark list: --limit-rate, else
+	// its limit_rate, else config.toml's. Its queue is given it when it
+	// starts (see withBookmarkRate).
+	RateFor func(b bookmarks.Site) int64
 }
 
 // focus is the pane that has the keyboard.

@@ -224,7 +224,7 @@ func (m Model) startPending(p pendingConnect) (tea.Model, tea.Cmd) {
 			if n <= 0 {
 				n = m.opts.Parallel
 			}
-			m.opts.NewQueue = f(n)
+			m.opts.NewQueue = m.withBookmarkRate(f(n), p.bookmark)
 		}
 	}
 	mm, cmd := m.startSession(p.site)

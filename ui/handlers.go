@@ -489,6 +489,8 @@ func (m Model) handleDialog(msg dialog.DoneMsg) (tea.Model, tea.Cmd) {
 	case tagCert:
 		c, _ := msg.Choice.(certview.Choice)
 		return m.answerCert(t, c)
+	case tagRate:
+		return m.setRate(msg.Value)
 	}
 	return m, nil
 }

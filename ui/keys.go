@@ -21,6 +21,7 @@ type KeyMap struct {
 	ToggleLog, Doctor     key.Binding
 	Zoom                  key.Binding
 	Help, Quit, CloseHelp key.Binding
+	Rate                  key.Binding
 }
 
 // DefaultKeyMap returns the INTERFACE.md bindings of the main screen.
@@ -44,6 +45,7 @@ func DefaultKeyMap() KeyMap {
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		CloseHelp: key.NewBinding(key.WithKeys("?", "esc", "q"), key.WithHelp("esc", "close help")),
+		Rate:      key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "rate limit")),
 	}
 }
 
@@ -99,6 +101,7 @@ func (m Model) bindings() []binding {
 		{k.Delete, Model.askDelete, canEdit, groupFiles, false},
 		{k.Mode, Model.toggleMode, session, groupConnection, true},
 		{k.Type, Model.cycleType, hasTypes, groupConnection, false},
+		{k.Rate, Model.askRate, hasRate, groupConnection, false},
 		{k.Connect, Model.openConnect, nil, groupConnection, false},
 		{k.Bookmarks, Model.openBookmarks, store, groupConnection, false},
 		{k.SaveSite, Model.openSave, func(m Model) bool { return session(m) && store(m) }, groupConnection, false},

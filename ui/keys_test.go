@@ -184,7 +184,7 @@ func (f *fakeQueue) Close() error            { return nil }
 // and checks q asks while transfers run.
 func TestQueueKeys(t *testing.T) {
 	m := fedModel(t, 100, 30)
-	fq := &fakeQueue{sum: queue.Summary{Running: 1, Queued: 1, Jobs: []queue.Job{
+	fq := &fakeQueue{sum: queue.Summary{Running: 1, Queued: 1, Jobs: []*queue.Job{
 		{ID: 1, Dir: queue.Download, Remote: "/pub/a.bin", Size: 1000, Done: 500, State: queue.Running, Speed: 2e6},
 		{ID: 2, Dir: queue.Upload, Local: "/tmp/b.txt", Size: 10, State: queue.Failed, Err: "active: server could not connect back"},
 	}}}

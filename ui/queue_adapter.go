@@ -43,7 +43,7 @@ func newQueueAdapter(q *queue.Queue) *queueAdapter {
 	for _, j := range q.Snapshot().Jobs {
 		switch j.State {
 		case queue.Queued, queue.Running, queue.Paused, queue.Failed:
-			a.restored = append(a.restored, j)
+			a.restored = append(a.restored, *j)
 		case queue.Done, queue.Skipped, queue.Canceled:
 		}
 	}

@@ -53,8 +53,9 @@ func (b *runningBatch) step() {
 
 // summary counts the jobs as the queue does.
 func (b *runningBatch) summary() queue.Summary {
-	s := queue.Summary{Jobs: append([]queue.Job(nil), b.jobs...)}
+	var s queue.Summary
 	for _, j := range b.jobs {
+		s.Jobs = append(s.Jobs, &j)
 		switch j.State {
 		case queue.Running:
 			s.Running++
@@ -171,7 +172,7 @@ func restoring() *restoringQueue {
 		if j.State == queue.Paused || j.State == queue.Failed {
 			q.restored = append(q.restored, j)
 		}
-		q.sum.Jobs = append(q.sum.Jobs, j)
+		q.sum.Jobs = append(q.sum.Jobs, &j)
 	}
 	return q
 }

@@ -93,7 +93,7 @@ func (m Model) queueOverlayMsg(msg tea.Msg) (Model, tea.Cmd, bool) {
 			for _, j := range msg.sum.Jobs {
 				if j.ID == id {
 					o.d.SetSize(max(m.width, 20), m.bodyH)
-					o.d.SetJob(j, m.log.Snapshot())
+					o.d.SetJob(*j, m.log.Snapshot())
 					m = m.replace(i, o)
 					break
 				}

@@ -156,6 +156,9 @@ func (m Model) statusBar(w int) string {
 		if tl := m.typeLabel(); tl != "" {
 			segs = append(segs, th.Status.Render(tl))
 		}
+		if rl := m.rateLabel(); rl != "" {
+			segs = append(segs, th.Status.Render(rl))
+		}
 		segs = append(segs, th.Status.Render(m.queuev.StatusText()))
 	}
 	line := strings.Join(segs, sep)

@@ -120,7 +120,7 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 		if flags.JSON && local == "-" {
 			return usagef("get --json: - (stdout) carries the file; give a folder or file name")
 		}
-		return getStreams(ctx, targets, local, log, env, flags.JSON)
+		return getStreams(ctx, targets, local, log, env, flags)
 	}
 	r := newRun(ctx, flags, env, "get")
 	names := transfer.NewLocalNames(transfer.LocalRules) // the names given to LOCAL, checked together
@@ -227,7 +227,8 @@ func isRemoteDir(ctx context.Context, c *transfer.Conn, p string) bool {
 
 // getStreams writes each remote file to stdout ("-") or to a device, one
 // after the other on one connection per file: no .part, no conflict check.
-func getStreams(ctx context.Context, targets []target, local string, log *transfer.Log, env Env, asJSON bool) error {
+func getStreams(ctx context.Context, targets []target, local string, log *transfer.Log, env Env, flags Flags) error {
+	asJSON := flags.JSON
 	failed := 0
 	var sum summaryLine
 	began := time.Now()
@@ -248,7 +249,7 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 		var n int64
 		remote, err := c.Abs(ctx, t.site.Path)
 		if err == nil {
-			n, err = stream(ctx, c, remote, local, env)
+			n, err = stream(ctx, c, remote, local, env, newRateLimit(rateLimit(flags, t)))
 		}
 		_ = c.Close()
 		if asJSON {
@@ -276,8 +277,8 @@ func getStreams(ctx context.Context, targets []target, local string, log *transf
 }
 
 // stream fetches remote into stdout or the device dest and checks the
-// size when the server tells it.
-func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env) (int64, error) {
+// size when the server tells it, no faster than rate (nil: no limit).
+func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env, rate *queue.RateLimit) (int64, error) {
 	size, sizeErr := c.Size(ctx, remote)
 	w := env.Stdout
 	if dest != "-" {
@@ -288,7 +289,7 @@ func stream(ctx context.Context, c *transfer.Conn, remote, dest string, env Env)
 		defer f.Close()
 		w = f
 	}
-	n, err := c.Retrieve(ctx, remote, 0, w, nil)
+	n, err := c.Retrieve(ctx, remote, 0, rate.Writer(ctx, w), nil)
 	if err == nil && sizeErr == nil && n != size {
 		err = fmt.Errorf("short transfer: %d of %d bytes", n, size)
 	}
@@ -329,7 +330,7 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 			return usagef("put: - (stdin) needs a remote file name in the URL")
 		}
 		start := time.Now()
-		n, err := putStream(ctx, c, env.Stdin, remote)
+		n, err := putStream(ctx, c, newRateLimit(rateLimit(flags, t)).Reader(ctx, env.Stdin), remote)
 		if flags.JSON {
 			streamJSON(env, queue.Job{Dir: queue.Upload, Remote: remote, Local: "-", Done: n, Size: -1}, err, time.Since(start))
 		}

@@ -43,6 +43,8 @@ func flagValues(name string) (values []string, files bool) {
 		return []string{"auto"}, false
 	case "timeout":
 		return []string{"5s", "30s", "2m"}, false
+	case "limit-rate":
+		return []string{"0", "500K", "1M", "10M"}, false
 	case "parallel", "segments":
 		return []string{"1", "2", "4", "8"}, false
 	case "log", "local", "config", "state":

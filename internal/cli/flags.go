@@ -51,6 +51,10 @@ type Flags struct {
 	JSON    bool
 	Quiet   bool
 	Verbose bool
+	// LimitRate is --limit-rate as given (checked by bookmarks.ParseRate;
+	// "0" = no limit), "" when not given: the bookmark's limit_rate, then
+	// config.toml's.
+	LimitRate string
 }
 
 // MirrorFlags are the mirror command's own flags.
@@ -77,7 +81,8 @@ func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(f
 var valueFlags = map[string]bool{
 	"active-addr": true, "active-ports": true, "parallel": true, "local": true, "log": true,
 	"timeout": true, "tls-fingerprint": true, "config": true, "state": true, "on-conflict": true, "encoding": true, "type": true,
-	"exclude": true,
+	"exclude":    true,
+	"limit-rate": true,
 }
 
 var boolFlags = map[string]bool{"active": true, "passive": true, "no-fallback": true, "trust-pasv-address": true, "demo": true, "help": true, "h": true,
@@ -220,6 +225,11 @@ func setValue(f *Flags, name, v string) error {
 		}
 	case "exclude":
 		f.Mirror.Excludes = append(f.Mirror.Excludes, v)
+	case "limit-rate":
+		if _, err := bookmarks.ParseRate(v); err != nil {
+			return usagef("--limit-rate %v", err)
+		}
+		f.LimitRate = strings.TrimSpace(v)
 	case "type":
 		m, err := transfer.ParseTypeMode(v)
 		if err != nil {
@@ -316,6 +326,8 @@ Flags:
                               gb18030, big5, shift_jis, euc-kr, windows-1251, latin1
   --type MODE                 binary (default), ascii (TYPE A: line ends converted),
                               auto (ascii for the extensions in ascii_extensions)
+  --limit-rate RATE           bytes per second of all transfers together: 500K, 10M,
+                              1.5M, 2G (KiB, MiB, GiB), plain bytes; 0 = none (config: limit_rate)
   --json                      headless: JSON lines on stdout (fields in the README)
   --quiet | -v                headless: only errors on stderr | also the protocol log there
 

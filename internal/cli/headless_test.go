@@ -564,7 +564,7 @@ func TestMirrorAndQuoteJSON(t *testing.T) {
 // TestProgressLine: the terminal's one line has files, bytes, the share
 // done, the speed and the time left (none while nothing moves).
 func TestProgressLine(t *testing.T) {
-	s := queue.Summary{Jobs: make([]queue.Job, 4), Done: 1, BytesDone: 25 << 20, BytesTotal: 100 << 20, Speed: 5 << 20}
+	s := queue.Summary{Jobs: make([]*queue.Job, 4), Done: 1, BytesDone: 25 << 20, BytesTotal: 100 << 20, Speed: 5 << 20}
 	if got, want := progressLine(s), "1/4 files  25.0 MiB / 100.0 MiB   25%  5.0 MiB/s  ETA 0:15"; got != want {
 		t.Errorf("progressLine = %q, want %q", got, want)
 	}

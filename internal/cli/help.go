@@ -22,7 +22,7 @@ var connFlags = []string{"active", "passive", "active-addr", "active-ports", "tr
 	"timeout", "tls-fingerprint", "encoding", "config", "log", "v", "quiet"}
 
 // transferFlags are get's and put's own.
-var transferFlags = []string{"parallel", "on-conflict", "type", "json"}
+var transferFlags = []string{"parallel", "on-conflict", "type", "json", "limit-rate"}
 
 var commands = []command{
 	{name: "ls", usage: "ftpdeck ls [flags] URL|BOOKMARK[/PATH]",
@@ -68,7 +68,7 @@ var commands = []command{
 		what: "Make DIR equal to the remote folder (or, with --reverse, the remote folder equal to DIR):\n" +
 			"copy what is new or changed (by size and time, or --checksum), keep times, and with\n" +
 			"--delete remove what the source lacks. --dry-run prints the plan and changes nothing.",
-		flags: append([]string{"reverse", "delete", "dry-run", "exclude", "checksum", "follow-links", "parallel", "type", "json"}, connFlags...),
+		flags: append([]string{"reverse", "delete", "dry-run", "exclude", "checksum", "follow-links", "parallel", "type", "json", "limit-rate"}, connFlags...),
 		examples: []string{
 			"ftpdeck mirror --dry-run work/www ./www",
 			"ftpdeck mirror --delete --exclude '*.tmp' ftp://alice@ftp.example.com/site/ ./site",
@@ -138,6 +138,7 @@ var flagDocs = map[string]flagDoc{
 	"delete":             {"", "mirror: remove what the source lacks", "off"},
 	"dry-run":            {"", "mirror: print the plan, change nothing", "off"},
 	"exclude":            {"GLOB", "mirror: leave matching paths out (repeatable)", "none"},
+	"limit-rate":         {"RATE", "bytes per second of all transfers together: 500K, 10M, 1.5M, 2G (KiB, MiB, GiB) or bytes; 0 = none", "limit_rate, else none"},
 	"checksum":           {"", "mirror: compare files of equal size by the server's hash", "off"},
 	"follow-links":       {"", "mirror: copy what links point to", "off"},
 }

@@ -111,7 +111,7 @@ type mirrorRun struct {
 	local   string           // the local folder, absolute
 	started time.Time
 
-	jobs    []queue.Job          // the queue's jobs when it finished
+	jobs    []*queue.Job         // the queue's jobs when it finished
 	ops     map[string]mirror.Op // New or Changed, by relative path
 	copied  map[mirror.Op]int
 	bytes   int64
@@ -380,7 +380,7 @@ func (m *mirrorRun) finished(*headless) []queue.Job {
 	var out []queue.Job
 	for _, j := range m.jobs {
 		if j.State == queue.Done {
-			out = append(out, j)
+			out = append(out, *j)
 		}
 	}
 	return out

@@ -26,6 +26,10 @@ type headless struct {
 	json     bool // --json: one object per finished job and a summary on stdout
 	quiet    bool // --quiet: only errors on stderr
 	noTemp   bool // uploads straight to the final name (--no-temp-upload)
+	// rate is the command's --limit-rate, shared by its queues (the
+	// first target's setting; nil: none).
+	rate     *queue.RateLimit
+	rateRead bool
 	flags    Flags
 
 	done, skipped, failed int
@@ -57,7 +61,40 @@ func newRun(ctx context.Context, flags Flags, env Env, verb string) *headless {
 func (r *headless) start(sess *transfer.Session, t target, policy queue.Policy) (*queue.Queue, error) {
 	o := queue.Options{Parallel: r.parallel, Policy: policy, NoSyncNew: true, NoTempUpload: r.noTemp, NoFallback: !t.fallback}
 	fileSettings(r.flags, t)(&o)
+	if !r.rateRead {
+		r.rate, r.rateRead = newRateLimit(rateLimit(r.flags, t)), true
+	}
+	o.RateLimit = r.rate
 	return queue.New(sess, o)
+}
+
+// rateLimit reads --limit-rate, else the bookmark's limit_rate, else
+// config.toml's: bytes per second of all of a command's transfers
+// together, 0 for no limit. Each was checked when it was read (flags.go,
+// bookmarks.Site.Validate, bookmarks.LoadConfig).
+func rateLimit(flags Flags, t target) int64 {
+	s := flags.LimitRate
+	if s == "" && t.store != nil && t.bookmark != "" {
+		if b, ok := t.store.Get(t.bookmark); ok {
+			s = b.LimitRate
+		}
+	}
+	if s == "" {
+		if cfg, err := bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)); err == nil {
+			s = cfg.LimitRate
+		}
+	}
+	bps, _ := bookmarks.ParseRate(s)
+	return bps
+}
+
+// newRateLimit returns a limit of bps, nil for none (a download without
+// a limit keeps its zero-copy path).
+func newRateLimit(bps int64) *queue.RateLimit {
+	if bps <= 0 {
+		return nil
+	}
+	return queue.NewRateLimit(bps)
 }
 
 // fileSettings returns what sets a queue's transfer type, ascii
@@ -203,7 +240,7 @@ func (r *headless) finish(q *queue.Queue) int {
 // hinted words a failed job's error like userMessage: a data-connection
 // failure suggests the other mode, or, when the queue already fell back
 // to it, what each mode needs.
-func hinted(j queue.Job) string {
+func hinted(j *queue.Job) string {
 	msg := wire.Escape(j.Err)
 	switch j.ErrMode {
 	case "":

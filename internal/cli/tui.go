@@ -82,9 +82,15 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 	// --type, transfer_type, ascii_extensions, keep_times (a bookmark's
 	// own, below)
 	files := fileSettings(flags, target{})
+	// --limit-rate or config.toml's limit_rate (a bookmark named on the
+	// command line: its own, below): one limit for every queue of the
+	// TUI, changed while transfers run (ui's rate key), so every transfer
+	// goes through it even while it is 0.
+	rate := queue.NewRateLimit(rateLimit(flags, target{}))
 	tune := func(o *queue.Options) {
 		o.NoTempUpload, o.NoFallback = noTemp, !fallback
 		files(o)
+		o.RateLimit, o.RateAdjustable = rate, true
 	}
 	opts = ui.Options{
 		Log:        log,
@@ -97,6 +103,9 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 		ShowHidden: cfg.ShowHidden,
 		Policy:     policy,
 		QueueFor:   func(n int) ui.QueueFactory { return ui.DefaultQueueFactory(n, stateDir, policy, tune) },
+		RateFor: func(b bookmarks.Site) int64 {
+			return rateLimit(flags, target{store: store, bookmark: b.Name})
+		},
 	}
 	for _, n := range notices {
 		opts.Notices = append(opts.Notices, n.String())
@@ -154,6 +163,7 @@ func tuiOptions(flags Flags, pos []string, env Env) (opts ui.Options, cleanup fu
 			t.noteMode(log)
 			noTemp = noTempUpload(flags, t)
 			files = fileSettings(flags, t)
+			rate.Set(rateLimit(flags, t))
 		}
 		opts.Parallel = t.parallel
 	}

@@ -47,7 +47,7 @@ func (w *watcher) run(updates <-chan queue.Summary, done chan<- struct{}) {
 // jobs notes when jobs start and writes the object of each one that has
 // finished since the last summary; with all set (the run's end) every
 // job not yet written is, its state as it stands.
-func (w *watcher) jobs(js []queue.Job, now time.Time, all bool) {
+func (w *watcher) jobs(js []*queue.Job, now time.Time, all bool) {
 	for _, j := range js {
 		if w.emitted[j.ID] {
 			continue
@@ -76,7 +76,7 @@ func (w *watcher) jobs(js []queue.Job, now time.Time, all bool) {
 		if j.State == queue.Skipped || j.State == queue.Queued {
 			secs = 0
 		}
-		_ = writeJSON(w.r.env.Stdout, newJobLine(j, status, secs))
+		_ = writeJSON(w.r.env.Stdout, newJobLine(*j, status, secs))
 	}
 }
 

@@ -171,6 +171,9 @@ func (d *download) transfer(ctx context.Context) error {
 		if d.q.testWriter != nil {
 			return d.q.testWriter(d.Job, f), nil
 		}
+		if l := d.q.rateLimit(); l != nil {
+			return l.Writer(ctx, f), nil
+		}
 		return f, nil
 	}
 	var err error

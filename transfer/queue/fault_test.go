@@ -94,7 +94,7 @@ func waitState(t *testing.T, q *Queue, id int64, want State) Job {
 	for time.Now().Before(deadline) {
 		for _, j := range q.Snapshot().Jobs {
 			if j.ID == id && j.State == want {
-				return j
+				return *j
 			}
 		}
 		time.Sleep(5 * time.Millisecond)

@@ -327,7 +327,7 @@ func TestQueueDiskFull(t *testing.T) {
 		t.Fatalf("%d %v", n, err)
 	}
 	s := waitDone(t, q, 30*time.Second)
-	states := map[string]Job{}
+	states := map[string]*Job{}
 	for _, j := range s.Jobs {
 		states[j.Remote] = j
 	}

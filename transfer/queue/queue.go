@@ -88,6 +88,9 @@ type job struct {
 	// removed from the queue.
 	pos, added  int64
 	dirty, gone bool
+	// pub is the copy the last snapshot handed out (publishedLocked);
+	// never changed once handed out.
+	pub *Job
 }
 
 var (
@@ -229,9 +232,9 @@ func (q *Queue) Snapshot() Summary {
 }
 
 func (q *Queue) snapshotLocked() Summary {
-	s := Summary{Jobs: make([]Job, 0, len(q.jobs)), SaveErr: q.saveErr}
+	s := Summary{Jobs: make([]*Job, 0, len(q.jobs)), SaveErr: q.saveErr}
 	for _, j := range q.jobs {
-		v := j.snapshotLocked()
+		v := j.publishedLocked()
 		s.Jobs = append(s.Jobs, v)
 		switch v.State {
 		case Running:
@@ -258,6 +261,19 @@ func (q *Queue) snapshotLocked() Summary {
 		}
 	}
 	return s
+}
+
+// publishedLocked returns the job as a snapshot shows it: the copy made
+// for the last snapshot while the job has not changed since, a new one
+// when it has. Snapshots share these copies, so a Summary of 100,000
+// jobs costs a slice of pointers, not 100,000 copies of every job each
+// time the reporter sends one.
+func (j *job) publishedLocked() *Job {
+	v := j.snapshotLocked()
+	if j.pub == nil || *j.pub != v {
+		j.pub = &v
+	}
+	return j.pub
 }
 
 func (j *job) snapshotLocked() Job {

@@ -211,7 +211,9 @@ type remoteSeen struct{ final, temp int64 }
 
 // Summary is the whole queue at one moment, for the UI.
 type Summary struct {
-	Jobs                                                     []Job
+	// Jobs are the jobs in queue order. A job that has not changed is the
+	// same *Job in successive snapshots: read them, never modify them.
+	Jobs                                                     []*Job
 	Running, Queued, Paused, Done, Failed, Skipped, Canceled int
 	// BytesDone and BytesTotal count jobs that are not skipped or canceled.
 	BytesDone, BytesTotal int64
@@ -273,6 +275,16 @@ type Options struct {
 	// and an upload's remote file the local one's, where the server can
 	// set it (MFMT, or vsftpd's MDTM with a time).
 	NoKeepTimes bool
+	// RateLimit, when set, holds the bytes per second of every transfer
+	// of the queue together (--limit-rate, limit_rate; see RateLimit); one
+	// value may be shared by several queues and streams for a total over
+	// all of them. nil or a limit of 0 is none.
+	RateLimit *RateLimit
+	// RateAdjustable sends every transfer through RateLimit even while it
+	// is 0, so a limit set later (the TUI) reaches running transfers too;
+	// without it a transfer started unlimited stays so (and a download
+	// keeps the kernel's zero-copy path).
+	RateAdjustable bool
 }
 
 // defaultBackoff is the retry schedule when Options.Backoff is nil.

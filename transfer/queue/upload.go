@@ -187,6 +187,7 @@ func (u *upload) transfer(ctx context.Context) error {
 	if u.q.testReader != nil {
 		src = u.q.testReader(u.Job, u.src)
 	}
+	src = u.q.rateLimit().Reader(ctx, src)
 	if u.ASCII() {
 		u.note("ascii transfer (TYPE A): line ends sent as CRLF, no resume")
 		var err error

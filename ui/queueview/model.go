@@ -319,7 +319,7 @@ func (m Model) Current() (queue.Job, bool) {
 	if m.cursor < 0 || m.cursor >= len(m.order) {
 		return queue.Job{}, false
 	}
-	return m.sum.Jobs[m.order[m.cursor]], true
+	return *m.sum.Jobs[m.order[m.cursor]], true
 }
 
 // Cursor returns the cursor's row (0 is the first job shown).

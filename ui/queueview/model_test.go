@@ -59,7 +59,7 @@ func batch(n, done, running int) queue.Summary {
 		}
 		s.BytesDone += j.Done
 		s.BytesTotal += j.Size
-		s.Jobs = append(s.Jobs, j)
+		s.Jobs = append(s.Jobs, &j)
 	}
 	return s
 }
@@ -193,17 +193,17 @@ func TestActionKeys(t *testing.T) {
 		keys []string
 		want []tea.Msg
 	}{
-		{[]string{"space"}, []tea.Msg{ActionMsg{Op: PauseResume, Job: s.Jobs[1]}}},
-		{[]string{"x"}, []tea.Msg{ActionMsg{Op: CancelRemove, Job: s.Jobs[1]}}},
-		{[]string{"j", "delete"}, []tea.Msg{ActionMsg{Op: CancelRemove, Job: s.Jobs[4]}}}, // failed comes second
-		{[]string{"j", "r"}, []tea.Msg{ActionMsg{Op: Retry, Job: s.Jobs[4]}}},
-		{[]string{"j", "m"}, []tea.Msg{ActionMsg{Op: RetryOther, Job: s.Jobs[4]}}},
-		{[]string{"jjK"}, []tea.Msg{ActionMsg{Op: MoveUp, Job: s.Jobs[2]}}},
-		{[]string{"jjJ"}, []tea.Msg{ActionMsg{Op: MoveDown, Job: s.Jobs[2]}}},
+		{[]string{"space"}, []tea.Msg{ActionMsg{Op: PauseResume, Job: *s.Jobs[1]}}},
+		{[]string{"x"}, []tea.Msg{ActionMsg{Op: CancelRemove, Job: *s.Jobs[1]}}},
+		{[]string{"j", "delete"}, []tea.Msg{ActionMsg{Op: CancelRemove, Job: *s.Jobs[4]}}}, // failed comes second
+		{[]string{"j", "r"}, []tea.Msg{ActionMsg{Op: Retry, Job: *s.Jobs[4]}}},
+		{[]string{"j", "m"}, []tea.Msg{ActionMsg{Op: RetryOther, Job: *s.Jobs[4]}}},
+		{[]string{"jjK"}, []tea.Msg{ActionMsg{Op: MoveUp, Job: *s.Jobs[2]}}},
+		{[]string{"jjJ"}, []tea.Msg{ActionMsg{Op: MoveDown, Job: *s.Jobs[2]}}},
 		{[]string{"P"}, []tea.Msg{ActionMsg{Op: PauseResumeAll}}},
 		{[]string{"X"}, []tea.Msg{ActionMsg{Op: ClearFinished}}},
-		{[]string{"j", "enter"}, []tea.Msg{DetailMsg{Job: s.Jobs[4]}}},
-		{[]string{"rr"}, []tea.Msg{ActionMsg{Op: Retry, Job: s.Jobs[1]}, ActionMsg{Op: Retry, Job: s.Jobs[1]}}},
+		{[]string{"j", "enter"}, []tea.Msg{DetailMsg{Job: *s.Jobs[4]}}},
+		{[]string{"rr"}, []tea.Msg{ActionMsg{Op: Retry, Job: *s.Jobs[1]}, ActionMsg{Op: Retry, Job: *s.Jobs[1]}}},
 	}
 	for _, tc := range tests {
 		t.Run(strings.Join(tc.keys, ","), func(t *testing.T) {
@@ -229,7 +229,7 @@ func TestProgressMeasured(t *testing.T) {
 	big := queue.Job{ID: 1, Dir: queue.Download, Remote: "/iso/big.iso", Size: 1 << 30, State: queue.Running}
 	small := queue.Job{ID: 2, Dir: queue.Download, Remote: "/iso/small.txt", Size: 4 * mib, State: queue.Queued}
 	sum := func() queue.Summary {
-		s := queue.Summary{Jobs: []queue.Job{big, small}, BytesDone: big.Done + small.Done, BytesTotal: big.Size + small.Size}
+		s := queue.Summary{Jobs: []*queue.Job{&big, &small}, BytesDone: big.Done + small.Done, BytesTotal: big.Size + small.Size}
 		for _, j := range s.Jobs {
 			switch j.State {
 			case queue.Running:
@@ -315,13 +315,20 @@ func TestSmallFilesMeasured(t *testing.T) {
 	m.SetSummary(s) // the first jobs queued
 	for tick := range 25 {
 		c.now = c.now.Add(200 * time.Millisecond)
-		for i := range s.Jobs { // all done, 40 more queued and done
-			if s.Jobs[i].State != queue.Done {
-				s.Jobs[i].State, s.Jobs[i].Done = queue.Done, 4096
+		// All done, 40 more queued and done; as the queue does, a job
+		// that changed is a new *Job (snapshots share the others).
+		jobs := make([]*queue.Job, 0, len(s.Jobs)+40)
+		for _, j := range s.Jobs {
+			if j.State != queue.Done {
+				c := *j
+				c.State, c.Done = queue.Done, 4096
+				j = &c
 			}
+			jobs = append(jobs, j)
 		}
+		s.Jobs = jobs
 		for i := range 40 {
-			s.Jobs = append(s.Jobs, queue.Job{ID: int64(len(s.Jobs) + 1), Remote: fmt.Sprintf("/data/g%d-%d", tick, i), Size: 4096, Done: 4096, State: queue.Done})
+			s.Jobs = append(s.Jobs, &queue.Job{ID: int64(len(s.Jobs) + 1), Remote: fmt.Sprintf("/data/g%d-%d", tick, i), Size: 4096, Done: 4096, State: queue.Done})
 		}
 		s.Running, s.Queued = 1, 1 // the queue still busy
 		m.SetSummary(s)
@@ -339,7 +346,7 @@ func TestSmallFilesMeasured(t *testing.T) {
 }
 
 func TestHeaderOnlySkipped(t *testing.T) {
-	s := queue.Summary{Skipped: 2, Jobs: []queue.Job{
+	s := queue.Summary{Skipped: 2, Jobs: []*queue.Job{
 		{ID: 1, Remote: "/a", Size: 10, State: queue.Skipped},
 		{ID: 2, Remote: "/b", Size: 10, State: queue.Skipped},
 	}}
@@ -364,7 +371,7 @@ func TestETAOfAMixedQueue(t *testing.T) {
 		{"a large file behind them", true, "≥ 3s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			var jobs []queue.Job
+			var jobs []*queue.Job
 			id := int64(0)
 			add := func(size int64, st queue.State) {
 				id++
@@ -372,7 +379,7 @@ func TestETAOfAMixedQueue(t *testing.T) {
 				if st == queue.Done {
 					j.Done = size
 				}
-				jobs = append(jobs, j)
+				jobs = append(jobs, &j)
 			}
 			for range 500 {
 				add(4096, queue.Queued)
@@ -421,9 +428,10 @@ func TestETAOfAMixedQueue(t *testing.T) {
 func TestLargeFileAfterSmallOnes(t *testing.T) {
 	const mib = 1 << 20
 	big := queue.Job{ID: 1000, Remote: "/big.img", Size: 3 << 30, State: queue.Queued}
-	var jobs []queue.Job
+	var jobs []*queue.Job
 	sum := func() queue.Summary {
-		s := queue.Summary{Jobs: append(append([]queue.Job(nil), jobs...), big)}
+		b := big // a new *Job for each summary, as the queue makes for a changed job
+		s := queue.Summary{Jobs: append(append([]*queue.Job(nil), jobs...), &b)}
 		for _, j := range s.Jobs {
 			switch j.State {
 			case queue.Running:
@@ -439,7 +447,7 @@ func TestLargeFileAfterSmallOnes(t *testing.T) {
 	for i := range 50 { // 10 s of small files: one every other tick, 50 KiB/s
 		c.now = c.now.Add(200 * time.Millisecond)
 		if i%2 == 0 {
-			jobs = append(jobs, queue.Job{ID: int64(i + 1), Remote: fmt.Sprintf("/s%d", i), Size: 10240, Done: 10240, State: queue.Done})
+			jobs = append(jobs, &queue.Job{ID: int64(i + 1), Remote: fmt.Sprintf("/s%d", i), Size: 10240, Done: 10240, State: queue.Done})
 		}
 		m.SetSummary(sum())
 	}
@@ -461,7 +469,7 @@ func TestRowShowsType(t *testing.T) {
 		typ  string
 		want bool
 	}{{"ascii", true}, {"", false}} {
-		got := stateText(queue.Job{State: queue.Queued, Type: c.typ})
+		got := stateText(&queue.Job{State: queue.Queued, Type: c.typ})
 		if strings.Contains(got, "[ascii]") != c.want {
 			t.Errorf("type %q: row says %q", c.typ, got)
 		}

@@ -128,7 +128,7 @@ func (m Model) barWidth() int {
 }
 
 // jobName is the name a row shows: the file's base name.
-func jobName(j queue.Job) string {
+func jobName(j *queue.Job) string {
 	if j.Dir == queue.Upload {
 		return filepath.Base(j.Local)
 	}
@@ -193,7 +193,7 @@ func (m Model) row(k, longest int) string {
 // stateText is the row's last column: the state, a pinned mode, and for
 // a failed or retrying job the start of its error (enter shows it whole),
 // else the job's note (what the queue did on its behalf).
-func stateText(j queue.Job) string {
+func stateText(j *queue.Job) string {
 	s := j.State.String()
 	if j.Mode != "" {
 		s += " (" + j.Mode + ")"
