@@ -39,9 +39,9 @@
 #                       (local_max_rate=SEG_CAP bytes/s): seg1 ftpdeck get,
 #                       lftp get, curl;
 #                       seg4 ftpdeck get --segments 4, lftp pget -n 4 (with
-#                       files so small that a segment ends before the last
-#                       connection opens, as QUICK's can, lftp pget at times
-#                       waits out vsftpd's 60 s accept_timeout at the end)
+#                       files of 8-20 MiB, lftp pget at times closes a data
+#                       connection before its RETR and then waits out
+#                       vsftpd's 60 s accept_timeout; 40 MiB and more did not)
 #   limit               once per link in LIMIT_LINKS: LIMIT_SECS of a download
 #                       at --limit-rate LIMIT, ftpdeck and curl, the average
 #                       from the first byte to the last against the limit
@@ -60,8 +60,8 @@
 # (24/4), LINK_SMALL_FILES (200/20), FAR_RTT ms (50) and FAR_SMALL_FILES
 # (100/10): the small-file count on links of FAR_RTT or more,
 # LINK_MIRROR_DIRS (2/1), SEG_MIB on unlimited links of FAR_RTT or more
-# (200/20), SEG_NEAR_MIB on loopback and nearer unlimited links (100/10),
-# SEG_RATED_MIB on rate-capped links (64/8), SEG_CAP (20000000), SEGMENTS (4), LIMIT (10M), LIMIT_SECS
+# (200/40), SEG_NEAR_MIB on loopback and nearer unlimited links (100/40),
+# SEG_RATED_MIB on rate-capped links (64/16), SEG_CAP (20000000), SEGMENTS (4), LIMIT (10M), LIMIT_SECS
 # (30/4), LIMIT_LINKS ("lo 80/"), LIMIT_UNIT (1024 or 1000: what ftpdeck's
 # M means; read from `ftpdeck get --help` and README.md when unset), TCP_SECS
 # (3/1), FTPDECK_BIN (a built ftpdeck to measure instead of building this
@@ -84,9 +84,9 @@ def FAR_RTT 50 50
 def FAR_SMALL_FILES 100 10
 def LINK_MIRROR_DIRS 2 1
 def LINK_ALL_BIG 0 0
-def SEG_MIB 200 20
-def SEG_RATED_MIB 64 8
-def SEG_NEAR_MIB 100 20
+def SEG_MIB 200 40
+def SEG_RATED_MIB 64 16
+def SEG_NEAR_MIB 100 40
 def SEG_CAP 20000000 20000000
 def SEGMENTS 4 4
 def LIMIT 10M 10M
