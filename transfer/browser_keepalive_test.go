@@ -91,3 +91,85 @@ func TestBrowsingSurvivesIdle(t *testing.T) {
 		})
 	}
 }
+
+// TestKeepaliveLearnsIdleLimit: keep-alive set longer than the server's
+// idle limit (the default 60 s against vsftpd's idle_session_timeout=60
+// loses that race every time) fails once; the session then sends NOOP
+// after half the idle time it saw, says so in the log, and the new
+// connection outlives the server's limit.
+func TestKeepaliveLearnsIdleLimit(t *testing.T) {
+	d := ftpd.StartVsftpd(t, ftpd.Options{IdleTimeout: time.Second})
+	d.WriteFile(t, "pub/a.txt", []byte("a"))
+	log := transfer.NewLog(1000)
+	events, stop := log.Subscribe(1000)
+	defer stop()
+	sess := transfer.NewSession(transfer.Site{Host: d.Host, Port: d.Port, User: d.User, Password: d.Password,
+		Timeout: 5 * time.Second, Keepalive: 1500 * time.Millisecond}, log)
+	b := transfer.NewBrowser(sess)
+	defer b.Close()
+	ctx := context.Background()
+	list := func() (conn int) {
+		t.Helper()
+		err := b.Do(ctx, func(c *transfer.Conn) error {
+			conn = c.ID()
+			es, err := c.List(ctx, "/pub", false)
+			if err == nil && (len(es) != 1 || es[0].Name != "a.txt") {
+				t.Errorf("listing %v", es)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return conn
+	}
+	// waitNote waits for a note containing text.
+	waitNote := func(text string) {
+		t.Helper()
+		deadline := time.After(20 * time.Second)
+		for {
+			select {
+			case e := <-events:
+				if e.Dir == transfer.Note && strings.Contains(e.Note, text) {
+					return
+				}
+			case <-deadline:
+				var all []string
+				for _, e := range log.Snapshot() {
+					all = append(all, e.String())
+				}
+				t.Fatalf("no note %q in:\n%s", text, strings.Join(all, "\n"))
+			}
+		}
+	}
+	first := list()
+	waitNote("keepalive: NOOP failed")
+	waitNote("NOOP after 750ms idle from now on")
+	second := list() // on a new connection: the first is broken
+	if second == first {
+		t.Fatal("the broken connection was used again")
+	}
+	// Three NOOPs answered on the new connection: it has been idle 2.25 s,
+	// past the server's 1 s limit, and is still open.
+	deadline := time.After(20 * time.Second)
+	sent := false
+	for n := 0; n < 3; {
+		select {
+		case e := <-events:
+			switch {
+			case e.Conn == second && e.Dir == transfer.Sent && e.Text == "NOOP":
+				sent = true
+			case e.Conn == second && e.Dir == transfer.Received && sent:
+				if !strings.HasPrefix(e.Text, "200") {
+					t.Fatalf("NOOP answered %q", e.Text)
+				}
+				n, sent = n+1, false
+			}
+		case <-deadline:
+			t.Fatal("no NOOPs on the new connection")
+		}
+	}
+	if third := list(); third != second {
+		t.Errorf("after learning the limit, the connection kept alive was replaced (%d, then %d)", second, third)
+	}
+}

@@ -123,36 +123,3 @@ func SuggestEncoding(raw []byte) string {
 	}
 	return best
 }
-
-// decodeLine turns a reply line from the site's charset into UTF-8.
-func decodeLine(enc encoding.Encoding, line string) string {
-	if enc == nil || isASCII(line) {
-		return line
-	}
-	s, err := enc.NewDecoder().String(line)
-	if err != nil {
-		return line
-	}
-	return s
-}
-
-// encodeLine turns a command line into the site's charset.
-func encodeLine(enc encoding.Encoding, line string) (string, error) {
-	if enc == nil || isASCII(line) {
-		return line, nil
-	}
-	s, err := enc.NewEncoder().String(line)
-	if err != nil {
-		return "", fmt.Errorf("%s: a character of %q cannot be written in the site's encoding: %w", verbOf(line), line, err)
-	}
-	return s, nil
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/jlaffaye/ftp"
 
+	"ftpdeck/transfer/internal/ctl"
 	"ftpdeck/transfer/wire"
 )
 
@@ -46,7 +47,7 @@ type Entry struct {
 // it holds mu, as every operation does, so the two never interleave.
 type Conn struct {
 	sc   *ftp.ServerConn
-	cc   *controlConn
+	cc   *ctl.Conn
 	sess *Session
 
 	// Keep-alive (keepalive.go): mu is held by every operation and by a
@@ -59,59 +60,80 @@ type Conn struct {
 }
 
 // ID returns the connection number shown in the protocol log.
-func (c *Conn) ID() int { return c.cc.id }
+func (c *Conn) ID() int { return c.cc.ID() }
 
 // Session returns the session the connection belongs to.
 func (c *Conn) Session() *Session { return c.sess }
 
 // PinMode makes this connection's data connections use m regardless of the
 // session's toggle (a job retried in the other mode); UnpinMode undoes it.
-func (c *Conn) PinMode(m Mode) { c.cc.pinned = &m }
+func (c *Conn) PinMode(m Mode) { c.cc.Pin(&m) }
 
 // UnpinMode returns the connection to the session's mode.
-func (c *Conn) UnpinMode() { c.cc.pinned = nil }
+func (c *Conn) UnpinMode() { c.cc.Pin(nil) }
+
+// SetPrefetch makes the connection negotiate the next transfer's data
+// connection (EPSV) as soon as a transfer's data has all moved, before the
+// server's reply to it: one round trip fewer per file for a connection
+// that runs transfers back to back (a queue worker). It applies in
+// passive mode once EPSV has worked on the connection; a server that
+// answers out of order turns it off again.
+func (c *Conn) SetPrefetch(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cc.SetPrefetch(on)
+}
 
 // do runs one library call with the context, argument checks and error
 // conversion every operation needs.
 func (c *Conn) do(ctx context.Context, op string, args []string, f func() error) error {
+	_, err := c.run(ctx, op, args, ctl.Plan{}, f)
+	return err
+}
+
+// run is do with a plan for the control layer (a probe's forced method, a
+// listing's verb); it also returns the operation's transfer state (its
+// data connection), nil when the operation did not start.
+func (c *Conn) run(ctx context.Context, op string, args []string, p ctl.Plan, f func() error) (*ctl.Xfer, error) {
 	for _, a := range args {
 		if err := wire.CheckArg(op, a); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	if c.cc.broken.Load() {
-		return fmt.Errorf("%s: %w", op, ErrConnBroken)
+	if c.cc.Broken() {
+		return nil, fmt.Errorf("%s: %w", op, ErrConnBroken)
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	c.mu.Lock()
 	defer c.opDone()
-	c.cc.lastDataErr = nil
-	stop := context.AfterFunc(ctx, c.cc.interrupt)
+	c.cc.Begin(p)
+	stop := context.AfterFunc(ctx, c.cc.Interrupt)
 	err := f()
 	stop()
+	x := c.cc.End()
 	if err == nil {
-		return nil
+		return x, nil
 	}
 	if ctx.Err() != nil {
-		c.cc.broken.Store(true)
-		return fmt.Errorf("%s: %w", op, ctx.Err())
+		c.cc.SetBroken()
+		return x, fmt.Errorf("%s: %w", op, ctx.Err())
 	}
-	if de := c.cc.lastDataErr; de != nil {
-		return fmt.Errorf("%s: %w", op, de)
+	if de := x.Err(); de != nil {
+		return x, fmt.Errorf("%s: %w", op, de)
 	}
 	// A failure reply answers the last command sent, which may be REST
 	// rather than the RETR or STOR the operation is named after.
-	verb := c.cc.lastVerb
+	verb := c.cc.FailedVerb()
 	if verb == "" {
 		verb = verbOf(op)
 	}
 	err = convertErr(verb, err)
 	if errors.Is(err, ErrTimeout) {
-		c.cc.broken.Store(true)
+		c.cc.SetBroken()
 	}
-	return fmt.Errorf("%s: %w", op, err)
+	return x, fmt.Errorf("%s: %w", op, err)
 }
 
 // List lists a remote folder: MLSD where the server has it, else LIST
@@ -121,17 +143,16 @@ func (c *Conn) do(ctx context.Context, op string, args []string, f func() error)
 // Entries whose names could escape a local folder (.., /, \, NUL, empty)
 // are dropped with a log note.
 func (c *Conn) List(ctx context.Context, dir string, hidden bool) ([]Entry, error) {
-	return c.list(ctx, dir, hidden)
+	return c.list(ctx, dir, hidden, ctl.Plan{})
 }
 
 // checkCharset notes in the log a UTF-8 listing that held other bytes,
-// with the encoding that decodes them cleanly.
-func (c *Conn) checkCharset(dir string) {
-	dc := c.cc.curData
+// with the encoding that decodes them cleanly; dc is its data connection.
+func (c *Conn) checkCharset(dir string, dc *ctl.DataConn) {
 	if dc == nil {
 		return
 	}
-	raw := dc.invalidUTF8()
+	raw := dc.InvalidUTF8()
 	if raw == nil {
 		return
 	}
@@ -304,7 +325,7 @@ func (c *Conn) Store(ctx context.Context, p string, offset int64, r io.Reader, p
 // Close says QUIT (briefly) and closes the connection.
 func (c *Conn) Close() error {
 	c.stopKeepalive()
-	if c.cc.broken.Load() {
+	if c.cc.Broken() {
 		return c.cc.Close()
 	}
 	err := c.sc.Quit()
@@ -316,9 +337,11 @@ func (c *Conn) Close() error {
 // connection, into w: spliced by the kernel when w is a file and the data
 // connection plain TCP, else through a buffer.
 func (c *Conn) receive(w io.Writer, r io.Reader, progress *atomic.Int64) (int64, error) {
-	if f, ok := zeroCopyTarget(w); ok && c.cc.curData != nil {
-		if tcp := c.cc.curData.plainTCP(); tcp != nil {
-			return c.cc.curData.spliceTo(f, tcp, progress)
+	if f, ok := ctl.ZeroCopyTarget(w); ok {
+		if dc := c.cc.Data(); dc != nil {
+			if tcp := dc.PlainTCP(); tcp != nil {
+				return dc.SpliceTo(f, tcp, progress)
+			}
 		}
 	}
 	return copyCounting(w, r, progress)
@@ -350,13 +373,6 @@ func copyCounting(w io.Writer, r io.Reader, progress *atomic.Int64) (int64, erro
 		}
 	}
 }
-
-// LocalError marks a failure on this machine's side of a transfer (disk
-// full, permission denied): not worth retrying against the server.
-type LocalError struct{ Err error }
-
-func (e *LocalError) Error() string { return "local: " + e.Err.Error() }
-func (e *LocalError) Unwrap() error { return e.Err }
 
 type countingReader struct {
 	r        io.Reader

@@ -9,85 +9,14 @@ import (
 	"net/textproto"
 	"os"
 	"syscall"
-	"time"
 
 	"ftpdeck/transfer/trust"
-	"ftpdeck/transfer/wire"
 )
-
-// ReplyError is a failure reply from the server: its code and its words.
-type ReplyError struct {
-	Cmd  string // the command verb it answered ("RETR"), if known
-	Code int
-	Text string
-}
-
-func (e *ReplyError) Error() string {
-	if e.Cmd != "" {
-		return fmt.Sprintf("%s: server replied %d %s", e.Cmd, e.Code, wire.Escape(e.Text))
-	}
-	return fmt.Sprintf("server replied %d %s", e.Code, wire.Escape(e.Text))
-}
-
-// DataConnError is a data connection that could not be made. Its message
-// names the mode, the addresses involved and the likely cause, in words a
-// user can act on.
-type DataConnError struct {
-	Mode  Mode
-	Addr  string // the address we dialed (passive) or listened on / advertised (active)
-	Cause string // the plain-language explanation
-	Err   error
-}
-
-func (e *DataConnError) Error() string {
-	return fmt.Sprintf("%s: %s", e.Mode, e.Cause)
-}
-
-func (e *DataConnError) Unwrap() error { return e.Err }
-
-// StallError is a data connection that stopped moving: for the timeout
-// the server sent nothing (a download or a listing), took nothing (an
-// upload), or did not close the connection after this side ended it. It
-// wraps ErrTimeout: worth retrying.
-type StallError struct {
-	Mode  Mode
-	Addr  string // the server's end of the data connection
-	Kind  StallKind
-	Idle  time.Duration // how long nothing moved: the timeout
-	Bytes int64         // bytes moved before the stall
-}
-
-// StallKind says which way a data connection stalled.
-type StallKind int
-
-// The ways a data connection stalls.
-const (
-	StalledReceiving StallKind = iota // the server sent nothing
-	StalledSending                    // the server took nothing
-	StalledAtEnd                      // the server did not close it after this side ended it
-)
-
-func (e *StallError) Error() string {
-	head := fmt.Sprintf("data connection stalled (%s mode, server %s)", e.Mode, e.Addr)
-	switch e.Kind {
-	case StalledSending:
-		return fmt.Sprintf("%s: the server took no bytes for %s, after %d bytes sent", head, e.Idle, e.Bytes)
-	case StalledAtEnd:
-		return fmt.Sprintf("%s: the server did not close it within %s after all %d bytes", head, e.Idle, e.Bytes)
-	}
-	return fmt.Sprintf("%s: the server sent no bytes for %s, after %d bytes received", head, e.Idle, e.Bytes)
-}
-
-// Unwrap makes a stall an ErrTimeout.
-func (e *StallError) Unwrap() error { return ErrTimeout }
 
 // CertError is a server certificate that was not accepted: unknown,
 // invalid, or changed since the user accepted another one. The UI shows it
 // and asks; headless commands print the fingerprint and exit.
 type CertError = trust.CertError
-
-// ErrTimeout marks a server that did not answer within the timeout.
-var ErrTimeout = errors.New("timed out")
 
 // ErrConnBroken is returned by a Conn whose control connection is no longer
 // in a known state (a timeout or cancel mid-reply); dial a new one.
@@ -168,9 +97,4 @@ func convertErr(cmd string, err error) error {
 		return fmt.Errorf("%s: %w: %w", cmd, ErrTimeout, err)
 	}
 	return err
-}
-
-// timeoutError builds the error for a server that said nothing for d.
-func timeoutError(what string, d time.Duration, err error) error {
-	return fmt.Errorf("%s: server sent nothing for %s: %w (%w)", what, d, ErrTimeout, err)
 }

@@ -1,13 +1,12 @@
 package transfer
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
+	"ftpdeck/transfer/internal/ctl"
 	"ftpdeck/transfer/wire"
 )
 
@@ -30,15 +29,11 @@ const DefaultKeepalive = 60 * time.Second
 // command that follows another, never pays it.
 const staleAfter = time.Second
 
-// peekWait bounds the look: long enough for the kernel to hand over bytes
-// that have already arrived (a 421 before a close), no longer.
-const peekWait = time.Millisecond
-
 // opDone ends an operation: it records the time and arms the keep-alive
 // timer for the connection's next idle period.
 func (c *Conn) opDone() {
 	c.last.Store(time.Now().UnixNano())
-	if d := c.sess.site.Keepalive; d > 0 && !c.closed {
+	if d := c.sess.keepaliveEvery(); d > 0 && !c.closed {
 		if c.ka == nil {
 			c.ka = time.AfterFunc(d, c.keepalive)
 		} else {
@@ -57,23 +52,67 @@ func (c *Conn) keepalive() {
 		return
 	}
 	defer c.mu.Unlock()
-	d := c.sess.site.Keepalive
-	if c.closed || c.cc.broken.Load() {
+	d := c.sess.keepaliveEvery()
+	if c.closed || c.cc.Broken() {
 		return
 	}
-	if idle := time.Since(time.Unix(0, c.last.Load())); idle < d {
+	idle := time.Since(time.Unix(0, c.last.Load()))
+	if idle < d {
 		c.ka.Reset(d - idle)
 		return
 	}
-	c.cc.lastDataErr = nil
+	c.cc.Begin(ctl.Plan{})
 	err := c.sc.NoOp()
+	c.cc.End()
 	c.last.Store(time.Now().UnixNano())
 	if err != nil {
-		c.cc.broken.Store(true)
-		c.sess.log.Notef(c.ID(), "keepalive: NOOP failed (%v); a new connection will replace this one when it is next needed", convertErr("NOOP", err))
+		c.cc.SetBroken()
+		err = convertErr("NOOP", err)
+		c.sess.log.Notef(c.ID(), "keepalive: NOOP failed (%v); a new connection will replace this one when it is next needed", err)
+		if !errors.Is(err, ErrTimeout) {
+			c.sess.learnIdleLimit(c.ID(), idle)
+		}
 		return
 	}
 	c.ka.Reset(d)
+}
+
+// keepaliveEvery is how long a connection may sit idle before NOOP: the
+// keepalive setting, or less once a server has shown that it closes idle
+// connections sooner (learnIdleLimit); 0 when keep-alive is off.
+func (s *Session) keepaliveEvery() time.Duration {
+	d := s.site.Keepalive
+	if l := time.Duration(s.idleLimit.Load()); d > 0 && l > 0 {
+		d = min(d, max(l/2, min(minKeepalive, d/4)))
+	}
+	return d
+}
+
+// minKeepalive is the shortest interval learnIdleLimit brings keep-alive
+// down to (a quarter of the setting when that is shorter), so that a NOOP
+// that failed for another reason cannot make the session send NOOPs in a
+// storm.
+const minKeepalive = 5 * time.Second
+
+// learnIdleLimit records that the server closed a connection of this
+// session that had been idle for idle, while keep-alive waited longer
+// than that (a 60 s setting against vsftpd's idle_session_timeout=60
+// loses the race every time). From then on the session's connections
+// send NOOP after half of it, and the log says so once per change.
+func (s *Session) learnIdleLimit(conn int, idle time.Duration) {
+	before := s.keepaliveEvery()
+	for {
+		old := s.idleLimit.Load()
+		if old > 0 && time.Duration(old) <= idle {
+			return
+		}
+		if s.idleLimit.CompareAndSwap(old, int64(idle)) {
+			break
+		}
+	}
+	if after := s.keepaliveEvery(); after < before {
+		s.log.Notef(conn, "keepalive: the server closes connections idle for %s or less; NOOP after %s idle from now on", idle.Round(10*time.Millisecond), after.Round(10*time.Millisecond))
+	}
 }
 
 // stopKeepalive stops the timer and waits for a NOOP in flight.
@@ -92,7 +131,7 @@ func (c *Conn) stopKeepalive() {
 // Timeout.", proftpd's idle limits) — seen without a round trip, and
 // noted in the log.
 func (c *Conn) Broken() bool {
-	if c.cc.broken.Load() {
+	if c.cc.Broken() {
 		return true
 	}
 	last := c.last.Load()
@@ -101,50 +140,25 @@ func (c *Conn) Broken() bool {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.closed || c.cc.broken.Load() {
+	if c.closed || c.cc.Broken() {
 		return true
 	}
-	said, closed := c.cc.closedByServer()
+	said, closed := c.cc.ClosedByServer()
 	if !closed {
 		return false
 	}
-	c.cc.broken.Store(true)
-	idle := time.Since(time.Unix(0, last)).Round(time.Second)
+	c.cc.SetBroken()
+	idle := time.Since(time.Unix(0, last))
+	if d := c.sess.keepaliveEvery(); d > 0 && idle < d {
+		c.sess.learnIdleLimit(c.ID(), idle) // closed before our NOOP was due
+	}
+	idle = idle.Round(time.Second)
 	if said != "" {
 		c.sess.log.Notef(c.ID(), "the server closed this connection after %s idle (%s); a new connection replaces it", idle, said)
 	} else {
 		c.sess.log.Notef(c.ID(), "the server closed this connection after %s idle; a new connection replaces it", idle)
 	}
 	return true
-}
-
-// closedByServer looks, without sending anything, whether the server has
-// closed the control connection or said something unasked (a 421 before
-// closing). Between commands nothing may arrive, so anything that has is
-// the end of the connection; its first line is returned for the log.
-func (c *controlConn) closedByServer() (said string, closed bool) {
-	if c.rr.Buffered() > 0 {
-		return "", true
-	}
-	buf := make([]byte, 512)
-	if err := c.raw.SetReadDeadline(time.Now().Add(peekWait)); err != nil {
-		return "", true
-	}
-	n, err := c.raw.Read(buf)
-	_ = c.raw.SetReadDeadline(time.Time{})
-	if n > 0 {
-		line, _, _ := bytes.Cut(buf[:n], []byte("\n"))
-		said = strings.TrimRight(string(line), "\r")
-		c.log.Add(Event{Conn: c.id, Dir: Received, Text: decodeLine(c.enc, said)})
-		return said, true
-	}
-	switch {
-	case err == nil, isTimeout(err):
-		return "", false
-	case errors.Is(err, io.EOF):
-		return "", true
-	}
-	return "", true // reset, or any other error: the connection is gone
 }
 
 // IsConnLimit reports a connection the server refused because it has too

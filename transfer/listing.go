@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"ftpdeck/transfer/internal/ctl"
 	"ftpdeck/transfer/wire"
 )
 
@@ -35,19 +36,18 @@ import (
 const maxNotedLines = 5
 
 // list is Conn.List.
-func (c *Conn) list(ctx context.Context, dir string, hidden bool) ([]Entry, error) {
+// p carries a probe's forced method.
+func (c *Conn) list(ctx context.Context, dir string, hidden bool, p ctl.Plan) ([]Entry, error) {
 	mlsd := c.sc.IsTimePreciseInList() // FEAT lists MLST, so MLSD and MLST work
 	verb := "LIST"
 	if mlsd {
 		verb = "MLSD"
 	}
 	var lines []string
-	c.cc.listAll = hidden
-	err := c.do(ctx, "list "+dir, []string{dir}, func() error {
-		c.cc.listVerb = verb
+	p.ListVerb, p.ListAll = verb, hidden
+	x, err := c.run(ctx, "list "+dir, []string{dir}, p, func() error {
 		var err error
 		lines, err = c.sc.NameList(dir)
-		c.cc.listVerb = ""
 		return err
 	})
 	if err != nil {
@@ -60,7 +60,7 @@ func (c *Conn) list(ctx context.Context, dir string, hidden bool) ([]Entry, erro
 		}
 		return nil, err
 	}
-	c.checkCharset(dir)
+	c.checkCharset(dir, x.Data())
 	parsed := c.parse(lines, mlsd)
 	if len(parsed) == 0 && dir != "" {
 		// vsftpd answers LIST of a missing folder with an empty 226: an
@@ -195,7 +195,7 @@ func (c *Conn) mlst(ctx context.Context, p string) (wire.Reply, error) {
 	var r wire.Reply
 	err := c.do(ctx, "mlst "+p, []string{p}, func() error {
 		var err error
-		r, err = c.cc.simple("MLST " + p)
+		r, err = c.cc.Simple("MLST " + p)
 		if err == nil && (r.Code != 250 || len(r.Lines) < 2) {
 			err = &ReplyError{Cmd: "MLST", Code: r.Code, Text: r.Text()}
 		}
@@ -210,12 +210,4 @@ func refusedMLSD(err error) bool {
 	var re *ReplyError
 	var de *DataConnError
 	return !errors.As(err, &de) && errors.As(err, &re) && re.Cmd == "MLSD" && re.Code/100 == 5
-}
-
-// simple sends one command of ours on the control connection (the library
-// is between commands) and reads its reply. The state of the last data
-// transfer is cleared first, so the reply is not taken for that transfer's.
-func (c *controlConn) simple(line string) (wire.Reply, error) {
-	c.dataCmd, c.prelimSeen = false, false
-	return c.exchange(line, nil)
 }

@@ -28,14 +28,6 @@ func TestEventString(t *testing.T) {
 	}
 }
 
-func TestMaskCommand(t *testing.T) {
-	for in, want := range map[string]string{"PASS hunter2": "PASS ****", "pass x y": "pass ****", "USER bob": "USER bob", "PASV": "PASV"} {
-		if got := maskCommand(in); got != want {
-			t.Errorf("maskCommand(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestLogRingIsBounded(t *testing.T) {
 	l := NewLog(3)
 	for i := 0; i < 5; i++ {

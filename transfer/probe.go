@@ -8,45 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"ftpdeck/transfer/internal/ctl"
 	"ftpdeck/transfer/wire"
 )
-
-// Method is one way of opening a data connection.
-type Method int
-
-// The methods a probe tries, one at a time. MethodAuto is normal operation:
-// the session's mode, EPSV then PASV in passive mode.
-const (
-	MethodAuto Method = iota
-	MethodEPSV
-	MethodPASV
-	MethodEPRT
-	MethodPORT
-)
-
-// String returns the command's name ("EPSV"), or "auto".
-func (m Method) String() string {
-	switch m {
-	case MethodEPSV:
-		return "EPSV"
-	case MethodPASV:
-		return "PASV"
-	case MethodEPRT:
-		return "EPRT"
-	case MethodPORT:
-		return "PORT"
-	case MethodAuto:
-	}
-	return "auto"
-}
-
-// Mode returns the mode the method belongs to.
-func (m Method) Mode() Mode {
-	if m == MethodEPRT || m == MethodPORT {
-		return Active
-	}
-	return Passive
-}
 
 // Result is how one probe attempt ended.
 type Result int
@@ -99,6 +63,12 @@ type Attempt struct {
 
 	timedOut bool          // the attempt's bound ran out
 	bound    time.Duration // that bound
+}
+
+// record copies what the negotiation recorded into a.
+func (a *Attempt) record(r ctl.Record) {
+	a.Reply, a.FinalReply, a.Named, a.Dialed, a.DialErr = r.Reply, r.FinalReply, r.Named, r.Dialed, r.DialErr
+	a.Advertised, a.Listen, a.From, a.Connected = r.Advertised, r.Listen, r.From, r.Connected
 }
 
 // ProbeOptions configures Probe.
@@ -174,7 +144,7 @@ func Probe(ctx context.Context, site Site, log *Log, opts ProbeOptions) Report {
 				continue
 			}
 			conn = c
-			rep.Local, rep.Server = conn.cc.local(), conn.cc.peer()
+			rep.Local, rep.Server = conn.cc.Local(), conn.cc.Peer()
 		}
 		a := probeOnce(ctx, conn, m, opts)
 		log.Notef(conn.ID(), "probe: %s %s in %s", m, a.Result, roundDur(a.Time))
@@ -201,12 +171,12 @@ func methodList(ms []Method) string {
 // outcome.
 func probeOnce(ctx context.Context, conn *Conn, m Method, opts ProbeOptions) Attempt {
 	a := &Attempt{Method: m}
-	conn.cc.force, conn.cc.attempt = m, a
-	defer func() { conn.cc.force, conn.cc.attempt = MethodAuto, nil }()
 	actx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	start := time.Now()
-	entries, err := conn.List(actx, opts.Dir, false)
+	var rec ctl.Record
+	entries, err := conn.list(actx, opts.Dir, false, ctl.Plan{Force: m, Record: &rec})
+	a.record(rec)
 	a.Time = time.Since(start)
 	a.Err = err
 	a.Entries = len(entries)

@@ -29,7 +29,7 @@ func (c *Conn) Quote(ctx context.Context, line string) (wire.Reply, error) {
 	var r wire.Reply
 	err := c.do(ctx, "quote "+verbOf(line), nil, func() error {
 		var err error
-		r, err = c.cc.simple(line)
+		r, err = c.cc.Simple(line)
 		return err
 	})
 	return r, err

@@ -2,19 +2,16 @@ package transfer
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
 	"sync/atomic"
 	"syscall"
-	"time"
 
 	"github.com/jlaffaye/ftp"
 	"golang.org/x/text/encoding"
 
-	"ftpdeck/transfer/trust"
-	"ftpdeck/transfer/wire"
+	"ftpdeck/transfer/internal/ctl"
 )
 
 // Session is one site the user is connected to: its settings, its protocol
@@ -31,6 +28,11 @@ type Session struct {
 	noPipeline atomic.Bool
 	enc        encoding.Encoding // names on the server; nil = UTF-8
 	encErr     error             // an unknown Site.Encoding, reported by Dial
+	ctl        *ctl.Config       // what the control layer needs of the session
+	// idleLimit is the shortest idle time after which the server was seen
+	// to close a connection (nanoseconds, 0 = not seen): keep-alive comes
+	// sooner than that (keepaliveEvery).
+	idleLimit atomic.Int64
 }
 
 // NewSession returns a session for site that logs to log (which may be
@@ -42,6 +44,11 @@ func NewSession(site Site, log *Log) *Session {
 	s := &Session{site: site, log: log}
 	s.mode.Store(int32(site.Mode))
 	s.enc, s.encErr = lookupEncoding(site.Encoding)
+	s.ctl = &ctl.Config{
+		Addr: site.Addr(), Timeout: site.timeout(), TrustPASV: site.TrustPASVAddress,
+		ActiveAddr: site.ActiveAddr, ActivePorts: site.ActivePorts, Enc: s.enc,
+		Log: ctlLog{log}, Mode: s.Mode, TLS: s.tlsConfig, NoPipeline: &s.noPipeline,
+	}
 	return s
 }
 
@@ -96,8 +103,8 @@ func (s *Session) Dial(ctx context.Context) (*Conn, error) {
 		return nil, err
 	}
 	s.log.Notef(id, "connected %s → %s", raw.LocalAddr(), raw.RemoteAddr())
-	cc := newControlConn(raw, id, s)
-	stop := context.AfterFunc(ctx, cc.interrupt)
+	cc := ctl.New(raw, id, s.ctl)
+	stop := context.AfterFunc(ctx, cc.Interrupt)
 	defer stop()
 
 	conn, err := s.login(cc)
@@ -112,14 +119,14 @@ func (s *Session) Dial(ctx context.Context) (*Conn, error) {
 	return conn, nil
 }
 
-func (s *Session) login(cc *controlConn) (*Conn, error) {
+func (s *Session) login(cc *ctl.Conn) (*Conn, error) {
 	site := s.site
 	if site.TLS == TLSImplicit {
-		if err := cc.startTLS(); err != nil {
+		if err := cc.StartTLS(); err != nil {
 			return nil, err
 		}
 	}
-	greeting, err := cc.readReply(nil)
+	greeting, err := cc.ReadReply(nil)
 	if err != nil {
 		if errors.Is(err, ErrTimeout) {
 			return nil, fmt.Errorf("connect to %s: timed out after %s waiting for the server's greeting: %w", site.Addr(), site.timeout(), ErrTimeout)
@@ -130,18 +137,18 @@ func (s *Session) login(cc *controlConn) (*Conn, error) {
 		return nil, fmt.Errorf("connect to %s: %w", site.Addr(), &ReplyError{Code: greeting.Code, Text: greeting.Text()})
 	}
 	if site.TLS == TLSExplicit {
-		if err := cc.authTLS(); err != nil {
+		if err := cc.AuthTLS(); err != nil {
 			return nil, err
 		}
 	}
 	if site.TLS != TLSOff {
-		if err := cc.protectData(); err != nil {
+		if err := cc.ProtectData(); err != nil {
 			return nil, err
 		}
 	}
-	cc.queueReply(greeting.Lines...)
+	cc.QueueReply(greeting.Lines...)
 	sc, err := ftp.Dial(site.Addr(),
-		ftp.DialWithDialFunc(cc.dial),
+		ftp.DialWithDialFunc(cc.Dial),
 		ftp.DialWithTimeout(site.timeout()),
 		ftp.DialWithDisabledEPSV(false),        // EPSV reaches our layer in both modes
 		ftp.DialWithDisabledUTF8(s.enc != nil), // OPTS UTF8 ON would contradict the site's charset
@@ -176,87 +183,15 @@ func explainDialErr(site Site, err error) error {
 	return fmt.Errorf("connect to %s: %w", site.Addr(), err)
 }
 
-// tlsConfig returns the TLS client configuration for this site: the base
-// settings with ServerName set, so the session cache key matches between
-// the control connection and every data connection, and the site's trust
-// rules. Go's own verification is replaced, never skipped: VerifyConnection
-// checks the chain against the roots and the host name, then the pins
-// (known_certs, accepted once, --tls-fingerprint), on every handshake,
-// resumed ones included.
-func (s *Session) tlsConfig() *tls.Config {
-	var cfg *tls.Config
-	if s.site.TLSConfig != nil {
-		cfg = s.site.TLSConfig.Clone()
-	} else {
-		cfg = &tls.Config{MinVersion: tls.VersionTLS12}
-	}
-	if cfg.ServerName == "" {
-		cfg.ServerName = s.site.Host
-	}
-	v := s.site.Trust
-	if v == nil {
-		v = &trust.Verifier{}
-	}
-	// Not a skip: VerifyConnection below does the verification, with the
-	// pins as a fallback that Go's built-in check cannot offer.
-	cfg.InsecureSkipVerify = true
-	cfg.VerifyConnection = v.VerifyConnection(cfg.ServerName, s.site.Port, cfg.RootCAs)
-	return cfg
+// ctlLog is the session's log as the control layer writes it.
+type ctlLog struct{ l *Log }
+
+func (c ctlLog) Sent(conn int, line, note string) {
+	c.l.Add(Event{Conn: conn, Dir: Sent, Text: line, Note: note})
 }
 
-// startTLS wraps the control connection in TLS (implicit TLS, or after a
-// 234 to AUTH TLS). Each control connection gets its own session cache, so
-// its data connections resume exactly its session.
-func (c *controlConn) startTLS() error {
-	cfg := c.sess.tlsConfig()
-	cfg.ClientSessionCache = tls.NewLRUClientSessionCache(8)
-	tc := tls.Client(c.tcp, cfg)
-	_ = c.tcp.SetDeadline(time.Now().Add(c.timeout()))
-	if err := tc.Handshake(); err != nil {
-		var ce *CertError
-		if errors.As(err, &ce) {
-			c.log.Notef(c.id, "tls: %v", ce)
-			return ce
-		}
-		return fmt.Errorf("tls handshake with %s: %w", c.sess.site.Addr(), err)
-	}
-	_ = c.tcp.SetDeadline(time.Time{})
-	st := tc.ConnectionState()
-	c.log.Notef(c.id, "tls: control connection protected (%s, %s)", tls.VersionName(st.Version), tls.CipherSuiteName(st.CipherSuite))
-	c.raw = tc
-	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
-	c.dataTLS = cfg.Clone() // the clone shares cfg's session cache: data connections resume
-	return nil
+func (c ctlLog) Received(conn int, line, note string) {
+	c.l.Add(Event{Conn: conn, Dir: Received, Text: line, Note: note})
 }
 
-// authTLS upgrades an explicit-TLS connection before the library sees it.
-// Anything the server sends after its 234 and before the handshake could
-// have been injected by a man in the middle, so it ends the connection.
-func (c *controlConn) authTLS() error {
-	r, err := c.exchange("AUTH TLS", nil)
-	if err != nil {
-		return fmt.Errorf("auth tls: %w", err)
-	}
-	if r.Code != 234 {
-		return fmt.Errorf("server refused AUTH TLS (%d %s): not sending the password in clear text", r.Code, wire.Escape(r.Text()))
-	}
-	if c.rr.Buffered() > 0 {
-		return fmt.Errorf("server sent %d bytes after its 234 reply, before TLS started: possible injection, connection stopped", c.rr.Buffered())
-	}
-	return c.startTLS()
-}
-
-// protectData sends PBSZ 0 and PROT P so data connections are encrypted
-// too; a refusal stops the connection before USER and PASS.
-func (c *controlConn) protectData() error {
-	for _, cmd := range []string{"PBSZ 0", "PROT P"} {
-		r, err := c.exchange(cmd, nil)
-		if err != nil {
-			return fmt.Errorf("%s: %w", cmd, err)
-		}
-		if r.Class() != 2 {
-			return fmt.Errorf("server refused %s (%d %s): not continuing without protected data connections", cmd, r.Code, wire.Escape(r.Text()))
-		}
-	}
-	return nil
-}
+func (c ctlLog) Notef(conn int, format string, args ...any) { c.l.Notef(conn, format, args...) }

@@ -13,31 +13,6 @@ import (
 	"ftpdeck/transfer/trust"
 )
 
-// Mode is the data-connection mode.
-type Mode int32
-
-// The two data-connection modes.
-const (
-	Passive Mode = iota // the client connects to the server (PASV/EPSV)
-	Active              // the server connects to the client (PORT/EPRT)
-)
-
-// String returns "passive" or "active".
-func (m Mode) String() string {
-	if m == Active {
-		return "active"
-	}
-	return "passive"
-}
-
-// Other returns the other mode.
-func (m Mode) Other() Mode {
-	if m == Active {
-		return Passive
-	}
-	return Active
-}
-
 // ParseMode parses "active" or "passive" (case-insensitive).
 func ParseMode(s string) (Mode, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
@@ -84,10 +59,6 @@ func ParseTLSMode(s string) (TLSMode, error) {
 	return TLSOff, fmt.Errorf("unknown tls setting %q (want off, explicit or implicit)", s)
 }
 
-// PortRange is an inclusive range of local ports for active-mode listeners.
-// The zero value means "any free port".
-type PortRange struct{ Lo, Hi uint16 }
-
 // ParsePortRange parses "LO-HI" (or a single port).
 func ParsePortRange(s string) (PortRange, error) {
 	s = strings.TrimSpace(s)
@@ -103,15 +74,7 @@ func ParsePortRange(s string) (PortRange, error) {
 	if err1 != nil || err2 != nil || l == 0 || h < l {
 		return PortRange{}, fmt.Errorf("port range %q: want LO-HI with 1 <= LO <= HI <= 65535", s)
 	}
-	return PortRange{uint16(l), uint16(h)}, nil
-}
-
-// String returns "LO-HI", or "" for any port.
-func (r PortRange) String() string {
-	if r.Lo == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%d-%d", r.Lo, r.Hi)
+	return PortRange{Lo: uint16(l), Hi: uint16(h)}, nil
 }
 
 // Site is everything needed to reach and log in to one server, and how to

@@ -171,6 +171,7 @@ func (w *worker) connect(ctx context.Context) (*transfer.Conn, error) {
 		}
 		w.conn = c
 	}
+	w.conn.SetPrefetch(true) // files back to back: the next EPSV goes out before a file's 226
 	w.count()
 	return w.conn, nil
 }

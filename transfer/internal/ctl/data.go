@@ -1,8 +1,7 @@
-package transfer
+package ctl
 
 import (
 	"bytes"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -37,12 +36,14 @@ var ErrListingTooManyEntries = fmt.Errorf("listing has more than %d entries: ref
 // maxListingEntries is MaxListingEntries, lowered by tests.
 var maxListingEntries int64 = MaxListingEntries
 
-// dataConn is a data connection with a stall timeout: a connection that is
+// DataConn is a data connection with a stall timeout: a connection that is
 // open but moves no bytes for the timeout gives an error, not a hang.
 // Deadlines are refreshed at most every stall/8 to keep the hot path cheap.
-type dataConn struct {
+type DataConn struct {
 	net.Conn
-	ctl       *controlConn
+	ctl       *Conn
+	x         *Xfer // the transfer it belongs to (its error is recorded there)
+	eof       bool  // a read reached the end of the data
 	mode      Mode
 	sending   bool // the transfer is an upload (STOR, APPE, STOU)
 	stall     time.Duration
@@ -59,7 +60,7 @@ type dataConn struct {
 	listing bool
 	// interrupted reports whether the control connection was interrupted
 	// (a cancelled context), so a zero-copy loop does not re-arm a
-	// deadline the interrupt set in the past.
+	// deadline Interrupt set in the past.
 	interrupted func() bool
 }
 
@@ -70,7 +71,7 @@ const sampleBytes = 64 << 10
 // by MaxListingBytes and maxListingEntries, and its bytes are decoded from
 // enc to UTF-8, or, for UTF-8 (enc nil), sampled so that a listing in
 // another charset can be spotted.
-func (d *dataConn) startListing(enc encoding.Encoding) {
+func (d *DataConn) startListing(enc encoding.Encoding) {
 	d.listing = true
 	d.limit, d.maxLines = MaxListingBytes, maxListingEntries
 	if enc != nil {
@@ -78,9 +79,9 @@ func (d *dataConn) startListing(enc encoding.Encoding) {
 	}
 }
 
-// invalidUTF8 returns the sampled names when a UTF-8 listing held bytes
+// InvalidUTF8 returns the sampled names when a UTF-8 listing held bytes
 // that are not UTF-8, else nil.
-func (d *dataConn) invalidUTF8() []byte {
+func (d *DataConn) InvalidUTF8() []byte {
 	if !d.listing || d.decoded != nil {
 		return nil
 	}
@@ -96,7 +97,7 @@ func (d *dataConn) invalidUTF8() []byte {
 	return s
 }
 
-func (d *dataConn) arm(read bool) error {
+func (d *DataConn) arm(read bool) error {
 	now := time.Now()
 	if now.Sub(d.lastArmed) < d.stall/8 {
 		return nil
@@ -108,14 +109,14 @@ func (d *dataConn) arm(read bool) error {
 	return d.Conn.SetWriteDeadline(now.Add(d.stall))
 }
 
-func (d *dataConn) Read(p []byte) (int, error) {
+func (d *DataConn) Read(p []byte) (int, error) {
 	if d.decoded != nil {
 		return d.decoded.Read(p)
 	}
 	return d.readRaw(p)
 }
 
-func (d *dataConn) readRaw(p []byte) (int, error) {
+func (d *DataConn) readRaw(p []byte) (int, error) {
 	if err := d.arm(true); err != nil {
 		return 0, err
 	}
@@ -133,19 +134,22 @@ func (d *dataConn) readRaw(p []byte) (int, error) {
 			return n, ErrListingTooManyEntries
 		}
 	}
-	if err != nil && isTimeout(err) {
+	if err == io.EOF {
+		d.eof = true
+	}
+	if err != nil && IsTimeout(err) {
 		err = d.stalled(StalledReceiving)
 	}
 	return n, err
 }
 
-func (d *dataConn) Write(p []byte) (int, error) {
+func (d *DataConn) Write(p []byte) (int, error) {
 	if err := d.arm(false); err != nil {
 		return 0, err
 	}
 	n, err := d.Conn.Write(p)
 	d.written += int64(n)
-	if err != nil && isTimeout(err) {
+	if err != nil && IsTimeout(err) {
 		err = d.stalled(StalledSending)
 	}
 	return n, err
@@ -154,9 +158,9 @@ func (d *dataConn) Write(p []byte) (int, error) {
 // stalled returns the error for a data connection that moved no bytes for
 // the stall timeout and keeps it: the Conn method returns it, whatever the
 // library joined to it, and the reply after the data is then awaited only
-// briefly (see controlConn.readRaw). A deadline an interrupt set is not a
+// briefly (see Conn.readRaw). A deadline Interrupt set is not a
 // stall: the context's error is returned instead.
-func (d *dataConn) stalled(how StallKind) error {
+func (d *DataConn) stalled(how StallKind) error {
 	e := &StallError{Mode: d.mode, Addr: d.RemoteAddr().String(), Kind: how, Idle: d.stall, Bytes: d.read}
 	if d.sending {
 		e.Bytes = d.written
@@ -164,8 +168,8 @@ func (d *dataConn) stalled(how StallKind) error {
 	if d.failed == nil {
 		d.failed = e
 	}
-	if d.ctl != nil && d.ctl.lastDataErr == nil {
-		d.ctl.lastDataErr = e
+	if d.x != nil {
+		d.x.fail(e)
 	}
 	return e
 }
@@ -174,23 +178,27 @@ func (d *dataConn) stalled(how StallKind) error {
 // expect (tlsDataConn.end), unless it already stalled or was interrupted;
 // a server that does not close it within the timeout after that has
 // stalled too.
-func (d *dataConn) Close() error {
+func (d *DataConn) Close() error {
 	if t := d.tlsConn(); t != nil && d.failed == nil && !d.interrupted() {
-		if err := t.end(d.stall); isTimeout(err) {
+		if err := t.end(d.stall); IsTimeout(err) {
 			_ = d.stalled(StalledAtEnd)
 		}
 	}
-	return d.Conn.Close()
+	err := d.Conn.Close()
+	if d.ctl != nil && d.eof && !d.sending && d.failed == nil && !d.interrupted() {
+		d.ctl.prefetchEPSV(d.x)
+	}
+	return err
 }
 
 // tlsConn returns the TLS layer beneath d, accepting an active-mode
 // connection the server announced (1xx) first; nil when there is none.
-func (d *dataConn) tlsConn() *tlsDataConn {
+func (d *DataConn) tlsConn() *tlsDataConn {
 	switch c := d.Conn.(type) {
 	case *tlsDataConn:
 		return c
 	case *activeConn:
-		if !c.ctl.prelimSeen {
+		if !c.x.prelim {
 			return nil
 		}
 		conn, err := c.accept()
@@ -206,7 +214,7 @@ func (d *dataConn) tlsConn() *tlsDataConn {
 // Handshake lets jlaffaye/ftp finish an empty upload: it is called when
 // nothing was written, so an active-mode connection is accepted and a TLS
 // one completes its handshake.
-func (d *dataConn) Handshake() error { return handshake(d.Conn) }
+func (d *DataConn) Handshake() error { return handshake(d.Conn) }
 
 // handshake completes c's TLS handshake (or accept) when it has one.
 func handshake(c net.Conn) error {
@@ -218,7 +226,7 @@ func handshake(c net.Conn) error {
 
 var newline = []byte{'\n'}
 
-func isTimeout(err error) bool {
+func IsTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
@@ -228,7 +236,8 @@ func isTimeout(err error) bool {
 // command, so activeConn accepts lazily: on its first Read, Write,
 // Handshake, or (once the server has answered 1xx) Close.
 type activeConn struct {
-	ctl        *controlConn
+	ctl        *Conn
+	x          *Xfer // the transfer it belongs to
 	ln         net.Listener
 	server     netip.Addr
 	advertised netip.AddrPort
@@ -268,10 +277,11 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 	for {
 		conn, err := tl.AcceptTCP()
 		if err != nil {
-			if isTimeout(err) {
+			if IsTimeout(err) {
 				// Kept, so that the reply after it is awaited only briefly.
-				a.ctl.lastDataErr = a.notConnected(timeout, err)
-				return nil, a.ctl.lastDataErr
+				err := a.notConnected(timeout, err)
+				a.x.err = err
+				return nil, err
 			}
 			return nil, &DataConnError{Mode: Active, Addr: a.advertised.String(), Err: err, Cause: fmt.Sprintf("waiting for the server to connect back: %v", err)}
 		}
@@ -282,12 +292,12 @@ func (a *activeConn) acceptServer(timeout time.Duration) (net.Conn, error) {
 			continue
 		}
 		a.ctl.log.Notef(a.ctl.id, "active: server connected from %s", from)
-		if rec := a.ctl.attempt; rec != nil {
+		if rec := a.x.Record; rec != nil {
 			rec.Connected, rec.From = true, from
 		}
 		var nc net.Conn = conn
 		if a.ctl.dataTLS != nil {
-			nc = a.ctl.tlsData(conn)
+			nc = a.ctl.tlsData(a.x, conn)
 		}
 		if !a.readDeadline.IsZero() {
 			_ = nc.SetReadDeadline(a.readDeadline)
@@ -327,7 +337,7 @@ func (a *activeConn) Handshake() error {
 // sending (1xx), so the transfer ends cleanly; otherwise it only stops
 // listening — the command failed and no connection will come.
 func (a *activeConn) Close() error {
-	if a.ctl.prelimSeen {
+	if a.x.prelim {
 		_, _ = a.accept()
 	} else {
 		a.once.Do(func() { a.err = errors.New("closed before the server connected") })
@@ -369,86 +379,10 @@ func (a *activeConn) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
-// tlsData wraps a data connection as a TLS client that resumes the control
-// connection's session (servers such as vsftpd require it). The handshake
-// runs on first use, after the transfer command has been sent.
-func (c *controlConn) tlsData(conn net.Conn) net.Conn {
-	t := &tlsDataConn{Conn: tls.Client(conn, c.dataTLS), ctl: c}
-	c.curTLS = t
-	return t
-}
-
-// tlsDataConn is a TLS data connection that notes in the log, once its
-// handshake is done, whether it resumed the control connection's session
-// and which TLS version it speaks.
-type tlsDataConn struct {
-	*tls.Conn
-	ctl     *controlConn
-	noted   bool // the handshake is done and noted in the log
-	resumed bool // it resumed the control connection's session
-}
-
-// Handshake runs the handshake (once) and notes its outcome.
-func (t *tlsDataConn) Handshake() error {
-	err := t.Conn.Handshake()
-	if err != nil {
-		var ce *CertError
-		if errors.As(err, &ce) {
-			return ce
-		}
-		return fmt.Errorf("tls handshake on the data connection: %w", err)
-	}
-	if !t.noted {
-		t.noted = true
-		st := t.Conn.ConnectionState()
-		t.resumed = st.DidResume
-		v := tls.VersionName(st.Version)
-		if st.DidResume {
-			t.ctl.log.Notef(t.ctl.id, "tls: data connection resumed the session (%s)", v)
-		} else {
-			t.ctl.log.Notef(t.ctl.id, "tls: data connection did NOT resume the session (%s) — servers requiring reuse will refuse it", v)
-		}
-	}
-	return nil
-}
-
-// drainLimit bounds what Close reads after its close_notify: a server's
-// session tickets and close_notify are a few hundred bytes; a download cut
-// short by this side may still be arriving, and is not worth reading.
-const drainLimit = 256 << 10
-
-// end ends the TLS data connection the way servers expect (DESIGN.md, "A
-// TLS data connection has to be ended, not dropped"): close_notify, then
-// read what the server still sends (TLS 1.3 session tickets, its own
-// close_notify) until it closes, for at most timeout; Close follows.
-// Closing a socket with bytes unread makes the kernel reset the
-// connection, and a server still reading an upload (vsftpd) throws away
-// what it had not read: 426 Failure reading network stream. The verdict on
-// the transfer is the server's reply, so only a timeout is returned (the
-// server did not close it): a failed close_notify or a reset is not the
-// caller's concern.
-func (t *tlsDataConn) end(timeout time.Duration) error {
-	if !t.Conn.ConnectionState().HandshakeComplete {
-		return nil
-	}
-	_ = t.Conn.CloseWrite()
-	_ = t.Conn.SetReadDeadline(time.Now().Add(timeout))
-	if _, err := io.CopyN(io.Discard, t.Conn, drainLimit); isTimeout(err) {
-		return err
-	}
-	return nil
-}
-
-func (t *tlsDataConn) Read(p []byte) (int, error) {
-	if err := t.Handshake(); err != nil {
-		return 0, err
-	}
-	return t.Conn.Read(p)
-}
-
-func (t *tlsDataConn) Write(p []byte) (int, error) {
-	if err := t.Handshake(); err != nil {
-		return 0, err
-	}
-	return t.Conn.Write(p)
+// SetMaxListingEntries lowers the listing entry cap (for tests) and returns
+// a function that restores it.
+func SetMaxListingEntries(n int64) (restore func()) {
+	old := maxListingEntries
+	maxListingEntries = n
+	return func() { maxListingEntries = old }
 }

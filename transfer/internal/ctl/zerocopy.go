@@ -1,4 +1,4 @@
-package transfer
+package ctl
 
 import (
 	"errors"
@@ -16,10 +16,10 @@ import (
 // nothing per byte.
 const zeroCopyChunk = 4 << 20
 
-// plainTCP returns the TCP connection beneath d when nothing sits between
+// PlainTCP returns the TCP connection beneath d when nothing sits between
 // (no TLS), taking an active-mode connection from the listener first; nil
 // when the transfer must go through d's Read and Write.
-func (d *dataConn) plainTCP() *net.TCPConn {
+func (d *DataConn) PlainTCP() *net.TCPConn {
 	switch c := d.Conn.(type) {
 	case *net.TCPConn:
 		return c
@@ -34,9 +34,9 @@ func (d *dataConn) plainTCP() *net.TCPConn {
 	return nil
 }
 
-// zeroCopyTarget reports whether w is a file the kernel can splice into
+// ZeroCopyTarget reports whether w is a file the kernel can splice into
 // (a regular file or a device such as /dev/null).
-func zeroCopyTarget(w io.Writer) (*os.File, bool) {
+func ZeroCopyTarget(w io.Writer) (*os.File, bool) {
 	f, ok := w.(*os.File)
 	if !ok {
 		return nil, false
@@ -51,17 +51,17 @@ func zeroCopyTarget(w io.Writer) (*os.File, bool) {
 
 // rearm sets the deadline for the next chunk; an interrupt that landed
 // meanwhile is not undone.
-func (d *dataConn) rearm(tcp *net.TCPConn, t time.Time) {
+func (d *DataConn) rearm(tcp *net.TCPConn, t time.Time) {
 	_ = tcp.SetReadDeadline(t)
 	if d.interrupted() {
 		_ = tcp.SetDeadline(time.Unix(1, 0))
 	}
 }
 
-// spliceTo moves the rest of the transfer from tcp into f without copying
+// SpliceTo moves the rest of the transfer from tcp into f without copying
 // it through this process (os.File.ReadFrom uses splice(2) for a TCP
 // source).
-func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64) (int64, error) {
+func (d *DataConn) SpliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64) (int64, error) {
 	var total int64
 	// One chunk at a time, each ended by a deadline at most stall/8 away
 	// (or the stall's end, when sooner): splice(2) tells what moved only
@@ -85,15 +85,16 @@ func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64
 			progress.Add(n)
 		}
 		switch {
-		case err != nil && isTimeout(err) && !d.interrupted() && time.Since(last) < d.stall:
+		case err != nil && IsTimeout(err) && !d.interrupted() && time.Since(last) < d.stall:
 			continue
-		case err != nil && isTimeout(err):
+		case err != nil && IsTimeout(err):
 			return total, d.stalled(StalledReceiving)
 		case err != nil && localErrno(err):
 			return total, &LocalError{Err: err}
 		case err != nil:
 			return total, err
 		case n == 0:
+			d.eof = true
 			return total, nil // end of file
 		}
 	}
@@ -111,11 +112,11 @@ func (d *dataConn) spliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64
 const uploadBufSize = 32 << 10
 
 // ReadFrom is what the library's io.Copy of an upload calls.
-func (d *dataConn) ReadFrom(r io.Reader) (int64, error) {
+func (d *DataConn) ReadFrom(r io.Reader) (int64, error) {
 	return io.CopyBuffer(writerOnly{d}, r, make([]byte, uploadBufSize))
 }
 
-// writerOnly hides dataConn's ReadFrom from io.CopyBuffer.
+// writerOnly hides DataConn's ReadFrom from io.CopyBuffer.
 type writerOnly struct{ io.Writer }
 
 // localErrno reports whether a zero-copy failure is this machine's disk
