@@ -40,6 +40,20 @@ link_down() {
 		kill "$(cat "/tmp/linkemu-$name.pid")" 2>/dev/null || true
 		rm -f "/tmp/linkemu-$name.pid"
 	fi
-	ip netns del "$name-c" 2>/dev/null || true
-	ip netns del "$name-s" 2>/dev/null || true
+	# Processes still in the namespaces (a vsftpd session, a client cut
+	# short) would keep them alive after `ip netns del`: end them first.
+	local ns pids
+	for ns in "$name-c" "$name-s"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null || true)
+		[[ -n "$pids" ]] && kill $pids 2>/dev/null || true # unquoted: one id a word
+	done
+	for ns in "$name-c" "$name-s"; do
+		for _ in $(seq 20); do
+			[[ -z "$(ip netns pids "$ns" 2>/dev/null || true)" ]] && break
+			sleep 0.05 # nothing to wait on for another process's end but its id
+		done
+		pids=$(ip netns pids "$ns" 2>/dev/null || true)
+		[[ -n "$pids" ]] && kill -9 $pids 2>/dev/null || true
+		ip netns del "$ns" 2>/dev/null || true
+	done
 }
