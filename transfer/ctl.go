@@ -79,3 +79,8 @@ func verbOf(line string) string { return ctl.VerbOf(line) }
 func isTimeout(err error) bool  { return ctl.IsTimeout(err) }
 func rootCause(err error) error { return ctl.RootCause(err) }
 func oneLine(s string) string   { return ctl.OneLine(s) }
+
+// NegotiationRecord is what one data-connection negotiation did: the
+// replies, the addresses named, dialed and listened on (a probe's Attempt
+// carries one).
+type NegotiationRecord = ctl.Record

@@ -46,29 +46,19 @@ func (r Result) String() string {
 // Attempt is what one probe attempt did. The negotiation code fills the
 // addresses and replies as it goes; Probe adds the result.
 type Attempt struct {
-	Method     Method
-	Result     Result
-	Time       time.Duration
-	Reply      string         // the server's reply to EPSV, PASV, EPRT or PORT
-	FinalReply string         // the server's last reply to the listing command
-	Named      netip.AddrPort // the address PASV named
-	Dialed     netip.AddrPort // where we connected (passive)
-	DialErr    error          // why that connect failed
-	Advertised netip.AddrPort // what PORT/EPRT told the server (active)
-	Listen     netip.AddrPort // where we listened (active)
-	From       netip.AddrPort // where the server connected from (active)
-	Connected  bool           // a data connection was made
-	Entries    int            // entries listed, when ok
-	Err        error          // the error, when not ok
+	Method Method
+	Result Result
+	Time   time.Duration
+	// NegotiationRecord holds the replies and addresses: the reply to
+	// EPSV, PASV, EPRT or PORT and to the listing command, the address
+	// PASV named, where we connected or listened, where the server
+	// connected from, whether a data connection was made.
+	NegotiationRecord
+	Entries int   // entries listed, when ok
+	Err     error // the error, when not ok
 
 	timedOut bool          // the attempt's bound ran out
 	bound    time.Duration // that bound
-}
-
-// record copies what the negotiation recorded into a.
-func (a *Attempt) record(r ctl.Record) {
-	a.Reply, a.FinalReply, a.Named, a.Dialed, a.DialErr = r.Reply, r.FinalReply, r.Named, r.Dialed, r.DialErr
-	a.Advertised, a.Listen, a.From, a.Connected = r.Advertised, r.Listen, r.From, r.Connected
 }
 
 // ProbeOptions configures Probe.
@@ -174,9 +164,7 @@ func probeOnce(ctx context.Context, conn *Conn, m Method, opts ProbeOptions) Att
 	actx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	start := time.Now()
-	var rec ctl.Record
-	entries, err := conn.list(actx, opts.Dir, false, ctl.Plan{Force: m, Record: &rec})
-	a.record(rec)
+	entries, err := conn.list(actx, opts.Dir, false, ctl.Plan{Force: m, Record: &a.NegotiationRecord})
 	a.Time = time.Since(start)
 	a.Err = err
 	a.Entries = len(entries)

@@ -23,16 +23,16 @@ func natReport() transfer.Report {
 		Site: "alice@ftp.example.com:21", Encoding: "utf-8", Timeout: 5 * time.Second,
 		Local: ap("192.168.0.107:50412"), Server: ap("203.0.113.7:21"),
 		Attempts: []transfer.Attempt{
-			{Method: transfer.MethodEPSV, Result: transfer.ResultOK, Time: 41 * time.Millisecond, Reply: "229 Entering Extended Passive Mode (|||30001|)",
-				Dialed: ap("203.0.113.7:30001"), Connected: true, Entries: 12},
-			{Method: transfer.MethodPASV, Result: transfer.ResultOK, Time: 38 * time.Millisecond, Reply: "227 Entering Passive Mode (10,0,0,5,117,50).",
-				Named: ap("10.0.0.5:30002"), Dialed: ap("203.0.113.7:30002"), Connected: true, Entries: 12},
-			{Method: transfer.MethodEPRT, Result: transfer.ResultNoConnect, Time: 5 * time.Second, Reply: "200 EPRT command successful.",
-				Advertised: ap("192.168.0.107:50123"), Listen: ap("192.168.0.107:50123"), FinalReply: "425 Failed to establish connection.",
-				Err: errors.New("425 Failed to establish connection.")},
-			{Method: transfer.MethodPORT, Result: transfer.ResultNoConnect, Time: 5 * time.Second, Reply: "200 PORT command successful.",
-				Advertised: ap("192.168.0.107:50124"), Listen: ap("192.168.0.107:50124"), FinalReply: "425 Failed to establish connection.",
-				Err: errors.New("425 Failed to establish connection.")},
+			{Method: transfer.MethodEPSV, Result: transfer.ResultOK, Time: 41 * time.Millisecond, Entries: 12, NegotiationRecord: transfer.NegotiationRecord{
+				Reply: "229 Entering Extended Passive Mode (|||30001|)", Dialed: ap("203.0.113.7:30001"), Connected: true}},
+			{Method: transfer.MethodPASV, Result: transfer.ResultOK, Time: 38 * time.Millisecond, Entries: 12, NegotiationRecord: transfer.NegotiationRecord{
+				Reply: "227 Entering Passive Mode (10,0,0,5,117,50).", Named: ap("10.0.0.5:30002"), Dialed: ap("203.0.113.7:30002"), Connected: true}},
+			{Method: transfer.MethodEPRT, Result: transfer.ResultNoConnect, Time: 5 * time.Second, Err: errors.New("425 Failed to establish connection."),
+				NegotiationRecord: transfer.NegotiationRecord{Reply: "200 EPRT command successful.", Advertised: ap("192.168.0.107:50123"),
+					Listen: ap("192.168.0.107:50123"), FinalReply: "425 Failed to establish connection."}},
+			{Method: transfer.MethodPORT, Result: transfer.ResultNoConnect, Time: 5 * time.Second, Err: errors.New("425 Failed to establish connection."),
+				NegotiationRecord: transfer.NegotiationRecord{Reply: "200 PORT command successful.", Advertised: ap("192.168.0.107:50124"),
+					Listen: ap("192.168.0.107:50124"), FinalReply: "425 Failed to establish connection."}},
 		},
 	}
 	r.Verdict = r.Decide()

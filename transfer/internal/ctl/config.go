@@ -43,7 +43,7 @@ type Logger interface {
 }
 
 // Record is what one negotiation did, filled in as it goes, for the probe
-// (transfer.Attempt carries the same fields).
+// (a probe's transfer.Attempt embeds it).
 type Record struct {
 	Reply      string         // the server's reply to EPSV, PASV, EPRT or PORT
 	FinalReply string         // the server's last reply to the listing command
