@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -13,8 +14,9 @@ import (
 )
 
 // What jlaffaye/ftp v0.2.4 gets wrong in listings, and why Conn.List reads
-// the raw lines (the library's NLST, sent as MLSD or LIST by the control
-// layer) and parses them with transfer/wire instead:
+// the raw lines (the library's RETR, sent as MLSD or LIST by the control
+// layer, so that its data arrives as a stream) and parses them with
+// transfer/wire instead:
 //
 //   - MLSD: a modify fact with fractions of a second (IIS, Serv-U
 //     "20261130142500.123") fails the whole line, which is dropped; the
@@ -43,11 +45,11 @@ func (c *Conn) list(ctx context.Context, dir string, hidden bool, p ctl.Plan) ([
 	if mlsd {
 		verb = "MLSD"
 	}
-	var lines []string
+	var parsed []wire.ListEntry
 	p.ListVerb, p.ListAll = verb, hidden
 	x, err := c.run(ctx, "list "+dir, []string{dir}, p, func() error {
 		var err error
-		lines, err = c.sc.NameList(dir)
+		parsed, err = c.readListing(dir, mlsd)
 		return err
 	})
 	if err != nil {
@@ -61,7 +63,6 @@ func (c *Conn) list(ctx context.Context, dir string, hidden bool, p ctl.Plan) ([
 		return nil, err
 	}
 	c.checkCharset(dir, x.Data())
-	parsed := c.parse(lines, mlsd)
 	if len(parsed) == 0 && dir != "" {
 		// vsftpd answers LIST of a missing folder with an empty 226: an
 		// empty listing is only believed of a folder that exists.
@@ -72,35 +73,78 @@ func (c *Conn) list(ctx context.Context, dir string, hidden bool, p ctl.Plan) ([
 	return c.entries(parsed, dir, false), nil
 }
 
-// parse parses the raw lines of a listing, noting in the log the lines no
-// parser understood (the first few).
-func (c *Conn) parse(lines []string, mlsd bool) []wire.ListEntry {
-	now := time.Now()
-	out := make([]wire.ListEntry, 0, len(lines))
-	noted := 0
-	for _, l := range lines {
-		var e wire.ListEntry
-		var ok bool
-		if mlsd {
-			e, ok = wire.ParseMLSx(l)
-		} else {
-			e, ok = wire.ParseList(l, now)
-		}
-		if ok {
-			out = append(out, e)
-			continue
-		}
-		if mlsd || !ignorableListLine(l) {
-			if noted < maxNotedLines {
-				c.sess.log.Notef(c.ID(), "listing line not understood, left out: %q", l)
-			}
-			noted++
-		}
+// listReadBuffer is how much of a listing one read takes (the library's
+// scanner read 4 KiB at a time).
+const listReadBuffer = 64 << 10
+
+// maxListLine bounds one line of a listing, as the library's scanner did.
+const maxListLine = 64 << 10
+
+// readListing sends the listing command and parses its lines as they
+// arrive: the library's RETR, which the control layer sends as the
+// operation's ListVerb, gives the data connection as a stream, where its
+// NLST gave every line only once the server had sent the last one. Parsed
+// while the server is still writing (vsftpd takes 0.2 s to list 50,000
+// names), the 80 ms of parsing them cost no time of its own.
+func (c *Conn) readListing(dir string, mlsd bool) ([]wire.ListEntry, error) {
+	r, err := c.sc.Retr(dir)
+	if err != nil {
+		return nil, err
 	}
-	if noted > maxNotedLines {
-		c.sess.log.Notef(c.ID(), "%d more listing lines not understood", noted-maxNotedLines)
+	lp := c.newListParser(mlsd)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, listReadBuffer), maxListLine)
+	for sc.Scan() {
+		lp.add(sc.Text())
 	}
-	return out
+	err = sc.Err()
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	} else if cerr != nil {
+		err = errors.Join(err, cerr)
+	}
+	return lp.done(), err
+}
+
+// listParser parses the raw lines of a listing one at a time, noting in
+// the log the lines no parser understood (the first few).
+type listParser struct {
+	c     *Conn
+	mlsd  bool
+	now   time.Time
+	out   []wire.ListEntry
+	noted int
+}
+
+func (c *Conn) newListParser(mlsd bool) *listParser {
+	return &listParser{c: c, mlsd: mlsd, now: time.Now()}
+}
+
+func (lp *listParser) add(l string) {
+	var e wire.ListEntry
+	var ok bool
+	if lp.mlsd {
+		e, ok = wire.ParseMLSx(l)
+	} else {
+		e, ok = wire.ParseList(l, lp.now)
+	}
+	if ok {
+		lp.out = append(lp.out, e)
+		return
+	}
+	if lp.mlsd || !ignorableListLine(l) {
+		if lp.noted < maxNotedLines {
+			lp.c.sess.log.Notef(lp.c.ID(), "listing line not understood, left out: %q", l)
+		}
+		lp.noted++
+	}
+}
+
+func (lp *listParser) done() []wire.ListEntry {
+	if lp.noted > maxNotedLines {
+		lp.c.sess.log.Notef(lp.c.ID(), "%d more listing lines not understood", lp.noted-maxNotedLines)
+	}
+	return lp.out
 }
 
 // ignorableListLine reports a LIST line that describes no entry: blank,

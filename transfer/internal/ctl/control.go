@@ -357,8 +357,14 @@ func (c *Conn) handleCommand(line string) error {
 		c.negotiate(x, verb)
 		return nil
 	}
-	if verb == "NLST" && x.ListVerb != "" {
-		line, verb = x.ListVerb+line[4:], VerbOf(x.ListVerb)
+	if (verb == "NLST" || verb == "RETR") && x.ListVerb != "" {
+		// The library's NLST or RETR stands for the listing (RETR gives
+		// its data as a stream). "RETR " with no path is the login folder.
+		rest := line[4:]
+		if rest == " " {
+			rest = ""
+		}
+		line, verb = x.ListVerb+rest, VerbOf(x.ListVerb)
 		x.ListVerb = ""
 	}
 	x.replayFail = false

@@ -8,7 +8,7 @@ import "net"
 type Plan struct {
 	Force    Method  // the one negotiation method to use; MethodAuto = normal
 	Record   *Record // a probe's record of what the negotiation did; nil = none
-	ListVerb string  // sent in place of the library's next NLST (raw lines, our parser)
+	ListVerb string  // sent in place of the library's next NLST or RETR (raw lines, our parser)
 	ListAll  bool    // send "LIST -a" for LIST (hidden files)
 }
 
