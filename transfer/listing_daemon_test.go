@@ -3,9 +3,11 @@ package transfer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"ftpdeck/transfer"
@@ -89,6 +91,30 @@ func TestListingsTellTheTruth(t *testing.T) {
 			if os.Getenv("SHOWLOG") != "" {
 				t.Log(rec.text())
 			}
+			// The login folder (the library's RETR with no path, sent as
+			// the listing verb with none).
+			es, err = c.List(ctx, "", false)
+			if n := names(es); err != nil || !slices.Contains(n, "d") || !slices.Contains(n, "empty") {
+				t.Errorf("login folder: %q, %v\n%s", n, err, rec.text())
+			}
+
+			// A listing of many reads, parsed as it arrives: every name once.
+			if err := os.Mkdir(filepath.Join(srv.root, "many"), 0o777); err != nil {
+				t.Fatal(err)
+			}
+			want := make([]string, 3000)
+			for i := range want {
+				want[i] = fmt.Sprintf("file-%05d-%s", i, strings.Repeat("x", i%40))
+				if err := os.WriteFile(filepath.Join(srv.root, "many", want[i]), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			slices.Sort(want)
+			es, err = c.List(ctx, "/many", false)
+			if got := names(es); err != nil || !slices.Equal(got, want) {
+				t.Errorf("3,000 names: %d listed, %v", len(got), err)
+			}
+
 			// The connection is where it was: a relative listing still works.
 			es, err = c.List(ctx, "d/sub", false)
 			if err != nil || !slices.Equal(names(es), []string{"x"}) {
