@@ -523,6 +523,8 @@ func TestSegmentsStopWhileWaiting(t *testing.T) {
 		}
 	})
 	lg := transfer.NewLog(5000)
+	events, unsubscribe := lg.Subscribe(5000)
+	defer unsubscribe()
 	site := scriptSite(srv)
 	site.Timeout = time.Minute // the stall lasts until the cancel
 	sess := transfer.NewSession(site, lg)
@@ -534,14 +536,15 @@ func TestSegmentsStopWhileWaiting(t *testing.T) {
 	q.Start()
 	// The worker's connection: its first segment, then two halves cut
 	// from the stalled one (4.5 MiB, then 2.25 MiB to come; 1.1 MiB is
-	// too little to cut). No event says it waits: poll the log for its
-	// three transfers' final replies.
-	deadline := time.Now().Add(30 * time.Second)
+	// too little to cut). Each line logged wakes the count of its three
+	// transfers' final replies.
+	deadline := time.After(30 * time.Second)
 	for finals := 0; finals < 3; {
-		if time.Now().After(deadline) {
+		select {
+		case <-events:
+		case <-deadline:
 			t.Fatalf("the worker's connection did not finish three transfers\n%s", notes(lg))
 		}
-		time.Sleep(5 * time.Millisecond)
 		worker, retr := 0, false // the worker's connection notes the plan
 		finals = 0
 		for _, e := range lg.Snapshot() {
