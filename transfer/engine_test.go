@@ -52,6 +52,22 @@ func servers() map[string]func(t *testing.T) server {
 	}
 }
 
+// dial logs in to s in mode, with a log whose lines rec keeps; the
+// connection is closed when the test ends.
+func (s server) dial(t *testing.T, mode transfer.Mode) (*transfer.Conn, *transfer.Log, *recorder) {
+	t.Helper()
+	rec := &recorder{}
+	log := transfer.NewLog(1000)
+	log.AddSink(rec)
+	site := transfer.Site{Host: s.host, Port: s.port, User: s.user, Password: s.pass, Mode: mode}
+	c, err := transfer.NewSession(site, log).Dial(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = c.Close() })
+	return c, log, rec
+}
+
 // recorder keeps every log line, for assertions.
 type recorder struct {
 	mu    sync.Mutex

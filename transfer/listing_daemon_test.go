@@ -34,15 +34,7 @@ func TestListingsTellTheTruth(t *testing.T) {
 			if err := os.Symlink("plain.txt", filepath.Join(srv.root, "d", "link")); err != nil {
 				t.Fatal(err)
 			}
-			site := transfer.Site{Host: srv.host, Port: srv.port, User: srv.user, Password: srv.pass}
-			var rec recorder
-			log := transfer.NewLog(100)
-			log.AddSink(&rec)
-			c, err := transfer.NewSession(site, log).Dial(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			c, _, rec := srv.dial(t, transfer.Passive)
 			ctx := context.Background()
 
 			es, err := c.List(ctx, "/d", true)

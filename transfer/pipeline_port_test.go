@@ -51,15 +51,7 @@ func TestPipelinedPORTStaysInStep(t *testing.T) {
 			for i := range 3 {
 				srv.seed(t, fmt.Sprintf("a/f%d", i), []byte(fmt.Sprintf("active file %d", i)))
 			}
-			site := transfer.Site{Host: srv.host, Port: srv.port, User: srv.user, Password: srv.pass, Mode: transfer.Active}
-			var rec recorder
-			log := transfer.NewLog(1000)
-			log.AddSink(&rec)
-			c, err := transfer.NewSession(site, log).Dial(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			c, _, rec := srv.dial(t, transfer.Active)
 			ctx := context.Background()
 			get := func(p string, off int64) string {
 				t.Helper()

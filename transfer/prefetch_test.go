@@ -57,13 +57,7 @@ func TestPrefetchStaysInStep(t *testing.T) {
 			for i := range 4 {
 				srv.seed(t, fmt.Sprintf("p/f%d", i), []byte(fmt.Sprintf("file %d of the prefetch test", i)))
 			}
-			site := transfer.Site{Host: srv.host, Port: srv.port, User: srv.user, Password: srv.pass}
-			log := transfer.NewLog(1000)
-			c, err := transfer.NewSession(site, log).Dial(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
+			c, log, _ := srv.dial(t, transfer.Passive)
 			c.SetPrefetch(true)
 			ctx := context.Background()
 			get := func(p string, off int64) string {
