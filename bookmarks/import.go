@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -424,7 +425,7 @@ func lftpSite(name, raw string) (Site, string) {
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return Site{}, fmt.Sprintf("bad URL: %v", err)
+		return Site{}, "bad URL: " + quotedText.ReplaceAllString(err.Error(), "")
 	}
 	site.Host = u.Hostname()
 	if site.Host == "" {
@@ -455,6 +456,12 @@ func lftpSite(name, raw string) (Site, string) {
 
 // isScheme reports whether s has the shape of a URL scheme:
 // ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), at most 32 bytes.
+// quotedText matches what net/url quotes from the URL in its errors (the
+// port, an escape): that text may be part of a user name or password, and
+// the reason is printed and logged, so it is left out ("invalid port
+// after host").
+var quotedText = regexp.MustCompile(` ?"[^"]*"`)
+
 func isScheme(s string) bool {
 	if s == "" || len(s) > 32 {
 		return false
