@@ -27,8 +27,16 @@ import (
 // server's 426, or 226 when it had sent everything, is read, and a NOOP
 // before the connection's next command checks that no reply was left
 // over). Every segment writes into the one NAME.part at its own offsets.
-// A connection with no segment left to take cuts the one with the most
-// to come in two and takes the second half.
+// A new download starts as one segment, the whole file, on the worker's
+// connection; each extra connection, once logged in, cuts the segment
+// with the most to come in two and takes the second half. The extras
+// arrive a login later than the worker's connection (on a far server,
+// half a second of bytes already in), so cutting what is left when each
+// arrives shares the file out evenly, where cutting it up front left the
+// first connection done early and cutting again at the end. A cut is
+// made only while it pays: when the segment's connection would need less
+// than twice what a transfer takes to start (its round trips, measured
+// here) to finish it alone, no connection takes half of it.
 //
 // The segments' state, each one's start, end and bytes done, is kept
 // beside the .part in NAME.part.segments (written before the first byte,
@@ -80,6 +88,24 @@ type segment struct {
 	end   atomic.Int64
 	done  atomic.Int64
 	taken bool // a connection is fetching it (segPlan.mu)
+	// since and sinceDone: when the current transfer's first byte
+	// landed (unix nanoseconds, 0 before it) and done then, for its rate
+	since, sinceDone atomic.Int64
+}
+
+// secondsLeft estimates how long the segment's transfer needs to finish
+// at its rate so far; ok is false while it has no rate yet.
+func (s *segment) secondsLeft(now time.Time) (float64, bool) {
+	at := s.since.Load()
+	if at == 0 {
+		return 0, false
+	}
+	el := now.Sub(time.Unix(0, at)).Seconds()
+	got := s.done.Load() - s.sinceDone.Load()
+	if el < 0.05 || got <= 0 {
+		return 0, false
+	}
+	return float64(s.left()) / (float64(got) / el), true
 }
 
 func (s *segment) whole() bool { return s.start+s.done.Load() >= s.end.Load() }
@@ -115,6 +141,10 @@ type segPlan struct {
 	mu     sync.Mutex
 	checks []overlap  // under mu
 	saved  sync.Mutex // one write of the state file at a time
+	// startCost is the longest a transfer here took from being taken to
+	// its first byte (nanoseconds): what a cut costs the connection that
+	// takes the half
+	startCost atomic.Int64
 }
 
 // overlap is what a transfer sent for the bytes before its offset, to be
@@ -143,7 +173,7 @@ func readSegments(dir *os.Root, name string, size, partSize int64) (*segFile, bo
 	// the file is left to no segment
 	prev := int64(0)
 	for _, r := range st.Segments {
-		if r.Start != prev || r.End <= r.Start || r.Done < 0 || r.Start+r.Done > r.End || r.Start+r.Done > partSize {
+		if r.Start != prev || r.End <= r.Start || r.Done < 0 || r.Start+r.Done > r.End || (r.Done > 0 && r.Start+r.Done > partSize) {
 			return nil, true
 		}
 		prev = r.End
@@ -225,14 +255,8 @@ func (d *download) segmented(ctx context.Context) (bool, error) {
 		}
 	}
 	if st == nil {
-		left := d.expected - d.off
-		n := int(min(int64(d.q.opts.Segments), left/segmentMinPart))
-		st = &segFile{Size: d.expected}
-		for i := range n {
-			a := d.off + left*int64(i)/int64(n)
-			b := d.off + left*int64(i+1)/int64(n)
-			st.Segments = append(st.Segments, segRecord{Start: a, End: b})
-		}
+		// one segment: the extra connections cut it as they arrive
+		st = &segFile{Size: d.expected, Segments: []segRecord{{Start: d.off, End: d.expected}}}
 		if d.off > 0 {
 			// the .part's beginning, whole already (a single download's)
 			st.Segments = append([]segRecord{{Start: 0, End: d.off, Done: d.off}}, st.Segments...)
@@ -307,7 +331,8 @@ func (p *segPlan) take() *segment {
 			most, at = s, i
 		}
 	}
-	if most == nil || most.left() < 2*segmentMinPart {
+	now := time.Now()
+	if most == nil || most.left() < 2*segmentMinPart || !p.worthCutting(most, now) {
 		return nil
 	}
 	end := most.end.Load()
@@ -317,6 +342,30 @@ func (p *segPlan) take() *segment {
 	most.end.Store(mid)
 	p.segs = append(p.segs[:at+1], append([]*segment{ns}, p.segs[at+1:]...)...)
 	return ns
+}
+
+// worthCutting reports whether cutting s in two saves time: s's
+// connection alone would need more than three times what a transfer here
+// takes to start (the connection that takes the half also starts slow:
+// TCP's slow start, a NOOP before it). Before either is known (no rate
+// yet, no transfer started) it is worth it.
+func (p *segPlan) worthCutting(s *segment, now time.Time) bool {
+	secs, ok := s.secondsLeft(now)
+	if !ok {
+		return true
+	}
+	return secs > 3*time.Duration(p.startCost.Load()).Seconds()
+}
+
+// started records that a transfer taken at t0 had its first byte now.
+func (p *segPlan) started(t0 time.Time) {
+	d := int64(time.Since(t0))
+	for {
+		old := p.startCost.Load()
+		if d <= old || p.startCost.CompareAndSwap(old, d) {
+			return
+		}
+	}
 }
 
 func (p *segPlan) release(s *segment) {
@@ -385,7 +434,7 @@ func (p *segPlan) fetchSegments(ctx context.Context) (*segConn, error) {
 	// as many connections as segments, or as halves of segmentMinPart
 	// and more can be cut for them (a state with one big segment left)
 	want := min(max(d.q.opts.Segments, 1), max(p.open(), int(left/(2*segmentMinPart))))
-	d.note("segments: %d bytes to come in %d segments, %d connections", left, p.open(), want)
+	d.note("segments: %d bytes to come over %d connections, %d segments so far (each connection that joins cuts one in two)", left, want, p.open())
 	main := &segConn{c: d.c, redial: func() (*transfer.Conn, error) {
 		d.w.drop() // the worker's connection: replaced as the worker's
 		c, err := d.w.connect(ctx)
@@ -566,11 +615,12 @@ func (p *segPlan) fetchAll(ctx context.Context, sc *segConn) error {
 		if s == nil {
 			return nil
 		}
+		t0 := time.Now()
 		if err := p.inStep(ctx, sc); err != nil {
 			p.release(s)
 			return err
 		}
-		err := p.fetch(ctx, sc.c, s)
+		err := p.fetch(ctx, sc.c, s, t0)
 		sc.fetched = true
 		p.release(s)
 		if err != nil {
@@ -580,11 +630,14 @@ func (p *segPlan) fetchAll(ctx context.Context, sc *segConn) error {
 }
 
 // fetch fetches what is left of s on c (REST to it, RETR), stopping the
-// transfer at the segment's end.
-func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment) error {
+// transfer at the segment's end; t0 is when s was taken.
+func (p *segPlan) fetch(ctx context.Context, c *transfer.Conn, s *segment, t0 time.Time) error {
 	d := p.d
 	from := s.start + s.done.Load()
-	w := &segWriter{f: p.f, s: s, size: p.size, progress: &d.j.progress}
+	s.since.Store(0)
+	defer s.since.Store(0)
+	w := &segWriter{f: p.f, s: s, size: p.size, progress: &d.j.progress,
+		first: func() { p.started(t0) }}
 	if from > 0 {
 		w.over = make([]byte, 0, min(from, segmentOverlap))
 	}
@@ -618,6 +671,7 @@ type segWriter struct {
 	size     int64 // the file's: the last segment's end
 	over     []byte
 	progress *atomic.Int64
+	first    func() // called at the transfer's first byte (nil: none)
 }
 
 func (w *segWriter) Write(b []byte) (int, error) {
@@ -632,6 +686,13 @@ func (w *segWriter) Write(b []byte) (int, error) {
 	}
 	s := w.s
 	pos := s.start + s.done.Load()
+	if s.since.Load() == 0 {
+		s.sinceDone.Store(s.done.Load())
+		s.since.Store(time.Now().UnixNano())
+		if w.first != nil {
+			w.first()
+		}
+	}
 	end := s.end.Load()
 	left := end - pos
 	if left <= 0 {

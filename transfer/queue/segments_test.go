@@ -97,12 +97,15 @@ func wholeFirstTime(t *testing.T, j Job) {
 	}
 }
 
-// TestSegmentsDaemons: a file of random bytes fetched in four segments
-// arrives byte for byte from each daemon, in both modes, over four
-// connections with REST at each segment's start (less the overlap that
-// is compared at the end); vsftpd capped per
-// connection shows the four running at once. A transfer stopped at a
-// segment's end leaves its connection in step with every server.
+// TestSegmentsDaemons: a file of random bytes fetched in segments
+// arrives byte for byte from each daemon, in both modes. vsftpd capped
+// per connection shows the file cut as the extra connections join: four
+// running at once, one transfer from an offset for each extra.
+// On proftpd and pure-ftpd (uncapped: the worker's connection may fetch
+// it all before the others log in) the download continues a state of
+// four segments, each fetched with REST at its start (less the overlap
+// compared at the end) and stopped at its end: every connection stays in
+// step with every server.
 func TestSegmentsDaemons(t *testing.T) {
 	data := genData(19, segSize)
 	for _, kind := range daemonKinds {
@@ -117,29 +120,53 @@ func TestSegmentsDaemons(t *testing.T) {
 				t.Run(mode.String(), func(t *testing.T) {
 					sess, lg := daemonSession(d)
 					sess.SetMode(mode)
-					wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data))
-					// Uncapped on loopback, the worker's connection may
-					// fetch every segment before the others have logged
-					// in: each segment it stopped early, and the
-					// connection stayed in step (the server's one reply
-					// to the closed data connection read).
+					local := t.TempDir()
+					capped := kind == ftpd.Vsftpd
+					if !capped {
+						seedSegments(t, local, 4)
+					}
+					wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, local, data))
 					most, conns := retrOverlap(lg)
-					if kind == ftpd.Vsftpd && (conns != 4 || most < 2) {
+					if capped && (conns != 4 || most < 2) {
 						t.Errorf("RETR on %d connections, at most %d at once: the segments did not run in parallel\n%s", conns, most, notes(lg))
 					}
 					if n := notes(lg); strings.Contains(n, "out of step") || strings.Contains(n, "failed") || strings.Contains(n, "starting over") {
 						t.Errorf("notes:\n%s", n)
 					}
 					rests := restOffsets(lg)
-					for i := int64(1); i < 4; i++ {
-						if off := segSize*i/4 - segmentOverlap; !containsInt(rests, off) {
-							t.Errorf("no REST %d (segment %d) in %v", off, i, rests)
+					if capped {
+						if len(rests) < 3 {
+							t.Errorf("REST %v: want a cut for each of the three extra connections", rests)
+						}
+					} else {
+						for i := int64(1); i < 4; i++ {
+							if off := segSize*i/4 - segmentOverlap; !containsInt(rests, off) {
+								t.Errorf("no REST %d (segment %d) in %v", off, i, rests)
+							}
 						}
 					}
 					t.Logf("%s %s: %d RETR at once at most", kind, mode, most)
 				})
 			}
 		})
+	}
+}
+
+// seedSegments leaves in local what a segmented download of /f.bin
+// stopped before its first byte leaves: an empty f.bin.part and a state
+// of n equal segments, none begun.
+func seedSegments(t *testing.T, local string, n int64) {
+	t.Helper()
+	st := segFile{Size: segSize}
+	for i := range n {
+		st.Segments = append(st.Segments, segRecord{Start: segSize * i / n, End: segSize * (i + 1) / n})
+	}
+	b, _ := json.Marshal(st)
+	if err := os.WriteFile(filepath.Join(local, "f.bin.part"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(local, "f.bin.part.segments"), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -337,6 +364,21 @@ func TestSegmentsTakeSplits(t *testing.T) {
 	if ns3 := p.take(); ns3 != nil {
 		t.Fatalf("took %d..%d with 1 MiB to come everywhere", ns3.start, ns3.end.Load())
 	}
+	// A cut is made only while it pays: 8 MiB to come at 8 MiB/s is a
+	// second, not more than three times a start of 400 ms; with starts of
+	// 100 ms it is.
+	running := seg(0, 16<<20, 8<<20, true)
+	running.since.Store(time.Now().Add(-time.Second).UnixNano())
+	running.sinceDone.Store(0)
+	slow := &segPlan{segs: []*segment{running}}
+	slow.startCost.Store(int64(400 * time.Millisecond))
+	if ns := slow.take(); ns != nil {
+		t.Fatalf("cut %d..%d: a second to go, starts of 400ms", ns.start, ns.end.Load())
+	}
+	slow.startCost.Store(int64(100 * time.Millisecond))
+	if ns := slow.take(); ns == nil || ns.start != 12<<20 {
+		t.Fatalf("with starts of 100ms: took %+v, want the cut at 12 MiB", ns)
+	}
 	// the writer of a segment cut under it stops at the new end, and
 	// what it wrote past it counts as none
 	s := seg(0, 4<<20, 0, true)
@@ -471,6 +513,7 @@ func TestReadSegments(t *testing.T) {
 		ok    bool
 	}{
 		{"covers", `{"size":100,"segments":[{"start":0,"end":50,"done":10},{"start":50,"end":100,"done":5}]}`, 55, true},
+		{"a later segment not begun, past the .part's end", `{"size":100,"segments":[{"start":0,"end":50,"done":10},{"start":50,"end":100,"done":0}]}`, 10, true},
 		{"gap", `{"size":100,"segments":[{"start":0,"end":40,"done":10},{"start":50,"end":100,"done":5}]}`, 55, false},
 		{"overlap", `{"size":100,"segments":[{"start":0,"end":60,"done":10},{"start":50,"end":100,"done":5}]}`, 55, false},
 		{"short of the end", `{"size":100,"segments":[{"start":0,"end":90,"done":10}]}`, 55, false},
@@ -505,17 +548,18 @@ func TestSegmentsStopWhileWaiting(t *testing.T) {
 	half := int64(segSize / 2)
 	claimed := make(chan struct{})
 	var once sync.Once
+	var cut atomic.Int64 // the REST of the other connection's half
 	srv.Handle("RETR", func(c *ftpscript.Conn, arg string) {
 		off := c.Rest()
 		c.SetRest(off)
-		switch off {
-		case 0: // the worker's first segment: once the other has its own
+		switch {
+		case off == 0: // the worker's first segment: once the other has its own
 			select {
 			case <-claimed:
 			case <-time.After(20 * time.Second):
 			}
 			c.Builtin(arg)
-		case half - segmentOverlap: // the other connection's: stalled
+		case cut.CompareAndSwap(0, off) || cut.Load() == off: // the other connection's: stalled
 			once.Do(func() { close(claimed) })
 			ftpscript.Stall()(c, arg)
 		default: // the halves the worker cuts from it
@@ -549,7 +593,7 @@ func TestSegmentsStopWhileWaiting(t *testing.T) {
 		finals = 0
 		for _, e := range lg.Snapshot() {
 			switch {
-			case e.Dir == transfer.Note && strings.Contains(e.Note, "bytes to come in"):
+			case e.Dir == transfer.Note && strings.Contains(e.Note, "bytes to come over"):
 				worker = e.Conn
 			case e.Dir == transfer.Sent && e.Text == "RETR /f.bin" && e.Conn == worker:
 				retr = true
@@ -597,7 +641,7 @@ func TestSegmentsAfterSingle(t *testing.T) {
 	if !containsInt(rests, 3<<20-segmentOverlap) || len(rests) != retrs || slices.Min(rests) < 3<<20-segmentOverlap {
 		t.Errorf("%d RETR, REST %v: want every transfer from the .part's end (%d) on", retrs, rests, 3<<20)
 	}
-	if !strings.Contains(notes(lg), "in 4 segments") {
+	if !strings.Contains(notes(lg), "over 4 connections") {
 		t.Errorf("notes:\n%s", notes(lg))
 	}
 }
@@ -621,7 +665,9 @@ func TestSegmentsStrayReply(t *testing.T) {
 	})
 	lg := transfer.NewLog(5000)
 	sess := transfer.NewSession(scriptSite(srv), lg)
-	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, t.TempDir(), data))
+	local := t.TempDir()
+	seedSegments(t, local, 4) // transfers from offsets, whichever connection is first
+	wholeFirstTime(t, getSegmented(t, sess, Options{Parallel: 1, Segments: 4, Policy: Overwrite}, local, data))
 	if !strings.Contains(notes(lg), "out of step") {
 		t.Errorf("no connection found out of step:\n%s", notes(lg))
 	}
