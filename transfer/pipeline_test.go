@@ -220,7 +220,7 @@ func TestPipelinedTransfersOnServers(t *testing.T) {
 				s.seed(t, p, data)
 				want[p] = sha256.Sum256(data)
 			}
-			_, c, rec := dial(t, s, transfer.Passive)
+			sess, c, rec := dial(t, s, transfer.Passive)
 			ctx := context.Background()
 			for i := range n {
 				p := fmt.Sprintf("f%d.bin", i)
@@ -242,6 +242,16 @@ func TestPipelinedTransfersOnServers(t *testing.T) {
 			// 3n data connections; only the first negotiates alone.
 			if got := strings.Count(rec.text(), "pipelined: sent"); got != 3*n-1 {
 				t.Errorf("%d pipelined EPSVs, want %d:\n%s", got, 3*n-1, rec.text())
+			}
+			// A new connection of the session pipelines from its first
+			// transfer on: the server has shown it takes them.
+			c2 := redial(t, sess)
+			var got bytes.Buffer
+			if _, err := c2.Retrieve(ctx, "/f0.bin", 0, &got, nil); err != nil || sha256.Sum256(got.Bytes()) != want["f0.bin"] {
+				t.Fatalf("get f0.bin on a second connection: %v\n%s", err, rec.text())
+			}
+			if got := strings.Count(rec.text(), "pipelined: sent"); got != 3*n {
+				t.Errorf("the second connection's first EPSV was not pipelined:\n%s", rec.text())
 			}
 		})
 	}

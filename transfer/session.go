@@ -26,9 +26,12 @@ type Session struct {
 	// noPipeline: a pipelined EPSV went wrong on some connection of this
 	// session; every connection negotiates one command at a time from then on.
 	noPipeline atomic.Bool
-	enc        encoding.Encoding // names on the server; nil = UTF-8
-	encErr     error             // an unknown Site.Encoding, reported by Dial
-	ctl        *ctl.Config       // what the control layer needs of the session
+	// proven: what pipelining has worked on some connection of this
+	// session (a new connection pipelines from its first transfer)
+	proven ctl.Proven
+	enc    encoding.Encoding // names on the server; nil = UTF-8
+	encErr error             // an unknown Site.Encoding, reported by Dial
+	ctl    *ctl.Config       // what the control layer needs of the session
 	// idleLimit is the shortest idle time after which the server was seen
 	// to close a connection (nanoseconds, 0 = not seen): keep-alive comes
 	// sooner than that (keepaliveEvery).
@@ -47,7 +50,7 @@ func NewSession(site Site, log *Log) *Session {
 	s.ctl = &ctl.Config{
 		Addr: site.Addr(), Timeout: site.timeout(), TrustPASV: site.TrustPASVAddress,
 		ActiveAddr: site.ActiveAddr, ActivePorts: site.ActivePorts, Enc: s.enc,
-		Log: ctlLog{log}, Mode: s.Mode, TLS: s.tlsConfig, NoPipeline: &s.noPipeline,
+		Log: ctlLog{log}, Mode: s.Mode, TLS: s.tlsConfig, NoPipeline: &s.noPipeline, Proven: &s.proven,
 	}
 	return s
 }

@@ -30,6 +30,17 @@ type Config struct {
 	// connection of the session: every connection negotiates one command
 	// at a time from then on.
 	NoPipeline *atomic.Bool
+	// Proven holds what worked on some connection of the session: a
+	// pipelined EPSV or PORT works on every connection to the same server
+	// (its firewall, its command reader), so a new connection pipelines
+	// from its first transfer on. Nil: each connection proves its own.
+	Proven *Proven
+}
+
+// Proven is what a session's connections have shown its server to do.
+type Proven struct {
+	EPSV   atomic.Bool // EPSV, its port and a transfer worked
+	Active atomic.Bool // PORT or EPRT and a transfer worked
 }
 
 // Logger is the session's protocol log as the control layer writes it.

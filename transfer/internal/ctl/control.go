@@ -65,6 +65,9 @@ type Conn struct {
 // New wraps raw, the TCP connection to the server, numbered id in the log.
 func New(raw net.Conn, id int, cfg *Config) *Conn {
 	c := &Conn{raw: raw, tcp: raw, id: id, cfg: cfg, log: cfg.Log, enc: cfg.Enc, x: &Xfer{}}
+	if p := cfg.Proven; p != nil {
+		c.pipeOK, c.activeOK = p.EPSV.Load(), p.Active.Load()
+	}
 	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
 	return c
 }
@@ -271,9 +274,15 @@ func (c *Conn) ReadReply(note func(line string) string) (wire.Reply, error) {
 		x.prelim = true
 		if x.epsvDialed {
 			c.pipeOK = true // EPSV, its port and a transfer all worked here
+			if p := c.cfg.Proven; p != nil {
+				p.EPSV.Store(true)
+			}
 		}
 		if x.active != nil {
 			c.activeOK = true // PORT or EPRT and a transfer worked here
+			if p := c.cfg.Proven; p != nil {
+				p.Active.Store(true)
+			}
 		}
 	}
 	if x.cmd && x.Record != nil {
