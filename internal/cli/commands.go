@@ -136,10 +136,15 @@ func runGet(ctx context.Context, flags Flags, args []string, env Env) error {
 			_ = c.Close()
 			return err
 		}
+		if len(g) > 1 {
+			// several files or folders: the workers log in meanwhile (the
+			// walking connection is the last worker's, adopted below)
+			q.Prewarm(r.parallel - 1)
+		}
 		for _, t := range g {
 			remote, err := c.Abs(ctx, t.site.Path)
 			if err == nil {
-				err = queueGet(ctx, q, c, remote, local, intoDir, names)
+				err = queueGet(ctx, q, c, remote, local, intoDir, names, r.parallel)
 			}
 			if err != nil {
 				r.failf("get %s: %s", wire.Escape(t.site.Path), userMessage(err))
@@ -178,9 +183,10 @@ func getDestination(local string, many bool) (stream, intoDir bool, err error) {
 // queueGet queues one remote file or folder: into the folder local, under
 // a name this platform's rules accept and that no other source of the
 // command takes (names that differ only in case are one file on Windows
-// and macOS), or as local itself.
-func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, local string, intoDir bool, names *transfer.LocalNames) error {
-	isDir, size, err := remoteKind(ctx, c, remote)
+// and macOS), or as local itself. A folder has the other parallel-1
+// workers log in while c lists it.
+func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, local string, intoDir bool, names *transfer.LocalNames, parallel int) error {
+	isDir, size, err := remoteKind(ctx, c, remote, func() { q.Prewarm(parallel - 1) })
 	if err != nil {
 		return err
 	}
@@ -200,13 +206,19 @@ func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, loc
 // size: SIZE answers for a file; a folder is one CWD accepts (the
 // connection then goes back where it was). A path that is neither is
 // reported as a file of unknown size: its RETR gives the server's error.
-func remoteKind(ctx context.Context, c *transfer.Conn, p string) (isDir bool, size int64, err error) {
+// likelyDir, if not nil, is called once SIZE has refused p, before the
+// CWD that tells: a folder is then the likely answer, and the caller may
+// start what a folder needs (logins for the workers) a round trip early.
+func remoteKind(ctx context.Context, c *transfer.Conn, p string, likelyDir func()) (isDir bool, size int64, err error) {
 	n, err := c.Size(ctx, p)
 	if err == nil {
 		return false, n, nil
 	}
 	if ctx.Err() != nil || c.Broken() {
 		return false, -1, err
+	}
+	if likelyDir != nil {
+		likelyDir()
 	}
 	return isRemoteDir(ctx, c, p), -1, nil
 }
@@ -349,6 +361,10 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		_ = c.Close()
 		return err
 	}
+	if len(srcs) > 1 || isLocalDir(srcs[0]) {
+		// many files: the workers log in while the folders are made
+		q.Prewarm(r.parallel - 1)
+	}
 	intoDir := t.site.Path == "" || strings.HasSuffix(remote, "/") || len(srcs) > 1 || isRemoteDir(ctx, c, remote)
 	for _, src := range srcs {
 		if intoDir {
@@ -365,6 +381,12 @@ func runPut(ctx context.Context, flags Flags, args []string, env Env) error {
 		t.worked(sess.Mode(), env)
 	}
 	return r.result()
+}
+
+// isLocalDir reports whether p names a folder (following a link).
+func isLocalDir(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.IsDir()
 }
 
 // putStream uploads r to remote (no size to check).

@@ -34,8 +34,13 @@ type Queue struct {
 	busy        map[string]bool  // targets of running jobs
 	pending     []*Conflict      // conflicts waiting for a decision
 	spare       []*transfer.Conn // connections handed over by Adopt, for workers
-	conns       atomic.Int32     // workers holding a connection (limit.go)
-	saveErr     string
+	// Prewarm's dials (prewarm.go): dialing counts those in flight
+	prewarmed bool
+	dialing   int
+	stopDials context.CancelFunc
+	dials     sync.WaitGroup
+	conns     atomic.Int32 // workers holding a connection (limit.go)
+	saveErr   string
 	// The store (nil without a StateDir) and what its next commit
 	// writes: the jobs changed (dirty), the ids removed, and every
 	// running job. nextPos orders new jobs; restoredMax is the highest id
@@ -174,6 +179,7 @@ func (q *Queue) Adopt(c *transfer.Conn) {
 func (q *Queue) takeIdle() *transfer.Conn {
 	q.mu.Lock()
 	defer q.mu.Unlock()
+	q.waitDialing()
 	for len(q.spare) > 0 {
 		c := q.spare[len(q.spare)-1]
 		q.spare = q.spare[:len(q.spare)-1]
@@ -200,6 +206,7 @@ func (q *Queue) Close() error {
 		q.work.Broadcast()
 		q.mu.Unlock()
 		q.workers.Wait()
+		q.endDials()
 		for c := q.takeIdle(); c != nil; c = q.takeIdle() {
 			_ = c.Close()
 		}

@@ -1,0 +1,61 @@
+package queue
+
+import "context"
+
+// Logging in takes five or more round trips (greeting, USER, PASS, FEAT,
+// TYPE): on a server 80 ms away, half a second before a worker's first
+// byte. A caller that is about to queue many files (a folder it is
+// listing) calls Prewarm, and the workers' connections log in while it
+// lists, instead of one after the other once the jobs are there.
+
+// Prewarm dials up to n connections of the queue's session in the
+// background and hands each to the workers as Adopt does. Only the first
+// call dials; later ones do nothing. A worker that finds no connection
+// spare while some are still logging in waits for them rather than
+// dialing one more, so the queue never holds more connections than it
+// has workers (a server's per-address limit counts them all). A dial that
+// fails is dropped: the worker that needs a connection dials its own and
+// meets the failure itself (421 handling, retries). Close cancels dials in
+// flight.
+func (q *Queue) Prewarm(n int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.prewarmed || q.closed || n <= 0 {
+		return
+	}
+	q.prewarmed = true
+	ctx, cancel := context.WithCancel(context.Background())
+	q.stopDials = cancel
+	q.dialing += n
+	for range n {
+		q.dials.Go(func() {
+			c, err := q.sess.Dial(ctx)
+			q.mu.Lock()
+			q.dialing--
+			q.work.Broadcast()
+			q.mu.Unlock()
+			if err == nil {
+				q.Adopt(c)
+			}
+		})
+	}
+}
+
+// waitDialing waits, with mu held, while no connection is spare and a
+// Prewarm dial is still in flight; it returns at once otherwise.
+func (q *Queue) waitDialing() {
+	for len(q.spare) == 0 && q.dialing > 0 && !q.closed {
+		q.work.Wait()
+	}
+}
+
+// endDials cancels Prewarm's dials in flight and waits for them (Close).
+func (q *Queue) endDials() {
+	q.mu.Lock()
+	stop := q.stopDials
+	q.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	q.dials.Wait()
+}
