@@ -57,6 +57,12 @@ type Conn struct {
 	last   atomic.Int64
 	ka     *time.Timer
 	closed bool
+
+	// The working folder as PWD named it, "" when unknown (under mu).
+	// PWD costs a round trip, and a walk asks it before each CWD it
+	// makes and undoes (a folder check): only a CWD elsewhere forgets
+	// it. named is PWD's last answer: a CWD back to it is known again.
+	pwd, named string
 }
 
 // ID returns the connection number shown in the protocol log.
@@ -188,15 +194,32 @@ func UnsafeName(name string) string {
 
 // ChangeDir changes the remote working folder.
 func (c *Conn) ChangeDir(ctx context.Context, dir string) error {
-	return c.do(ctx, "cwd "+dir, []string{dir}, func() error { return c.sc.ChangeDir(dir) })
+	return c.do(ctx, "cwd "+dir, []string{dir}, func() error {
+		err := c.sc.ChangeDir(dir)
+		switch {
+		case err == nil && dir != "" && dir == c.named:
+			c.pwd = dir
+		case err == nil:
+			c.pwd = ""
+		}
+		return err
+	})
 }
 
-// CurrentDir returns the remote working folder.
+// CurrentDir returns the remote working folder: PWD's answer, asked once
+// until a CWD moves elsewhere.
 func (c *Conn) CurrentDir(ctx context.Context) (string, error) {
 	var dir string
 	err := c.do(ctx, "pwd", nil, func() error {
+		if c.pwd != "" {
+			dir = c.pwd
+			return nil
+		}
 		var err error
 		dir, err = c.sc.CurrentDir()
+		if err == nil {
+			c.pwd, c.named = dir, dir
+		}
 		return err
 	})
 	return dir, err

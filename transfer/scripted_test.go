@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"slices"
 	"strings"
@@ -317,5 +318,100 @@ func TestCRInPWDReplyNeverSentBack(t *testing.T) {
 	}
 	if want := []string{"PWD", "NOOP"}; !slices.Equal(commands(srv), want) {
 		t.Errorf("transcript %q, want %q", commands(srv), want)
+	}
+}
+
+// PWD is asked once: the working folder is remembered until a CWD moves
+// elsewhere, and known again after a CWD back to the folder PWD named (a
+// folder check's CWD and back costs no second PWD).
+func TestCurrentDirRemembered(t *testing.T) {
+	srv := ftpscript.Start(t)
+	srv.Files.Put("/sub/a.txt", []byte("a"))
+	_, c, _, err := dialScripted(t, srv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	steps := []struct {
+		op   string
+		want string // the working folder CurrentDir returns
+	}{
+		{"pwd", "/"}, {"pwd", "/"}, {"cwd /sub", ""}, {"pwd", "/sub"}, {"cwd /", ""}, {"pwd", "/"}, {"cwd /no-such", ""}, {"pwd", "/"},
+	}
+	for _, s := range steps {
+		if dir, ok := strings.CutPrefix(s.op, "cwd "); ok {
+			_ = c.ChangeDir(ctx, dir)
+			continue
+		}
+		if got, err := c.CurrentDir(ctx); err != nil || got != s.want {
+			t.Fatalf("after %v: CurrentDir %q %v, want %q", s, got, err, s.want)
+		}
+	}
+	// PWD: the first; after CWD /sub; after CWD / (not the folder PWD
+	// last named, /sub); none after the refused CWD
+	if got := strings.Count(strings.Join(commands(srv), "\n"), "PWD"); got != 3 {
+		t.Errorf("%d PWD sent, want 3: %q", got, commands(srv))
+	}
+}
+
+// The login goes out in one write: USER, PASS, FEAT and TYPE I before
+// the server's first answer (one round trip, not four). A server that
+// logs the user in at USER (230, no password asked) answers the PASS sent
+// early too; that reply is read and dropped, and the connection stays in
+// step.
+func TestLoginPipelined(t *testing.T) {
+	for _, noPassword := range []bool{false, true} {
+		t.Run(fmt.Sprint("no password ", noPassword), func(t *testing.T) {
+			srv := ftpscript.Start(t)
+			if noPassword {
+				srv.Handle("USER", func(c *ftpscript.Conn, _ string) { c.Reply("230 Welcome, no password needed.") })
+				srv.Handle("PASS", func(c *ftpscript.Conn, _ string) { c.Reply("503 Already logged in.") })
+			}
+			_, c, rec, err := dialScripted(t, srv, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			log := rec.text()
+			user := strings.Index(log, "> USER")
+			if i, j := strings.Index(log, "> TYPE I"), strings.Index(log[max(user, 0):], "< "); user < 0 || i < 0 || j < 0 || i > user+j {
+				t.Errorf("TYPE I was not sent before the first answer to the login:\n%s", log)
+			}
+			if noPassword && !strings.Contains(log, "503 Already logged in.") {
+				t.Errorf("the early PASS's reply was not read:\n%s", log)
+			}
+			if dir, err := c.CurrentDir(context.Background()); err != nil || dir != "/" {
+				t.Errorf("PWD after the login: %q %v\n%s", dir, err, rec.text())
+			}
+		})
+	}
+}
+
+// A server that reads one command per packet and loses the rest of a
+// pipelined write leaves the login unanswered: after the timeout the
+// session dials again, one command at a time, and keeps to that for its
+// later connections.
+func TestLoginPipelineLost(t *testing.T) {
+	srv := ftpscript.Start(t)
+	srv.Handle("USER", func(c *ftpscript.Conn, arg string) {
+		c.DropBuffered()
+		c.Builtin(arg)
+	})
+	sess, c, rec, err := dialScripted(t, srv, func(s *transfer.Site) { s.Timeout = 500 * time.Millisecond })
+	if err != nil {
+		t.Fatalf("dial: %v\n%s", err, rec.text())
+	}
+	if dir, err := c.CurrentDir(context.Background()); err != nil || dir != "/" {
+		t.Fatalf("PWD: %q %v\n%s", dir, err, rec.text())
+	}
+	if !strings.Contains(rec.text(), "one command at a time") {
+		t.Errorf("no note of the fallback:\n%s", rec.text())
+	}
+	before := strings.Count(rec.text(), "sent early")
+	c2 := redial(t, sess)
+	if _, err := c2.CurrentDir(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Count(rec.text(), "sent early") != before {
+		t.Errorf("a later connection sent its login in one write again:\n%s", rec.text())
 	}
 }

@@ -26,6 +26,9 @@ type Session struct {
 	// noPipeline: a pipelined EPSV went wrong on some connection of this
 	// session; every connection negotiates one command at a time from then on.
 	noPipeline atomic.Bool
+	// noEarlyLogin: a login sent in one write went unanswered; every
+	// connection logs in one command at a time from then on.
+	noEarlyLogin atomic.Bool
 	// proven: what pipelining has worked on some connection of this
 	// session (a new connection pipelines from its first transfer)
 	proven ctl.Proven
@@ -90,11 +93,37 @@ func (s *Session) noteMode(old, m Mode) {
 }
 
 // Dial opens and logs in a new control connection. The context bounds the
-// whole dial and login.
+// whole dial and login. The login goes out in one write (ctl/early.go); a
+// server that answers its first line and then nothing until the timeout
+// (one that reads a single command per packet and drops the rest) is
+// dialed again with one command at a time, as is every later connection
+// of the session.
 func (s *Session) Dial(ctx context.Context) (*Conn, error) {
 	if s.encErr != nil {
 		return nil, s.encErr
 	}
+	early := !s.noEarlyLogin.Load()
+	c, err := s.dial(ctx, early)
+	var lt *earlyLoginTimeout
+	if err != nil && early && ctx.Err() == nil && errors.As(err, &lt) {
+		s.noEarlyLogin.Store(true)
+		s.log.Notef(lt.conn, "the server did not answer a login sent in one write within %s; connecting again, one command at a time (for this session)", s.site.timeout())
+		return s.dial(ctx, false)
+	}
+	return c, err
+}
+
+// earlyLoginTimeout is a login sent in one write that timed out.
+type earlyLoginTimeout struct {
+	conn int
+	err  error
+}
+
+func (e *earlyLoginTimeout) Error() string { return e.err.Error() }
+func (e *earlyLoginTimeout) Unwrap() error { return e.err }
+
+// dial is one attempt of Dial; early sends the login in one write.
+func (s *Session) dial(ctx context.Context, early bool) (*Conn, error) {
 	id := s.log.NextConn()
 	site := s.site
 	s.log.Notef(id, "connecting to %s (%s, tls %s)", site.Addr(), s.Mode(), site.TLS)
@@ -110,9 +139,14 @@ func (s *Session) Dial(ctx context.Context) (*Conn, error) {
 	stop := context.AfterFunc(ctx, cc.Interrupt)
 	defer stop()
 
-	conn, err := s.login(cc)
+	conn, err := s.login(cc, early)
 	if err != nil {
 		_ = raw.Close()
+		if early && errors.Is(err, ErrTimeout) && ctx.Err() == nil && cc.EarlyAnswered() {
+			// answered, then silent: the rest of the write was lost (a
+			// server silent from the start is not helped by a retry)
+			err = &earlyLoginTimeout{conn: id, err: err}
+		}
 		if ctx.Err() != nil {
 			err = fmt.Errorf("connect to %s: %w", site.Addr(), ctx.Err())
 		}
@@ -122,7 +156,7 @@ func (s *Session) Dial(ctx context.Context) (*Conn, error) {
 	return conn, nil
 }
 
-func (s *Session) login(cc *ctl.Conn) (*Conn, error) {
+func (s *Session) login(cc *ctl.Conn, early bool) (*Conn, error) {
 	site := s.site
 	if site.TLS == TLSImplicit {
 		if err := cc.StartTLS(); err != nil {
@@ -150,6 +184,13 @@ func (s *Session) login(cc *ctl.Conn) (*Conn, error) {
 		}
 	}
 	cc.QueueReply(greeting.Lines...)
+	if early {
+		// The login in one write: the library's USER, PASS, FEAT and
+		// TYPE I then cost one round trip together (ctl/early.go).
+		if err := cc.SendEarly("USER "+site.User, "PASS "+site.Password, "FEAT", "TYPE I"); err != nil {
+			return nil, fmt.Errorf("connect to %s: %w", site.Addr(), err)
+		}
+	}
 	sc, err := ftp.Dial(site.Addr(),
 		ftp.DialWithDialFunc(cc.Dial),
 		ftp.DialWithTimeout(site.timeout()),

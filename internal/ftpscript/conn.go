@@ -123,6 +123,13 @@ func (c *Conn) Silent() {
 	c.ended = true
 }
 
+// DropBuffered discards what the client sent that the server has not read
+// yet: a server that reads one command per packet and loses the rest of
+// a pipelined write.
+func (c *Conn) DropBuffered() {
+	_, _ = c.r.Discard(c.r.Buffered())
+}
+
 // ReadLine reads and records the next command line without dispatching it,
 // for handlers that script a dialogue of their own.
 func (c *Conn) ReadLine() (string, error) {

@@ -41,6 +41,9 @@ type Conn struct {
 
 	toLib     bytes.Buffer // reply bytes the library has yet to read
 	fromLib   []byte       // a partial command line written by the library
+	early     []string     // lines sent early whose replies are still due (early.go)
+	replies   int          // replies read so far
+	earlyMark int          // replies read when the early lines went out
 	libDialed bool         // the library has taken the control connection
 
 	// The connection's state, for its whole life.
@@ -269,6 +272,7 @@ func (c *Conn) ReadReply(note func(line string) string) (wire.Reply, error) {
 		}
 		return r, fmt.Errorf("reading reply: %w", err)
 	}
+	c.replies++
 	x := c.x
 	if x.cmd && r.Class() == 1 {
 		x.prelim = true
@@ -356,6 +360,9 @@ func (c *Conn) Write(p []byte) (int, error) {
 }
 
 func (c *Conn) handleCommand(line string) error {
+	if sent, err := c.takeEarly(line); sent || err != nil {
+		return err
+	}
 	verb := VerbOf(line)
 	if err := c.settleAhead(verb != "QUIT"); err != nil {
 		return err
