@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -264,6 +265,66 @@ func (c *Conn) RemoveAll(ctx context.Context, dir string) error {
 		}
 	}
 	return c.RemoveDir(ctx, dir)
+}
+
+// Kind says whether p is a folder and, for a file, its size: SIZE answers
+// for a file; a folder is one CWD accepts, after which the connection goes
+// back to its working folder. A path that is neither is reported as a
+// file of unknown size (its RETR gives the server's words). sizeRefused,
+// if not nil, is called once SIZE has refused p, before the answer to the
+// CWD: a folder is then likely, and the caller may start what one needs.
+// A server that has shown it reads commands written together gets SIZE,
+// CWD p and the CWD back in one write: one round trip, not three.
+func (c *Conn) Kind(ctx context.Context, p string, sizeRefused func()) (isDir bool, size int64, err error) {
+	back, err := c.CurrentDir(ctx)
+	if err != nil {
+		return false, -1, err
+	}
+	if c.sess.pipelines.Load() && !c.sess.noPipeline.Load() {
+		return c.kindPipelined(ctx, p, back, sizeRefused)
+	}
+	n, err := c.Size(ctx, p)
+	if err == nil {
+		return false, n, nil
+	}
+	if ctx.Err() != nil || c.Broken() {
+		return false, -1, err
+	}
+	if sizeRefused != nil {
+		sizeRefused()
+	}
+	if c.ChangeDir(ctx, p) != nil {
+		return false, -1, nil
+	}
+	_ = c.ChangeDir(ctx, back) // paths are absolute: a failure only leaves PWD unknown
+	return true, -1, nil
+}
+
+// kindPipelined is Kind in one write.
+func (c *Conn) kindPipelined(ctx context.Context, p, back string, sizeRefused func()) (isDir bool, size int64, err error) {
+	size = -1
+	err = c.do(ctx, "size "+p, []string{p, back}, func() error {
+		rs, err := c.cc.Pipeline("SIZE "+p, "CWD "+p, "CWD "+back)
+		if err != nil {
+			return err
+		}
+		if rs[0].Code == 213 {
+			if n, perr := strconv.ParseInt(strings.TrimSpace(rs[0].Text()), 10, 64); perr == nil && n >= 0 {
+				size = n
+				return nil
+			}
+		}
+		isDir = rs[1].Code/100 == 2
+		c.pwd = ""
+		if rs[2].Code/100 == 2 {
+			c.pwd = back
+		}
+		return nil
+	})
+	if err == nil && size < 0 && sizeRefused != nil {
+		sizeRefused()
+	}
+	return isDir, size, err
 }
 
 // Size returns a remote file's size (SIZE).

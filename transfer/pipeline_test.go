@@ -256,3 +256,44 @@ func TestPipelinedTransfersOnServers(t *testing.T) {
 		})
 	}
 }
+
+// Kind tells a folder from a file and a missing path on every server,
+// with SIZE, CWD and the CWD back in one write (the server took the login
+// in one), and leaves the connection in step in its working folder.
+func TestKindOnServers(t *testing.T) {
+	for name, start := range servers() {
+		t.Run(name, func(t *testing.T) {
+			s := start(t)
+			s.seed(t, "d/f.bin", randomBytes(12345, 3))
+			_, c, rec := dial(t, s, transfer.Passive)
+			ctx := context.Background()
+			home, err := c.CurrentDir(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sizeRefused := 0
+			for _, tc := range []struct {
+				p     string
+				isDir bool
+				size  int64
+			}{{"/d", true, -1}, {"/d/f.bin", false, 12345}, {"/no-such", false, -1}} {
+				isDir, size, err := c.Kind(ctx, tc.p, func() { sizeRefused++ })
+				if err != nil || isDir != tc.isDir || size != tc.size {
+					t.Errorf("Kind(%s) = %v, %d, %v; want %v, %d\n%s", tc.p, isDir, size, err, tc.isDir, tc.size, rec.text())
+				}
+			}
+			if sizeRefused != 2 {
+				t.Errorf("sizeRefused called %d times, want 2 (the folder, the missing path)", sizeRefused)
+			}
+			if n := strings.Count(rec.text(), "pipelined with the command before"); n != 6 {
+				t.Errorf("%d commands pipelined, want 6 (CWD and CWD back, three times):\n%s", n, rec.text())
+			}
+			if dir, err := c.CurrentDir(ctx); err != nil || dir != home {
+				t.Errorf("working folder after: %q %v, want %q", dir, err, home)
+			}
+			if es, err := c.List(ctx, "/d", false); err != nil || !hasEntry(es, "f.bin", 12345) {
+				t.Errorf("list after: %v\n%s", err, rec.text())
+			}
+		})
+	}
+}

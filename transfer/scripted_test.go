@@ -414,4 +414,9 @@ func TestLoginPipelineLost(t *testing.T) {
 	if strings.Count(rec.text(), "sent early") != before {
 		t.Errorf("a later connection sent its login in one write again:\n%s", rec.text())
 	}
+	// nor does Kind pipeline on such a server
+	srv.Files.Put("/sub/a.txt", []byte("a"))
+	if isDir, _, err := c2.Kind(context.Background(), "/sub", nil); err != nil || !isDir || strings.Contains(rec.text(), "pipelined with the command before") {
+		t.Errorf("Kind(/sub) = %v %v, one command at a time wanted:\n%s", isDir, err, rec.text())
+	}
 }

@@ -29,6 +29,9 @@ type Session struct {
 	// noEarlyLogin: a login sent in one write went unanswered; every
 	// connection logs in one command at a time from then on.
 	noEarlyLogin atomic.Bool
+	// pipelines: a login sent in one write was answered in full: the
+	// server reads commands written together (Conn.Kind uses it)
+	pipelines atomic.Bool
 	// proven: what pipelining has worked on some connection of this
 	// session (a new connection pipelines from its first transfer)
 	proven ctl.Proven
@@ -208,6 +211,9 @@ func (s *Session) login(cc *ctl.Conn, early bool) (*Conn, error) {
 			return nil, &loginRefused{user: site.User, re: re}
 		}
 		return nil, fmt.Errorf("login as %s: %w", site.User, err)
+	}
+	if early {
+		s.pipelines.Store(true)
 	}
 	return &Conn{sc: sc, cc: cc, sess: s}, nil
 }

@@ -186,7 +186,7 @@ func getDestination(local string, many bool) (stream, intoDir bool, err error) {
 // and macOS), or as local itself. A folder has the other parallel-1
 // workers log in while c lists it.
 func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, local string, intoDir bool, names *transfer.LocalNames, parallel int) error {
-	isDir, size, err := remoteKind(ctx, c, remote, func() { q.Prewarm(parallel - 1) })
+	isDir, size, err := c.Kind(ctx, remote, func() { q.Prewarm(parallel - 1) })
 	if err != nil {
 		return err
 	}
@@ -202,39 +202,10 @@ func queueGet(ctx context.Context, q *queue.Queue, c *transfer.Conn, remote, loc
 	return err
 }
 
-// remoteKind says whether p is a folder on the server and, for a file, its
-// size: SIZE answers for a file; a folder is one CWD accepts (the
-// connection then goes back where it was). A path that is neither is
-// reported as a file of unknown size: its RETR gives the server's error.
-// likelyDir, if not nil, is called once SIZE has refused p, before the
-// CWD that tells: a folder is then the likely answer, and the caller may
-// start what a folder needs (logins for the workers) a round trip early.
-func remoteKind(ctx context.Context, c *transfer.Conn, p string, likelyDir func()) (isDir bool, size int64, err error) {
-	n, err := c.Size(ctx, p)
-	if err == nil {
-		return false, n, nil
-	}
-	if ctx.Err() != nil || c.Broken() {
-		return false, -1, err
-	}
-	if likelyDir != nil {
-		likelyDir()
-	}
-	return isRemoteDir(ctx, c, p), -1, nil
-}
-
-// isRemoteDir reports whether CWD accepts p, and returns to the working
-// folder.
+// isRemoteDir reports whether p is a folder on the server (Conn.Kind).
 func isRemoteDir(ctx context.Context, c *transfer.Conn, p string) bool {
-	back, err := c.CurrentDir(ctx)
-	if err != nil {
-		return false
-	}
-	if c.ChangeDir(ctx, p) != nil {
-		return false
-	}
-	_ = c.ChangeDir(ctx, back)
-	return true
+	isDir, _, err := c.Kind(ctx, p, nil)
+	return err == nil && isDir
 }
 
 // getStreams writes each remote file to stdout ("-") or to a device, one

@@ -68,9 +68,6 @@ type Conn struct {
 // New wraps raw, the TCP connection to the server, numbered id in the log.
 func New(raw net.Conn, id int, cfg *Config) *Conn {
 	c := &Conn{raw: raw, tcp: raw, id: id, cfg: cfg, log: cfg.Log, enc: cfg.Enc, x: &Xfer{}}
-	if p := cfg.Proven; p != nil {
-		c.pipeOK, c.activeOK = p.EPSV.Load(), p.Active.Load()
-	}
 	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
 	return c
 }
@@ -142,6 +139,18 @@ func (c *Conn) Interrupt() {
 
 // ID is the connection's number in the protocol log.
 func (c *Conn) ID() int { return c.id }
+
+// epsvProven reports whether a pipelined EPSV may be sent here: EPSV, its
+// port and a transfer worked on this connection or, by now, on another
+// of the session.
+func (c *Conn) epsvProven() bool {
+	return c.pipeOK || (c.cfg.Proven != nil && c.cfg.Proven.EPSV.Load())
+}
+
+// activeProven is epsvProven for PORT and EPRT.
+func (c *Conn) activeProven() bool {
+	return c.activeOK || (c.cfg.Proven != nil && c.cfg.Proven.Active.Load())
+}
 
 // Broken reports a connection that is out of step or closed.
 func (c *Conn) Broken() bool { return c.broken.Load() }

@@ -50,7 +50,7 @@ func (unnegotiated) SetWriteDeadline(time.Time) error { return nil }
 // sent later with the transfer command: passive mode (m), EPSV proven on
 // this connection, no probe, and no earlier trouble in this session.
 func (c *Conn) canPipeline(verb string, m Mode, force Method) bool {
-	return verb == "EPSV" && m == Passive && c.pipeOK && !c.epsvBroken &&
+	return verb == "EPSV" && m == Passive && c.epsvProven() && !c.epsvBroken &&
 		force == MethodAuto && !c.cfg.NoPipeline.Load()
 }
 
@@ -161,7 +161,7 @@ func (c *Conn) sendPipelined(x *Xfer, d *DataConn, line string) error {
 // canPipelinePort reports whether a data connection in mode m may be
 // prepared here and its PORT sent later with the transfer command.
 func (c *Conn) canPipelinePort(m Mode, force Method) bool {
-	return m == Active && c.activeOK && force == MethodAuto && !c.cfg.NoPipeline.Load()
+	return m == Active && c.activeProven() && force == MethodAuto && !c.cfg.NoPipeline.Load()
 }
 
 // deferPort listens for x's data connection and keeps its PORT line for

@@ -52,7 +52,7 @@ func (c *Conn) SetPrefetch(on bool) { c.prefetch = on }
 // pipelining proven here, no probe, no trouble in the session.
 func (c *Conn) prefetchEPSV(x *Xfer) {
 	if !c.prefetch || c.ahead != nil || !x.cmd || !x.prelim || x.Force != MethodAuto ||
-		!c.pipeOK || c.epsvBroken || c.cfg.NoPipeline.Load() || c.Broken() || c.mode(MethodAuto) != Passive {
+		!c.epsvProven() || c.epsvBroken || c.cfg.NoPipeline.Load() || c.Broken() || c.mode(MethodAuto) != Passive {
 		return
 	}
 	last := c.lastVerb // a failure reply still answers the transfer command
