@@ -221,6 +221,7 @@ func TestPipelinedTransfersOnServers(t *testing.T) {
 				want[p] = sha256.Sum256(data)
 			}
 			sess, c, rec := dial(t, s, transfer.Passive)
+			c2 := redial(t, sess) // logged in before anything is proven
 			ctx := context.Background()
 			for i := range n {
 				p := fmt.Sprintf("f%d.bin", i)
@@ -243,9 +244,8 @@ func TestPipelinedTransfersOnServers(t *testing.T) {
 			if got := strings.Count(rec.text(), "pipelined: sent"); got != 3*n-1 {
 				t.Errorf("%d pipelined EPSVs, want %d:\n%s", got, 3*n-1, rec.text())
 			}
-			// A new connection of the session pipelines from its first
+			// Another connection of the session pipelines from its first
 			// transfer on: the server has shown it takes them.
-			c2 := redial(t, sess)
 			var got bytes.Buffer
 			if _, err := c2.Retrieve(ctx, "/f0.bin", 0, &got, nil); err != nil || sha256.Sum256(got.Bytes()) != want["f0.bin"] {
 				t.Fatalf("get f0.bin on a second connection: %v\n%s", err, rec.text())
