@@ -3,6 +3,7 @@ package transfer_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -116,5 +117,52 @@ func TestBareServer(t *testing.T) {
 		"PASV", "RETR /pub/a.txt"}
 	if got := srv.Transcript(); !slices.Equal(got, want) {
 		t.Errorf("transcript\n got %q\nwant %q", got, want)
+	}
+}
+
+// A listing of many blocks (parsed on every processor at once) comes back
+// in the server's order, whole, and the lines nobody understands are
+// noted in that order too: the first five, then how many more.
+func TestListManyBlocksInOrder(t *testing.T) {
+	const n = 20000
+	var lines, want, bad []string
+	for i := n; i > 0; i-- { // not in name order: nothing is sorted here
+		name := fmt.Sprintf("f%06d", i)
+		lines = append(lines, fmt.Sprintf("-rw-r--r--    1 1000     1000         %5d Jan 02 15:04 %s", i, name))
+		want = append(want, name)
+		if i%2500 == 0 {
+			l := fmt.Sprintf("garbage line %d", i)
+			lines = append(lines, l)
+			bad = append(bad, l)
+		}
+	}
+	srv := ftpscript.Start(t)
+	srv.Handle("LIST", ftpscript.List(lines...))
+	_, c, rec, err := dialScripted(t, srv, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, err := c.List(context.Background(), "", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make([]string, len(es))
+	for i, e := range es {
+		got[i] = e.Name
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("%d entries, not the server's %d in its order", len(got), len(want))
+	}
+	log := rec.text()
+	at := 0
+	for _, l := range bad[:5] {
+		i := strings.Index(log[at:], fmt.Sprintf("left out: %q", l))
+		if i < 0 {
+			t.Fatalf("no note of %q after the ones before it:\n%s", l, log)
+		}
+		at += i
+	}
+	if strings.Contains(log, bad[5]) || !strings.Contains(log, fmt.Sprintf("%d more listing lines not understood", len(bad)-5)) {
+		t.Errorf("notes past the fifth:\n%s", log)
 	}
 }

@@ -171,19 +171,27 @@ func fields(line string, n int) []field {
 }
 
 func isPerms(s string) bool {
-	if len(s) == 11 && strings.ContainsRune("+.@", rune(s[10])) {
+	if len(s) == 11 && strings.IndexByte("+.@", s[10]) >= 0 {
 		s = s[:10]
 	}
-	if len(s) != 10 || !strings.ContainsRune("-dlbcpsD", rune(s[0])) {
+	if len(s) != 10 || strings.IndexByte("-dlbcpsD", s[0]) < 0 {
 		return false
 	}
 	for i := 1; i < 10; i++ {
-		if !strings.ContainsRune("rwxsStTlL-", rune(s[i])) {
+		if !permChar[s[i]] {
 			return false
 		}
 	}
 	return true
 }
+
+// permChar marks the bytes of a permission string after its type.
+var permChar = func() (t [256]bool) {
+	for _, c := range []byte("rwxsStTlL-") {
+		t[c] = true
+	}
+	return t
+}()
 
 var monthNames = [12]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
 
@@ -270,7 +278,8 @@ func unixTime(m time.Month, day int, hm string, now time.Time) (time.Time, bool)
 			return time.Time{}, false
 		}
 		limit := now.Add(24 * time.Hour)
-		for y := now.Year(); y >= now.Year()-4; y-- {
+		year := now.Year()
+		for y := year; y >= year-4; y-- {
 			t := time.Date(y, m, day, hh, mm, 0, 0, time.UTC)
 			if t.Day() != day {
 				continue // Feb 29 outside a leap year
