@@ -274,14 +274,16 @@ func (c *Conn) RemoveAll(ctx context.Context, dir string) error {
 // file of unknown size (its RETR gives the server's words). sizeRefused,
 // if not nil, is called once SIZE has refused p, before the answer to the
 // CWD: a folder is then likely, and the caller may start what one needs.
-// A server that has shown it reads commands written together gets SIZE,
-// CWD p and the CWD back in one write: one round trip, not three.
+// A server that has shown it reads commands written together (every
+// login of the session went out in one write and was answered in full)
+// gets SIZE, CWD p and the CWD back in one write: one round trip, not
+// three.
 func (c *Conn) Kind(ctx context.Context, p string, sizeRefused func()) (isDir bool, size int64, err error) {
 	back, err := c.CurrentDir(ctx)
 	if err != nil {
 		return false, -1, err
 	}
-	if c.sess.pipelines.Load() && !c.sess.noPipeline.Load() {
+	if !c.sess.noEarlyLogin.Load() && !c.sess.noPipeline.Load() {
 		return c.kindPipelined(ctx, p, back, sizeRefused)
 	}
 	n, err := c.Size(ctx, p)

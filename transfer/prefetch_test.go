@@ -1,7 +1,6 @@
 package transfer_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -62,11 +61,11 @@ func TestPrefetchStaysInStep(t *testing.T) {
 			ctx := context.Background()
 			get := func(p string, off int64) string {
 				t.Helper()
-				var b bytes.Buffer
-				if _, err := c.Retrieve(ctx, p, off, &b, nil); err != nil {
+				got, err := retrieve(t, c, p, off)
+				if err != nil {
 					t.Fatalf("retrieve %s: %v\n%s", p, err, logText(log.Snapshot()))
 				}
-				return b.String()
+				return got
 			}
 			for i := range 3 {
 				p := fmt.Sprintf("/p/f%d", i)

@@ -27,11 +27,10 @@ type Session struct {
 	// session; every connection negotiates one command at a time from then on.
 	noPipeline atomic.Bool
 	// noEarlyLogin: a login sent in one write went unanswered; every
-	// connection logs in one command at a time from then on.
+	// connection logs in one command at a time from then on, and sends
+	// no other commands of ours together (Conn.Kind). While it is false,
+	// every login of the session went out in one write and was answered.
 	noEarlyLogin atomic.Bool
-	// pipelines: a login sent in one write was answered in full: the
-	// server reads commands written together (Conn.Kind uses it)
-	pipelines atomic.Bool
 	// proven: what pipelining has worked on some connection of this
 	// session (a new connection pipelines from its first transfer)
 	proven ctl.Proven
@@ -211,9 +210,6 @@ func (s *Session) login(cc *ctl.Conn, early bool) (*Conn, error) {
 			return nil, &loginRefused{user: site.User, re: re}
 		}
 		return nil, fmt.Errorf("login as %s: %w", site.User, err)
-	}
-	if early {
-		s.pipelines.Store(true)
 	}
 	return &Conn{sc: sc, cc: cc, sess: s}, nil
 }

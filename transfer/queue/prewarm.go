@@ -20,10 +20,9 @@ import "context"
 func (q *Queue) Prewarm(n int) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
-	if q.prewarmed || q.closed || n <= 0 {
+	if q.stopDials != nil || q.closed || n <= 0 {
 		return
 	}
-	q.prewarmed = true
 	ctx, cancel := context.WithCancel(context.Background())
 	q.stopDials = cancel
 	q.dialing += n

@@ -34,8 +34,8 @@ type Queue struct {
 	busy        map[string]bool  // targets of running jobs
 	pending     []*Conflict      // conflicts waiting for a decision
 	spare       []*transfer.Conn // connections handed over by Adopt, for workers
-	// Prewarm's dials (prewarm.go): dialing counts those in flight
-	prewarmed bool
+	// Prewarm's dials (prewarm.go): dialing counts those in flight;
+	// stopDials is set by the first Prewarm
 	dialing   int
 	stopDials context.CancelFunc
 	dials     sync.WaitGroup

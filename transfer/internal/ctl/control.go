@@ -48,8 +48,7 @@ type Conn struct {
 
 	// The connection's state, for its whole life.
 	epsvBroken bool              // the server refused or botched EPSV: use PASV
-	pipeOK     bool              // EPSV and a transfer worked here: later EPSVs may be pipelined
-	activeOK   bool              // PORT/EPRT and a transfer worked here: later ones may be pipelined
+	proven     *Proven           // what pipelining has worked: the session's (Config.Proven), else this connection's own
 	pinned     *Mode             // the mode its data connections use, whatever the session's
 	dataTLS    *tls.Config       // non-nil when data connections must be TLS
 	enc        encoding.Encoding // the site's charset for names; nil = UTF-8
@@ -67,7 +66,10 @@ type Conn struct {
 
 // New wraps raw, the TCP connection to the server, numbered id in the log.
 func New(raw net.Conn, id int, cfg *Config) *Conn {
-	c := &Conn{raw: raw, tcp: raw, id: id, cfg: cfg, log: cfg.Log, enc: cfg.Enc, x: &Xfer{}}
+	c := &Conn{raw: raw, tcp: raw, id: id, cfg: cfg, log: cfg.Log, enc: cfg.Enc, x: &Xfer{}, proven: cfg.Proven}
+	if c.proven == nil {
+		c.proven = &Proven{}
+	}
 	c.rr = wire.NewReplyReader(readerFunc(c.readRaw))
 	return c
 }
@@ -143,14 +145,10 @@ func (c *Conn) ID() int { return c.id }
 // epsvProven reports whether a pipelined EPSV may be sent here: EPSV, its
 // port and a transfer worked on this connection or, by now, on another
 // of the session.
-func (c *Conn) epsvProven() bool {
-	return c.pipeOK || (c.cfg.Proven != nil && c.cfg.Proven.EPSV.Load())
-}
+func (c *Conn) epsvProven() bool { return c.proven.EPSV.Load() }
 
 // activeProven is epsvProven for PORT and EPRT.
-func (c *Conn) activeProven() bool {
-	return c.activeOK || (c.cfg.Proven != nil && c.cfg.Proven.Active.Load())
-}
+func (c *Conn) activeProven() bool { return c.proven.Active.Load() }
 
 // Broken reports a connection that is out of step or closed.
 func (c *Conn) Broken() bool { return c.broken.Load() }
@@ -286,16 +284,10 @@ func (c *Conn) ReadReply(note func(line string) string) (wire.Reply, error) {
 	if x.cmd && r.Class() == 1 {
 		x.prelim = true
 		if x.epsvDialed {
-			c.pipeOK = true // EPSV, its port and a transfer all worked here
-			if p := c.cfg.Proven; p != nil {
-				p.EPSV.Store(true)
-			}
+			c.proven.EPSV.Store(true) // EPSV, its port and a transfer all worked here
 		}
 		if x.active != nil {
-			c.activeOK = true // PORT or EPRT and a transfer worked here
-			if p := c.cfg.Proven; p != nil {
-				p.Active.Store(true)
-			}
+			c.proven.Active.Store(true) // PORT or EPRT and a transfer worked here
 		}
 	}
 	if x.cmd && x.Record != nil {

@@ -1,7 +1,5 @@
 package ctl
 
-import "ftpdeck/transfer/wire"
-
 // Commands sent early (a pipelined login). jlaffaye/ftp logs in one
 // command at a time: USER, PASS, FEAT, TYPE I, each a round trip, five
 // with the greeting before a connection can move a byte; on a server
@@ -60,37 +58,4 @@ func (c *Conn) dropEarly() error {
 		}
 	}
 	return nil
-}
-
-// Pipeline sends lines of ours in one write (the library is between
-// commands) and reads a reply to each, in order. Only for a server that
-// has shown it reads commands written together (its login sent early was
-// answered in full): the caller decides.
-func (c *Conn) Pipeline(lines ...string) ([]wire.Reply, error) {
-	if err := c.settleAhead(true); err != nil {
-		return nil, err
-	}
-	if err := c.dropEarly(); err != nil {
-		return nil, err
-	}
-	cmds := make([]command, len(lines))
-	for i, l := range lines {
-		note := ""
-		if i > 0 {
-			note = "pipelined with the command before"
-		}
-		cmds[i] = command{l, note}
-	}
-	if err := c.send(cmds...); err != nil {
-		return nil, err
-	}
-	out := make([]wire.Reply, 0, len(lines))
-	for range lines {
-		r, err := c.ReadReply(nil)
-		if err != nil {
-			return out, err
-		}
-		out = append(out, r)
-	}
-	return out, nil
 }
