@@ -140,7 +140,9 @@ func (c *Conn) newListParser(mlsd bool) *listParser {
 }
 
 func (lp *listParser) add(l string) {
-	if lp.lines == nil {
+	if lp.lines == nil && len(lp.blocks) > 0 {
+		// a large listing: its next block at full size at once (the first
+		// grows: most folders are small, and a mirror lists thousands)
 		lp.lines = make([]string, 0, listBlock)
 	}
 	lp.lines = append(lp.lines, l)
