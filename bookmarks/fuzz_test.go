@@ -46,11 +46,12 @@ func FuzzFileZillaPath(f *testing.F) {
 func FuzzLftpSite(f *testing.F) {
 	f.Add("ftp://bob:s%40cret@ftp.example.com:2121/pub/")
 	f.Add("ftp://u:p@host:99999/")
+	f.Add("000000000@h:000000000") // the port may read like a password
 	f.Fuzz(func(t *testing.T, raw string) {
 		site, reason := lftpSite("n", raw)
 		if reason != "" {
-			if u := strings.Index(raw, "@"); u > 0 && strings.Contains(reason, raw[:u]) && len(raw[:u]) > 8 {
-				t.Fatalf("reason %q quotes the URL's credentials", reason)
+			if secret := quotedSecret(raw, reason); secret != "" {
+				t.Fatalf("reason %q quotes the URL's credentials %q", reason, secret)
 			}
 			return
 		}
@@ -58,4 +59,31 @@ func FuzzLftpSite(f *testing.F) {
 			t.Fatal("site without host")
 		}
 	})
+}
+
+// quotedSecret returns the user name, password or whole user part of raw
+// that reason quotes, when that text is long enough to be telling (more
+// than 8 bytes) and is found nowhere else in the URL: the host and port
+// after the last "@" may be quoted, even when a password reads the same.
+func quotedSecret(raw, reason string) string {
+	_, authority, ok := strings.Cut(raw, "://")
+	if !ok {
+		authority = raw
+	}
+	if end := strings.IndexAny(authority, "/?#"); end >= 0 {
+		authority = authority[:end]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
+		return ""
+	}
+	userinfo := authority[:at]
+	rest := strings.Replace(raw, userinfo+"@", "@", 1)
+	user, password, _ := strings.Cut(userinfo, ":")
+	for _, secret := range []string{userinfo, user, password} {
+		if len(secret) > 8 && strings.Contains(reason, secret) && !strings.Contains(rest, secret) {
+			return secret
+		}
+	}
+	return ""
 }

@@ -454,14 +454,14 @@ func lftpSite(name, raw string) (Site, string) {
 	return site, ""
 }
 
-// isScheme reports whether s has the shape of a URL scheme:
-// ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), at most 32 bytes.
 // quotedText matches what net/url quotes from the URL in its errors (the
 // port, an escape): that text may be part of a user name or password, and
 // the reason is printed and logged, so it is left out ("invalid port
 // after host").
 var quotedText = regexp.MustCompile(` ?"[^"]*"`)
 
+// isScheme reports whether s has the shape of a URL scheme:
+// ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ), at most 32 bytes.
 func isScheme(s string) bool {
 	if s == "" || len(s) > 32 {
 		return false
