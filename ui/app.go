@@ -300,7 +300,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.layout()
-		return m.sizeViewers(), nil
+		return m.sizeOverlays(), nil
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case logMsg:

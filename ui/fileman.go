@@ -125,6 +125,11 @@ func (o viewerOverlay) View(w, h int) string {
 	return o.v.View()
 }
 
+func (o viewerOverlay) resized(w, h int) overlay {
+	o.v.SetSize(w, h)
+	return o
+}
+
 func (o viewerOverlay) HelpKeys() help.KeyMap { return o.v.KeyMap() }
 func (o viewerOverlay) Done() bool            { return o.v.Done() }
 func (o viewerOverlay) TakesText() bool       { return o.v.Searching() }
@@ -149,12 +154,18 @@ func (m Model) viewFile() (tea.Model, tea.Cmd) {
 	return m.push(viewerOverlay{v: v, close: closeFn}), cmd
 }
 
-// sizeViewers gives open viewers the body's new size.
-func (m Model) sizeViewers() Model {
+// resizable is an overlay laid out for a size ahead of the keys that move
+// it (a viewer, the help screen): it is given the body's new size.
+type resizable interface {
+	resized(w, h int) overlay
+}
+
+// sizeOverlays gives the overlays that lay themselves out the body's new
+// size.
+func (m Model) sizeOverlays() Model {
 	for i, o := range m.overlays {
-		if v, ok := o.(viewerOverlay); ok {
-			v.v.SetSize(max(m.width, 20), m.bodyH)
-			m = m.replace(i, v)
+		if r, ok := o.(resizable); ok {
+			m = m.replace(i, r.resized(max(m.width, 20), m.bodyH))
 		}
 	}
 	return m

@@ -78,7 +78,9 @@ func TestKeys(t *testing.T) {
 			want(t, strings.Contains(m.status, "mode doctor"), "status %q", m.status)
 		}},
 		{"? help", []string{"?"}, func(t *testing.T, m Model, _ tea.Cmd) {
-			want(t, helpOpen(m) && strings.Contains(m.View(), "retry in oth"), "help")
+			want(t, helpOpen(m) && strings.Contains(m.View(), "ftpdeck keys"), "help")
+			m = press(t, m, "G")
+			want(t, strings.Contains(m.View(), "retry in other mode"), "help's end")
 			m = press(t, m, "esc")
 			want(t, !helpOpen(m), "esc closes help")
 		}},

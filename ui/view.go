@@ -1,17 +1,13 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"ftpdeck/transfer"
-	"ftpdeck/ui/filepane"
 	"ftpdeck/ui/internal/cells"
 )
 
@@ -202,119 +198,4 @@ func (m Model) paneHelp() ([]key.Binding, [][]key.Binding) {
 	}
 	k := m.remote.KeyMap()
 	return k.ShortHelp(), k.FullHelp()
-}
-
-// helpOverlay is the help screen (?): every binding in sections, in as
-// many columns as fit — the file panes', the root's table by group, the
-// queue pane's and the log pane's.
-type helpOverlay struct {
-	sections []helpSection
-	theme    Theme
-	close    key.Binding
-	closed   bool
-}
-
-type helpSection struct {
-	title    string
-	bindings []key.Binding
-}
-
-// openHelp is ?: the help screen over everything.
-func (m Model) openHelp() (tea.Model, tea.Cmd) {
-	flat := func(groups [][]key.Binding) []key.Binding {
-		var out []key.Binding
-		for _, g := range groups {
-			out = append(out, g...)
-		}
-		return out
-	}
-	secs := []helpSection{{"File panes", flat(filepane.DefaultKeyMap().FullHelp())}}
-	groups := make([][]key.Binding, numGroups)
-	for _, b := range m.bindings() {
-		groups[b.group] = append(groups[b.group], b.key)
-	}
-	for g, bs := range groups {
-		secs = append(secs, helpSection{helpGroup(g).String(), bs})
-	}
-	secs = append(secs,
-		helpSection{"Queue pane", flat(m.queuev.KeyMap().FullHelp())},
-		helpSection{"Log pane", flat(m.logv.KeyMap().FullHelp())})
-	return m.push(helpOverlay{sections: secs, theme: m.theme, close: m.keys.CloseHelp}), nil
-}
-
-func (o helpOverlay) Update(msg tea.Msg) (overlay, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && key.Matches(k, o.close) {
-		o.closed = true
-	}
-	return o, nil
-}
-
-func (o helpOverlay) HelpKeys() help.KeyMap {
-	return helpMap{short: []key.Binding{o.close}, full: [][]key.Binding{{o.close}}}
-}
-func (o helpOverlay) Done() bool      { return o.closed }
-func (o helpOverlay) TakesText() bool { return false }
-
-// View lays the sections out in columns, w×h.
-func (o helpOverlay) View(w, h int) string {
-	type item struct{ k, d string }
-	// With room, a blank line between sections and under the title; on a
-	// small screen neither, so that the columns stay wide enough to read.
-	build := func(gap bool) []item {
-		var items []item
-		for _, s := range o.sections {
-			if gap && len(items) > 0 {
-				items = append(items, item{})
-			}
-			items = append(items, item{k: s.title})
-			for _, b := range s.bindings {
-				items = append(items, item{b.Help().Key, b.Help().Desc})
-			}
-		}
-		return items
-	}
-	th := o.theme
-	var items []item
-	var rows, cols, colW int
-	gap := true
-	for _, g := range []bool{true, false} {
-		gap = g
-		items = build(gap)
-		rows = h - 1
-		if gap {
-			rows--
-		}
-		rows = max(rows, 1)
-		cols = max((len(items)+rows-1)/rows, 1)
-		colW = max((w-1)/cols, 10) // the rows are indented by one cell
-		if colW >= 26 {
-			break
-		}
-	}
-	rows = (len(items) + cols - 1) / cols
-	lines := make([]string, rows)
-	for i, it := range items {
-		var cell string
-		switch {
-		case it.k == "" && it.d == "":
-			cell = ""
-		case it.d == "":
-			cell = th.HelpTitle.Render(it.k)
-		default:
-			cell = "  " + th.Help.ShortKey.Render(fmt.Sprintf("%-10s", it.k)) + " " + th.Help.ShortDesc.Render(it.d)
-		}
-		lines[i%rows] += cells.Fit(cell, colW)
-	}
-	title := th.HelpTitle.Render(" ftpdeck keys") + th.Help.ShortDesc.Render("  (? or esc closes; dialogs: enter confirms, esc cancels)")
-	out := []string{cells.Fit(title, w)}
-	if gap {
-		out = append(out, "")
-	}
-	for _, l := range lines {
-		out = append(out, " "+cells.Fit(l, w-1))
-	}
-	for len(out) < h {
-		out = append(out, strings.Repeat(" ", w))
-	}
-	return strings.Join(out[:h], "\n")
 }
