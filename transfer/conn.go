@@ -232,6 +232,51 @@ func (c *Conn) MakeDir(ctx context.Context, dir string) error {
 	return c.do(ctx, "mkdir "+dir, []string{dir}, func() error { return c.sc.MakeDir(dir) })
 }
 
+// MakeDirAll makes dir and the folders above it that are missing, as
+// mkdir -p, FileZilla's uploads and lftp's mirror -R do, and returns the
+// folders it made, topmost first. An existing dir costs a refused MKD and
+// the check that the path is a folder. It walks up from dir while MKD is
+// refused and the path is not there, until an MKD succeeds (then makes
+// the rest on the way back down) or it reaches a folder that is there:
+// the refusal just below that folder is the cause, and is returned.
+func (c *Conn) MakeDirAll(ctx context.Context, dir string) ([]string, error) {
+	var missing []string // refused and not there, dir first
+	var below error      // the refusal of the last of them
+	for d := path.Clean(dir); ; d = path.Dir(d) {
+		err := c.MakeDir(ctx, d)
+		if err == nil {
+			made := []string{d}
+			for i := len(missing) - 1; i >= 0; i-- {
+				if err := c.MakeDir(ctx, missing[i]); err != nil {
+					return made, err
+				}
+				made = append(made, missing[i])
+			}
+			return made, nil
+		}
+		var re *ReplyError
+		if !errors.As(err, &re) || re.Code < 500 {
+			return nil, err
+		}
+		isDir, size, kerr := c.Kind(ctx, d, nil)
+		switch {
+		case kerr != nil:
+			return nil, kerr
+		case isDir && len(missing) == 0:
+			return nil, nil // there already
+		case isDir:
+			return nil, below
+		case size >= 0:
+			return nil, fmt.Errorf("%s is a file: %w", d, err)
+		}
+		// The login folder and the root are there: d's refusal is the cause.
+		if up := path.Dir(d); up == "." || up == "/" || up == d {
+			return nil, err
+		}
+		missing, below = append(missing, d), err
+	}
+}
+
 // Rename renames a remote file or folder.
 func (c *Conn) Rename(ctx context.Context, from, to string) error {
 	return c.do(ctx, "rename "+from, []string{from, to}, func() error { return c.sc.Rename(from, to) })

@@ -171,7 +171,9 @@ func (j mirrorJob) prepareLocal(plan mirror.Plan) error {
 
 // prepareRemote does the same on the server.
 func (j mirrorJob) prepareRemote(ctx context.Context, c *transfer.Conn, plan mirror.Plan) error {
-	_ = c.MakeDir(ctx, j.remote) // there already, or made now; a real refusal shows below
+	if _, err := c.MakeDirAll(ctx, j.remote); err != nil {
+		return err
+	}
 	for _, a := range plan.Deletes() {
 		p := path.Join(j.remote, a.Rel)
 		var err error

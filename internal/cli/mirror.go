@@ -301,8 +301,12 @@ func (m *mirrorRun) download(r *headless, plan mirror.Plan) error {
 // upload carries out a --reverse plan.
 func (m *mirrorRun) upload(r *headless, plan mirror.Plan) error {
 	c := m.c
-	if err := c.MakeDir(m.ctx, m.top); err == nil {
-		m.sess.Log().Notef(c.ID(), "mirror: created %s", m.top)
+	made, err := c.MakeDirAll(m.ctx, m.top)
+	if err != nil {
+		return fmt.Errorf("mirror: %w", err)
+	}
+	for _, d := range made {
+		m.sess.Log().Notef(c.ID(), "mirror: created %s", d)
 	}
 	localHas := map[string]bool{}
 	for _, a := range plan.Actions {
@@ -317,7 +321,7 @@ func (m *mirrorRun) upload(r *headless, plan mirror.Plan) error {
 	}
 	for _, a := range plan.Dirs() {
 		if err := c.MakeDir(m.ctx, path.Join(m.top, a.Rel)); err != nil {
-			m.fail("mkdir %s: %s", path.Join(m.top, a.Rel), userMessage(err))
+			m.fail("%s", userMessage(err)) // the error names the folder
 		}
 	}
 	copies := plan.Copies()
@@ -332,7 +336,7 @@ func (m *mirrorRun) upload(r *headless, plan mirror.Plan) error {
 	for _, j := range m.finished(r) {
 		m.count(plan, j)
 	}
-	c, err := m.control()
+	c, err = m.control()
 	if err != nil {
 		m.fail("after the uploads: %s", userMessage(err))
 		return nil

@@ -181,6 +181,41 @@ func TestMirrorAgainstVsftpd(t *testing.T) {
 	}
 }
 
+// TestMirrorReverseIntoMissingPath: a reverse mirror into a path whose
+// folders are not there makes them, as lftp's mirror -R does, on a
+// chrooted server and on one that is not; a second run finds nothing to do.
+func TestMirrorReverseIntoMissingPath(t *testing.T) {
+	local := t.TempDir()
+	files := map[string][]byte{"a.bin": payload(3000), "sub/b.bin": payload(70000)}
+	for rel, b := range files {
+		p := filepath.Join(local, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, noChroot := range []bool{false, true} {
+		t.Run(fmt.Sprintf("not chrooted %v", noChroot), func(t *testing.T) {
+			d := ftpd.StartVsftpd(t, ftpd.Options{NoChroot: noChroot})
+			u := base(d) + "x/y/z/"
+			code, stdout, stderr := run(t, "mirror", "--reverse", local, u)
+			if code != 0 || !strings.Contains(stdout, "2 new, 0 changed") {
+				t.Fatalf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			for rel, b := range files {
+				if got, err := os.ReadFile(d.Path(t, "x/y/z/"+rel)); err != nil || !bytes.Equal(got, b) {
+					t.Errorf("%s on the server: %d bytes, %v", rel, len(got), err)
+				}
+			}
+			if code, stdout, stderr = run(t, "mirror", "--reverse", local, u); code != 0 || !strings.Contains(stdout, "0 new, 0 changed, 0 deleted, 2 unchanged") {
+				t.Errorf("again: exit %d\n%s%s", code, stdout, stderr)
+			}
+		})
+	}
+}
+
 // TestMirrorReverseAgainstVsftpd: the same towards the server, compared
 // on the server's side (inodes and times of the server's files).
 func TestMirrorReverseAgainstVsftpd(t *testing.T) {

@@ -214,10 +214,11 @@ func (f remoteFolder) seen(name string) *remoteSeen {
 	return s
 }
 
-// makeRemoteDir creates dir on the server and returns what it holds: an
-// empty folder when MKD created it; when the folder was already there
-// (MKD refused, and the parent's listing shows it as a folder), its
-// listing, or nil if that cannot be had. Knowing this, a folder's uploads
+// makeRemoteDir creates dir on the server (and the folders above it that
+// are missing) and returns what it holds: an empty folder when it was
+// made; when the folder was already there (MKD refused, and the parent's
+// listing shows it as a folder), its listing, or nil if that cannot be
+// had. Knowing this, a folder's uploads
 // need not ask SIZE of their names and temporary names one by one.
 func makeRemoteDir(ctx context.Context, c *transfer.Conn, dir string) (remoteFolder, error) {
 	err := c.MakeDir(ctx, dir)
@@ -234,7 +235,13 @@ func makeRemoteDir(ctx context.Context, c *transfer.Conn, dir string) (remoteFol
 	}
 	entries, lerr := c.List(ctx, parent, true)
 	if lerr != nil {
-		return nil, err
+		// The folder above is not there (an upload into a new path):
+		// made, with what is missing above it, as mkdir -p.
+		made, err := c.MakeDirAll(ctx, dir)
+		if err != nil || len(made) == 0 {
+			return nil, err // refused, or there after all: not known to be empty
+		}
+		return remoteFolder{}, nil
 	}
 	for _, e := range entries {
 		if e.Name == name && e.Type == transfer.Folder {

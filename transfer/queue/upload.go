@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"strings"
 	"time"
 
 	"ftpdeck/transfer"
@@ -174,37 +175,75 @@ func (u *upload) prepare(ctx context.Context) error {
 }
 
 // transfer sends the file from the offset: REST+STOR, or APPE where the
-// server refuses REST before STOR.
+// server refuses REST before STOR. A first STOR refused where the folder
+// is not there (an upload into a new path) makes the missing folders, as
+// FileZilla does, and is sent again.
 func (u *upload) transfer(ctx context.Context) error {
 	if u.off > 0 && u.off >= u.size {
 		return nil // all there already: verify and rename
 	}
-	if _, err := u.src.Seek(u.off, io.SeekStart); err != nil {
-		return &localErr{err}
+	err := u.store(ctx)
+	if u.off == 0 && storeRefused(err) {
+		made, merr := u.c.MakeDirAll(ctx, path.Dir(u.target))
+		switch {
+		case merr != nil && transient(merr):
+			return merr
+		case merr != nil:
+			return fmt.Errorf("%w (its folder is not there and could not be made: %v)", err, merr)
+		case len(made) > 0:
+			u.note("made missing folders: %s", strings.Join(made, ", "))
+			err = u.store(ctx)
+		}
 	}
-	u.j.progress.Store(u.off)
-	var src io.Reader = u.src
-	if u.q.testReader != nil {
-		src = u.q.testReader(u.Job, u.src)
-	}
-	src = u.q.rateLimit().Reader(ctx, src)
-	if u.ASCII() {
-		u.note("ascii transfer (TYPE A): line ends sent as CRLF, no resume")
-		var err error
-		_, u.sent, err = u.c.StoreASCII(ctx, u.target, src, &u.j.progress)
-		return err
-	}
-	_, err := u.c.Store(ctx, u.target, u.off, src, &u.j.progress)
 	if err == nil || u.off == 0 || !restRefused(err) {
 		return err
 	}
 	u.note("the server refused REST before STOR; appending from byte %d (APPE)", u.off)
+	src, err := u.source(ctx)
+	if err != nil {
+		return err
+	}
 	_, err = u.c.Append(ctx, u.target, src, &u.j.progress)
 	var re *transfer.ReplyError
 	if errors.As(err, &re) && re.Cmd == "APPE" && re.Code >= 500 {
 		return u.restart("the server refused REST and APPE")
 	}
 	return err
+}
+
+// store is one STOR of the file from the offset (in ascii, of its lines
+// with CRLF ends).
+func (u *upload) store(ctx context.Context) error {
+	src, err := u.source(ctx)
+	if err != nil {
+		return err
+	}
+	if u.ASCII() {
+		u.note("ascii transfer (TYPE A): line ends sent as CRLF, no resume")
+		_, u.sent, err = u.c.StoreASCII(ctx, u.target, src, &u.j.progress)
+		return err
+	}
+	_, err = u.c.Store(ctx, u.target, u.off, src, &u.j.progress)
+	return err
+}
+
+// source is the local file from the offset, through the rate limit.
+func (u *upload) source(ctx context.Context) (io.Reader, error) {
+	if _, err := u.src.Seek(u.off, io.SeekStart); err != nil {
+		return nil, &localErr{err}
+	}
+	u.j.progress.Store(u.off)
+	var src io.Reader = u.src
+	if u.q.testReader != nil {
+		src = u.q.testReader(u.Job, u.src)
+	}
+	return u.q.rateLimit().Reader(ctx, src), nil
+}
+
+// storeRefused reports whether err is the server's refusal of a STOR.
+func storeRefused(err error) bool {
+	var re *transfer.ReplyError
+	return errors.As(err, &re) && re.Cmd == "STOR" && re.Code >= 500
 }
 
 // verify checks the size the server holds: SIZE, or the listing where the
