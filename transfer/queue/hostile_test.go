@@ -337,8 +337,8 @@ func TestQueueDiskFull(t *testing.T) {
 		}
 	}
 	kj := states["/d/keep.bin"]
-	if kj.State != Failed || kj.Attempts != 1 || !strings.Contains(kj.Err, "no space left on device") {
-		t.Errorf("keep.bin: %s after %d attempts: %q, want failed at once naming the full disk", kj.State, kj.Attempts, kj.Err)
+	if kj.State != Failed || kj.Attempts != 1 || !strings.Contains(kj.Err, "write "+keep+partSuffix+": no space left on device") {
+		t.Errorf("keep.bin: %s after %d attempts: %q, want failed at once naming the .part and the full disk (not the system call)", kj.State, kj.Attempts, kj.Err)
 	}
 	if got, _ := os.ReadFile(keep); string(got) != "precious old contents" {
 		t.Errorf("existing file damaged: %q", got)

@@ -90,7 +90,7 @@ func (d *DataConn) SpliceTo(f *os.File, tcp *net.TCPConn, progress *atomic.Int64
 		case err != nil && IsTimeout(err):
 			return total, d.stalled(StalledReceiving)
 		case err != nil && localErrno(err):
-			return total, &LocalError{Err: err}
+			return total, &LocalError{Err: withoutSyscall(err)}
 		case err != nil:
 			return total, err
 		case n == 0:
@@ -118,6 +118,19 @@ func (d *DataConn) ReadFrom(r io.Reader) (int64, error) {
 
 // writerOnly hides DataConn's ReadFrom from io.CopyBuffer.
 type writerOnly struct{ io.Writer }
+
+// withoutSyscall drops the system call's name from a failed write of a
+// file ("write F: splice: no space left on device" reads "write F: no
+// space left on device"): the user acts on the file and the errno, and the
+// errno is still there for errors.Is.
+func withoutSyscall(err error) error {
+	var pe *os.PathError
+	var se *os.SyscallError
+	if errors.As(err, &pe) && errors.As(pe.Err, &se) {
+		return &os.PathError{Op: pe.Op, Path: pe.Path, Err: se.Err}
+	}
+	return err
+}
 
 // localErrno reports whether a zero-copy failure is this machine's disk
 // (full, quota, read-only, I/O error) rather than the network.
