@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"ftpdeck/internal/ftpscript"
 	"ftpdeck/transfer"
@@ -277,5 +278,50 @@ func TestTLSNoReuseExplained(t *testing.T) {
 	}
 	if !strings.Contains(rec.text(), "tls: data connection did NOT resume the session (TLS 1.3)") {
 		t.Fatalf("no note:\n%s", rec.text())
+	}
+}
+
+// TestTLSProtectionInOneWrite: PBSZ and PROT go out together, and USER
+// only after PROT's answer (credentials only to a server that accepted
+// protection). A server that answers PBSZ and loses the PROT written with
+// it is dialed again, one command at a time, and the login succeeds.
+func TestTLSProtectionInOneWrite(t *testing.T) {
+	for _, lost := range []bool{false, true} {
+		t.Run(fmt.Sprint("PROT lost ", lost), func(t *testing.T) {
+			srv, crt := tlsServer(t, func(s *ftpscript.Server) {
+				if lost {
+					s.Handle("PBSZ", func(c *ftpscript.Conn, arg string) {
+						c.DropBuffered()
+						c.Builtin(arg)
+					})
+				}
+			})
+			_, c, rec, err := dialScripted(t, srv, func(s *transfer.Site) {
+				s.TLS = transfer.TLSExplicit
+				s.Trust = &trust.Verifier{Roots: crt.pool}
+				s.Timeout = 500 * time.Millisecond
+			})
+			if err != nil {
+				t.Fatalf("dial: %v\n%s", err, rec.text())
+			}
+			if dir, err := c.CurrentDir(context.Background()); err != nil || dir != "/" {
+				t.Fatalf("PWD: %q %v\n%s", dir, err, rec.text())
+			}
+			log := rec.text()
+			if lost {
+				if !strings.Contains(log, "one command at a time") {
+					t.Errorf("no fallback after the lost PROT:\n%s", log)
+				}
+				return
+			}
+			pbszAnswer := strings.Index(log, "< 200 PBSZ")
+			prot, protAnswer, user := strings.Index(log, "> PROT P"), strings.Index(log, "< 200 PROT"), strings.Index(log, "> USER")
+			if pbszAnswer < 0 || prot < 0 || prot > pbszAnswer {
+				t.Errorf("PROT P not sent before PBSZ's answer:\n%s", log)
+			}
+			if protAnswer < 0 || user < protAnswer {
+				t.Errorf("USER sent before PROT's answer:\n%s", log)
+			}
+		})
 	}
 }

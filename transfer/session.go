@@ -181,7 +181,7 @@ func (s *Session) login(cc *ctl.Conn, early bool) (*Conn, error) {
 		}
 	}
 	if site.TLS != TLSOff {
-		if err := cc.ProtectData(); err != nil {
+		if err := cc.ProtectData(early); err != nil {
 			return nil, err
 		}
 	}

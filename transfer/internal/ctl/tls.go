@@ -59,10 +59,29 @@ func (c *Conn) AuthTLS() error {
 }
 
 // ProtectData sends PBSZ 0 and PROT P so data connections are encrypted
-// too; a refusal stops the connection before USER and PASS.
-func (c *Conn) ProtectData() error {
-	for _, cmd := range []string{"PBSZ 0", "PROT P"} {
-		r, err := c.exchange(cmd, nil)
+// too; a refusal stops the connection before USER and PASS. together
+// writes both at once, sent early (early.go): one round trip, not two, and
+// a server that answers PBSZ and loses PROT is seen as one that lost a
+// login sent in one write (EarlyAnswered). The login itself still waits
+// for PROT's answer: credentials go only to a server that accepted
+// protection.
+func (c *Conn) ProtectData(together bool) error {
+	cmds := []string{"PBSZ 0", "PROT P"}
+	if together {
+		if err := c.SendEarly(cmds...); err != nil {
+			return err
+		}
+	}
+	for _, cmd := range cmds {
+		var r wire.Reply
+		var err error
+		if sent, terr := c.takeEarly(cmd); terr != nil {
+			err = terr
+		} else if sent {
+			r, err = c.ReadReply(nil)
+		} else {
+			r, err = c.exchange(cmd, nil)
+		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", cmd, err)
 		}
