@@ -578,6 +578,9 @@ func (c copyRequest) run(q Queue, b *transfer.Browser) tea.Cmd {
 		// One c is one batch, however many entries it names: an answer
 		// "for all" to a conflict covers all of them, and nothing later.
 		ctx := queue.WithBatch(context.Background(), q.NewBatch())
+		if len(c.entries) > 1 || slices.ContainsFunc(c.entries, func(e filepane.Entry) bool { return e.Kind == filepane.Folder }) {
+			q.Warm() // many files: the workers log in while the folders are walked
+		}
 		n := 0
 		err := b.Do(ctx, func(conn *transfer.Conn) error {
 			for _, e := range c.entries {

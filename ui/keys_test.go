@@ -170,6 +170,7 @@ type fakeQueue struct {
 
 func (f *fakeQueue) Snapshot() queue.Summary { return f.sum }
 func (f *fakeQueue) NewBatch() int64         { return 0 }
+func (f *fakeQueue) Warm()                   { f.calls = append(f.calls, "warm") }
 func (f *fakeQueue) Pause(id int64) error    { f.calls = append(f.calls, "pause"); return nil }
 func (f *fakeQueue) Cancel(id int64) error   { f.calls = append(f.calls, "cancel"); return nil }
 func (f *fakeQueue) Remove(id int64) error   { f.calls = append(f.calls, "remove"); return nil }

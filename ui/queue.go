@@ -15,6 +15,8 @@ type Queue interface {
 	AddDownload(ctx context.Context, c *transfer.Conn, remote string, isDir bool, localDir string) (int, error)
 	AddUpload(ctx context.Context, c *transfer.Conn, local string, remoteDir string) (int, error)
 	NewBatch() int64
+	// Warm logs the workers in ahead of a batch of many files.
+	Warm()
 	AddDownloads(root string, files []queue.File, decided queue.Policy) (int, error)
 	AddUploads(root string, files []queue.File, decided queue.Policy) (int, error)
 	Start()

@@ -37,7 +37,7 @@ func TestPrewarm(t *testing.T) {
 	c := dial(t, sess)
 	q := startQueue(t, sess, Options{Parallel: 3, Policy: Overwrite})
 	q.Prewarm(2)
-	q.Prewarm(2) // only the first call dials
+	q.Prewarm(2) // two are logging in already: none more
 	local := t.TempDir()
 	if _, err := q.AddDownloadTo(testCtx(t, 10*time.Second), c, "/d", true, -1, filepath.Join(local, "d")); err != nil {
 		t.Fatal(err)
@@ -63,5 +63,32 @@ func TestPrewarm(t *testing.T) {
 	}
 	if got := strings.Count(notes(lg), "connecting to"); got != 3 || logins.Load() != 3 {
 		t.Errorf("%d connections, %d logins: want 3 (the adopted one and two prewarmed)\n%s", got, logins.Load(), notes(lg))
+	}
+}
+
+// TestWarmDialsWhatWorkersLack: Warm, called before each batch of the
+// TUI, dials only the connections its workers do not hold: after a file
+// has been fetched (one worker logged in), a queue of three dials two,
+// and a second Warm none.
+func TestWarmDialsWhatWorkersLack(t *testing.T) {
+	srv := ftpscript.Start(t)
+	srv.Files.Put("/f.bin", []byte("alpha"))
+	var logins atomic.Int32
+	srv.Handle("PASS", func(c *ftpscript.Conn, arg string) {
+		logins.Add(1)
+		c.Builtin(arg)
+	})
+	lg := transfer.NewLog(5000)
+	sess := transfer.NewSession(scriptSite(srv), lg)
+	q := startQueue(t, sess, Options{Parallel: 3, Policy: Overwrite})
+	getFile(t, q, sess, t.TempDir(), []byte("alpha"))
+	before := logins.Load() // the walking connection and the worker's
+	for _, want := range []int32{2, 0} {
+		q.Warm()
+		q.dials.Wait()
+		if got := logins.Load() - before; got != want {
+			t.Fatalf("Warm logged in %d connections, want %d\n%s", got, want, notes(lg))
+		}
+		before = logins.Load()
 	}
 }

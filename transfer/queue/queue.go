@@ -35,8 +35,9 @@ type Queue struct {
 	pending     []*Conflict      // conflicts waiting for a decision
 	spare       []*transfer.Conn // connections handed over by Adopt, for workers
 	// Prewarm's dials (prewarm.go): dialing counts those in flight;
-	// stopDials is set by the first Prewarm
+	// dialCtx and stopDials are made by the first Prewarm that dials.
 	dialing   int
+	dialCtx   context.Context
 	stopDials context.CancelFunc
 	dials     sync.WaitGroup
 	conns     atomic.Int32 // workers holding a connection (limit.go)
