@@ -95,6 +95,7 @@ func (q *Queue) removeWhere(drop func(*job) bool) int {
 	}
 	clear(q.jobs[len(kept):])
 	q.jobs = kept
+	q.queuedFrom = 0
 	if n > 0 {
 		q.idleCheckLocked()
 		q.userChangeLocked()

@@ -68,8 +68,15 @@ func (q *Queue) next() (*job, context.Context) {
 			q.mu.Unlock()
 			return nil, nil
 		}
-		for _, j := range q.jobs {
-			if j.State != Queued || q.busy[targetKey(&j.Job)] {
+		for i := q.queuedFrom; i < len(q.jobs); i++ {
+			j := q.jobs[i]
+			if j.State != Queued {
+				if i == q.queuedFrom {
+					q.queuedFrom++
+				}
+				continue
+			}
+			if q.busy[targetKey(&j.Job)] {
 				continue
 			}
 			ctx, cancel := context.WithCancelCause(context.Background())
