@@ -24,6 +24,8 @@ type download struct {
 	n        int64           // bytes that arrived in this attempt
 	wire     int64           // ascii: bytes that came over the wire
 	ok       bool            // committed: keep what is on disk
+	// outOfOrder: segments wrote the .part at several offsets at once
+	outOfOrder bool
 }
 
 // partLabel is the .part's path for messages.
@@ -254,7 +256,9 @@ func (d *download) commit(ctx context.Context) error {
 	if err != nil {
 		return &localErr{err}
 	}
-	if d.q.mustSync(replaced != nil) {
+	// A .part written out of order (segments) is synced whatever the
+	// options: its size is no sign that the bytes below it are there.
+	if d.outOfOrder || d.q.mustSync(replaced != nil) {
 		if err := d.f.Sync(); err != nil {
 			return &localErr{err}
 		}

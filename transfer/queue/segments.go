@@ -264,6 +264,7 @@ func (d *download) segmented(ctx context.Context) (bool, error) {
 	} else {
 		d.note("segments: continuing %d segments from %s", len(st.Segments), name)
 	}
+	d.outOfOrder = true
 	p := &segPlan{d: d, f: f, size: d.expected, state: name}
 	for _, r := range st.Segments {
 		s := &segment{start: r.Start}
@@ -278,7 +279,11 @@ func (d *download) segmented(ctx context.Context) (bool, error) {
 	return true, p.run(ctx)
 }
 
-// save writes the state file (a temporary file renamed over it).
+// save writes the state file (a temporary file, synced, renamed over
+// it). The .part is synced first: the state then claims only bytes that
+// are on the disk for good. Segments write the .part out of order, so
+// after a power cut its size says nothing of the bytes below it, and a
+// state naming bytes the disk never got would have the rerun keep zeros.
 func (p *segPlan) save() error {
 	p.saved.Lock()
 	defer p.saved.Unlock()
@@ -292,14 +297,33 @@ func (p *segPlan) save() error {
 	if err != nil {
 		return err
 	}
+	if err := p.f.Sync(); err != nil {
+		return &localErr{fmt.Errorf("segments: %w", err)}
+	}
 	tmp := tempName(p.d.name, segmentsSuffix+".tmp")
-	if err := p.d.dir.WriteFile(tmp, b, 0o644); err != nil {
+	if err := writeSynced(p.d.dir, tmp, b); err != nil {
 		return &localErr{fmt.Errorf("segments state: %w", err)}
 	}
 	if err := p.d.dir.Rename(tmp, p.state); err != nil {
 		return &localErr{fmt.Errorf("segments state: %w", err)}
 	}
 	return nil
+}
+
+// writeSynced writes b to name in dir and syncs it.
+func writeSynced(dir *os.Root, name string, b []byte) error {
+	f, err := dir.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // done returns the bytes on disk over all segments.
