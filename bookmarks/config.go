@@ -40,7 +40,7 @@ type Config struct {
 	// LimitRate caps the bytes per second of a command's transfers, all
 	// its connections together ("500K", "10M"; see ParseRate); "" or "0"
 	// = no limit.
-	LimitRate string `toml:"limit_rate"`
+	LimitRate Rate `toml:"limit_rate"`
 }
 
 // MaxSegments bounds segments and --segments.

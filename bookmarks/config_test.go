@@ -32,6 +32,9 @@ func TestLoadConfig(t *testing.T) {
 		{"bad transfer type", "transfer_type = \"text\"\n", DefaultConfig(), `transfer_type "text"`},
 		{"limit rate", "limit_rate = \"1.5M\"\n", Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true, Keepalive: DefaultKeepalive, LimitRate: "1.5M"}, ""},
 		{"bad limit rate", "limit_rate = \"fast\"\n", DefaultConfig(), `limit_rate "fast" is not a rate`},
+		{"limit rate as a number", "limit_rate = 1048576\n", Config{Mode: ModePassive, Parallel: 2, Timeout: 30 * time.Second, LogLines: 5000, Fallback: true, Keepalive: DefaultKeepalive, LimitRate: "1048576"}, ""},
+		{"negative limit rate", "limit_rate = -5\n", DefaultConfig(), "cannot be negative"},
+		{"limit rate as a float", "limit_rate = 1.5\n", DefaultConfig(), "as a number (1048576) or a string"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,9 +84,31 @@ func FormatRate(bps int64) string {
 }
 
 // validRate reports a limit_rate ParseRate refuses, naming the key.
-func validRate(s string) error {
+func validRate(r Rate) error {
+	s := string(r)
 	if _, err := ParseRate(s); err != nil {
 		return fmt.Errorf("limit_rate %w", err)
+	}
+	return nil
+}
+
+// Rate is limit_rate as written in config.toml or bookmarks.toml: a string
+// ParseRate reads ("10M", "500K"), or a plain number of bytes per second
+// (limit_rate = 1048576), which is as natural to write in TOML.
+type Rate string
+
+// UnmarshalTOML takes a string or a non-negative integer.
+func (r *Rate) UnmarshalTOML(v any) error {
+	switch v := v.(type) {
+	case string:
+		*r = Rate(v)
+	case int64:
+		if v < 0 {
+			return fmt.Errorf("limit_rate %d: a rate cannot be negative", v)
+		}
+		*r = Rate(strconv.FormatInt(v, 10))
+	default:
+		return fmt.Errorf("limit_rate %v: want bytes per second, as a number (1048576) or a string (\"1M\", \"500K\")", v)
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ type Site struct {
 	Segments int `toml:"segments,omitempty"`
 	// LimitRate overrides config.toml's limit_rate for this site when set
 	// ("0" = no limit).
-	LimitRate string `toml:"limit_rate,omitempty"`
+	LimitRate Rate `toml:"limit_rate,omitempty"`
 }
 
 // EffectivePort returns Port, or the default port for the site's TLS

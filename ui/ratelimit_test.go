@@ -97,7 +97,7 @@ func TestRateFromBookmarkList(t *testing.T) {
 		QueueFor: func(int) QueueFactory { return func(*transfer.Session) (Queue, error) { return q, nil } },
 		RateFor: func(b bookmarks.Site) int64 {
 			asked = append(asked, b.Name)
-			bps, _ := bookmarks.ParseRate(b.LimitRate)
+			bps, _ := bookmarks.ParseRate(string(b.LimitRate))
 			return bps
 		},
 	}), 100, 30)

@@ -76,12 +76,12 @@ func rateLimit(flags Flags, t target) int64 {
 	s := flags.LimitRate
 	if s == "" && t.store != nil && t.bookmark != "" {
 		if b, ok := t.store.Get(t.bookmark); ok {
-			s = b.LimitRate
+			s = string(b.LimitRate)
 		}
 	}
 	if s == "" {
 		if cfg, err := bookmarks.LoadConfig(bookmarks.ConfigDir(flags.ConfigDir)); err == nil {
-			s = cfg.LimitRate
+			s = string(cfg.LimitRate)
 		}
 	}
 	bps, _ := bookmarks.ParseRate(s)
