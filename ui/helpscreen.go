@@ -27,9 +27,8 @@ type helpOverlay struct {
 	scroll   helpScrollKeys
 	closed   bool
 
-	w, h    int            // the size laid out for
-	scrolls bool           // the sections did not fit on one screen
-	vp      viewport.Model // the laid-out lines below the title
+	w, h int            // the size laid out for
+	vp   viewport.Model // the laid-out lines below the title
 }
 
 type helpSection struct {
@@ -103,7 +102,7 @@ func (o helpOverlay) Update(msg tea.Msg) (overlay, tea.Cmd) {
 
 func (o helpOverlay) HelpKeys() help.KeyMap {
 	keys := []key.Binding{o.close}
-	if o.scrolls {
+	if o.scrolls() {
 		s := o.scroll
 		keys = append(keys, s.Down, s.Up, s.PageDown, s.PageUp)
 	}
@@ -114,12 +113,15 @@ func (o helpOverlay) TakesText() bool { return false }
 
 func (o helpOverlay) resized(w, h int) overlay { return o.sized(w, h) }
 
+// scrolls reports whether the sections are more than the screen holds.
+func (o helpOverlay) scrolls() bool { return o.vp.TotalLineCount() > o.vp.Height }
+
 // sized lays the sections out for w×h, keeping the scroll position.
 func (o helpOverlay) sized(w, h int) helpOverlay {
 	w, h = max(w, 20), max(h, 2)
-	lines, scrolls := o.layout(w, h)
+	lines := o.layout(w, h)
 	top := o.vp.YOffset
-	o.w, o.h, o.scrolls = w, h, scrolls
+	o.w, o.h = w, h
 	o.vp = viewport.New(w, h-1)
 	o.vp.KeyMap = viewport.KeyMap{} // the keys are matched in Update
 	o.vp.SetContent(strings.Join(lines, "\n"))
@@ -151,9 +153,8 @@ func (c helpCell) render(th Theme) string {
 	return "  " + th.Help.ShortKey.Render(fmt.Sprintf("%-*s", helpKeyWidth, c.k)) + " " + th.Help.ShortDesc.Render(c.d)
 }
 
-// layout returns the lines under the title for w×h and whether they are
-// more than the screen holds.
-func (o helpOverlay) layout(w, h int) ([]string, bool) {
+// layout returns the lines under the title for w×h.
+func (o helpOverlay) layout(w, h int) []string {
 	cellsOf := func(s helpSection) []helpCell {
 		out := []helpCell{{k: s.title}}
 		for _, b := range s.bindings {
@@ -201,7 +202,7 @@ func (o helpOverlay) layout(w, h int) ([]string, bool) {
 		if gap {
 			lines = append([]string{""}, lines...)
 		}
-		return lines, false
+		return lines
 	}
 	// Too small for that: one section under another, each section's keys
 	// across as many columns as the width takes, to be scrolled.
@@ -223,7 +224,7 @@ func (o helpOverlay) layout(w, h int) ([]string, bool) {
 		}
 	}
 	lines = append(lines, "", " "+cells.Fit(o.theme.Help.ShortDesc.Render("In dialogs: enter confirms, esc cancels."), w-1))
-	return lines, len(lines) > h-1
+	return lines
 }
 
 // View draws the title and the laid-out lines, w×h.
@@ -233,7 +234,7 @@ func (o helpOverlay) View(w, h int) string {
 	}
 	th := o.theme
 	hint := "  (? or esc closes; dialogs: enter confirms, esc cancels)"
-	if o.scrolls {
+	if o.scrolls() {
 		n := o.vp.TotalLineCount()
 		hint = fmt.Sprintf("  (esc closes; j/k, pgup/pgdn scroll)  lines %d–%d of %d",
 			o.vp.YOffset+1, min(o.vp.YOffset+o.vp.Height, n), n)

@@ -48,7 +48,7 @@ func TestHelpWholeOnEverySize(t *testing.T) {
 func TestHelpScrollsAndRelaysOut(t *testing.T) {
 	m := press(t, fedModel(t, 80, 24), "?")
 	o := m.top().(helpOverlay)
-	want(t, o.scrolls, "80×24 help does not scroll")
+	want(t, o.scrolls(), "80×24 help does not scroll")
 	m = update(t, m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
 	want(t, m.top().(helpOverlay).vp.YOffset == 3, "jjj moved to line %d", m.top().(helpOverlay).vp.YOffset)
 	m = press(t, m, "G")
@@ -58,7 +58,7 @@ func TestHelpScrollsAndRelaysOut(t *testing.T) {
 
 	m = update(t, m, tea.WindowSizeMsg{Width: 120, Height: 40})
 	o = m.top().(helpOverlay)
-	want(t, !o.scrolls && o.w == 120, "120×40 after a resize: scrolls %v, width %d", o.scrolls, o.w)
+	want(t, !o.scrolls() && o.w == 120, "120×40 after a resize: scrolls %v, width %d", o.scrolls(), o.w)
 	want(t, strings.Contains(m.View(), "retry in other mode") && strings.Contains(m.View(), "follow tail"), "not all on one screen:\n%s", m.View())
 	m = press(t, m, "esc")
 	want(t, !helpOpen(m), "esc does not close help")

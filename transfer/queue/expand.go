@@ -236,10 +236,13 @@ func makeRemoteDir(ctx context.Context, c *transfer.Conn, dir string) (remoteFol
 	entries, lerr := c.List(ctx, parent, true)
 	if lerr != nil {
 		// The folder above is not there (an upload into a new path):
-		// made, with what is missing above it, as mkdir -p.
-		made, err := c.MakeDirAll(ctx, dir)
-		if err != nil || len(made) == 0 {
-			return nil, err // refused, or there after all: not known to be empty
+		// it is made, with what is missing above it, as mkdir -p, and
+		// then dir.
+		if _, err := c.MakeDirAll(ctx, parent); err != nil {
+			return nil, err
+		}
+		if err := c.MakeDir(ctx, dir); err != nil {
+			return nil, err
 		}
 		return remoteFolder{}, nil
 	}
